@@ -1,0 +1,3 @@
+"""skmnist: scikit-learn compatible neural networks for MNIST-family images."""
+
+__version__ = "0.1.0"
