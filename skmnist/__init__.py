@@ -1,3 +1,7 @@
 """skmnist: scikit-learn compatible neural networks for MNIST-family images."""
 
+from .estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+
 __version__ = "0.1.0"
+
+__all__ = ["CNNClassifier", "LeNet5Classifier", "MLPNetClassifier", "__version__"]

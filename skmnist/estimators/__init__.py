@@ -1,0 +1,19 @@
+"""The estimators: skorch ``NeuralNetClassifier`` subclasses with scikit-learn's contract."""
+
+from ._base import OPTIMIZERS, BaseMNISTClassifier, resolve_device
+from ._callbacks import BatchAccuracy
+from ._cnn import CNNClassifier
+from ._lenet import LeNet5Classifier
+from ._mlp import MLPNetClassifier
+from ._summary import model_summary
+
+__all__ = [
+    "OPTIMIZERS",
+    "BaseMNISTClassifier",
+    "BatchAccuracy",
+    "CNNClassifier",
+    "LeNet5Classifier",
+    "MLPNetClassifier",
+    "model_summary",
+    "resolve_device",
+]

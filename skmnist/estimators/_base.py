@@ -1,0 +1,527 @@
+"""The shared base of the skmnist estimators.
+
+:class:`BaseMNISTClassifier` is a :class:`skorch.NeuralNetClassifier` that
+keeps scikit-learn's contract: parameters are stored untouched, everything
+learned ends in ``_``, labels keep their own values in ``classes_``, and the
+data is validated once with :func:`~sklearn.utils.validation.validate_data`.
+A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
+its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
+"""
+
+import functools
+import math
+import numbers
+import types
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+    validate_data,
+)
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+
+from ._callbacks import BatchAccuracy
+from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
+from ._summary import model_summary
+
+OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad,
+    "nadam": torch.optim.NAdam,
+    "radam": torch.optim.RAdam,
+}
+_WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
+
+# skorch settings that each skmnist estimator fixes: they are not parameters.
+_FIXED_SKORCH_SETTINGS = (
+    "module",
+    "criterion",
+    "train_split",
+    "iterator_train",
+    "iterator_valid",
+    "dataset",
+    "predict_nonlinearity",
+    "use_caching",
+    "torch_load_kwargs",
+    "classes",
+)
+
+
+def resolve_device(device) -> torch.device:
+    """The :class:`torch.device` for ``device``; ``"auto"`` picks CUDA, then MPS, then CPU.
+
+    Examples
+    --------
+    >>> from skmnist.estimators import resolve_device
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    if device is None:
+        return torch.device("cpu")
+    if device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    return torch.device(device)
+
+
+def _on_resolved_device(method):
+    """Run ``method`` with ``self.device`` resolved from ``"auto"`` to a real device.
+
+    skorch reads ``self.device`` in many places (moving modules, batches and
+    outputs); the parameter itself must stay as the user set it, so it is
+    resolved only while the method runs and restored afterwards.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if self.device != "auto":
+            return method(self, *args, **kwargs)
+        self.device = str(resolve_device("auto"))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.device = "auto"
+
+    return wrapper
+
+
+class BaseMNISTClassifier(NeuralNetClassifier):
+    """Base class of the skmnist estimators; not meant to be used directly.
+
+    Subclasses set ``_net`` (the :mod:`torch.nn` module class), declare their
+    architecture parameters in ``__init__`` and implement ``_build_module``.
+    See :class:`skmnist.LeNet5Classifier` for the parameters shared by all.
+    """
+
+    _net = None
+    #: (channels, height, width) the network is built for; conv nets frame
+    #: smaller images to it, None for networks that take any flat input.
+    _native_image_shape = (1, 28, 28)
+
+    # skorch's NeuralNet.__init__ stores its unfitted state on the instance;
+    # scikit-learn wants __init__ to set parameters only, so the unfitted
+    # state lives here on the class until ``initialize`` sets it.
+    history_ = None
+    initialized_ = False
+    virtual_params_ = types.MappingProxyType({})
+
+    def __init__(
+        self,
+        *,
+        optimizer="adam",
+        lr=1e-3,
+        momentum=0.9,
+        weight_decay=0.0,
+        batch_size=128,
+        max_epochs=10,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        device_data_budget=None,
+        callbacks=None,
+        warm_start=False,
+        compile=False,
+        **kwargs,
+    ):
+        fixed = sorted(set(kwargs) & set(_FIXED_SKORCH_SETTINGS))
+        if fixed:
+            raise TypeError(
+                f"{type(self).__name__} sets {', '.join(fixed)} itself; these are not "
+                "parameters. Use skorch.NeuralNetClassifier directly to change them."
+            )
+        super().__init__(
+            self._net,
+            criterion=torch.nn.CrossEntropyLoss,
+            train_split=None,
+            optimizer=optimizer,
+            lr=lr,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            device=device,
+            verbose=verbose,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            compile=compile,
+            **kwargs,
+        )
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+        self.device_data_budget = device_data_budget
+        for name in ("history_", "initialized_", "virtual_params_"):
+            del self.__dict__[name]
+
+    # ------------------------------------------------------------------
+    # scikit-learn's contract
+
+    def _get_param_names(self):
+        return [
+            name
+            for name in super()._get_param_names()
+            if name not in _FIXED_SKORCH_SETTINGS and not name.startswith("_")
+        ]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def __sklearn_is_fitted__(self):
+        return bool(self.initialized_) and hasattr(self, "classes_inferred_")
+
+    def check_is_fitted(self, attributes=None, *args, **kwargs):
+        """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called."""
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
+    def __setstate__(self, state):
+        requested = state["device"]
+        if requested == "auto":
+            state["device"] = str(resolve_device("auto"))
+        super().__setstate__(state)
+        if requested == "auto":
+            self.device = "auto"
+
+    # ------------------------------------------------------------------
+    # skorch hooks
+
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("train_acc", BatchAccuracy(on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("valid_acc", BatchAccuracy(on_train=False)),
+            ("print_log", PrintLog()),
+        ]
+
+    @_on_resolved_device
+    def initialize(self):
+        """Build the module, criterion, optimizer and callbacks; returns self."""
+        rs = self.random_state
+        if rs is None or isinstance(rs, numbers.Integral):
+            self._seed = rs
+        else:
+            self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        with self._seeded(0):
+            return super().initialize()
+
+    def initialize_module(self):
+        """Build the network for the fitted input shape and number of classes."""
+        n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else 10
+        self.module_ = self._build_module(self._module_input_shape(), n_classes)
+        return self
+
+    def initialize_optimizer(self, triggered_directly=None):
+        """Create the optimizer named by ``optimizer`` with ``lr``, ``momentum``, ``weight_decay``."""
+        optimizer = self.optimizer
+        if isinstance(optimizer, str):
+            try:
+                optimizer = OPTIMIZERS[optimizer.lower()]
+            except KeyError:
+                raise ValueError(
+                    f"optimizer must be one of {sorted(OPTIMIZERS)} or a torch.optim.Optimizer "
+                    f"class; got {self.optimizer!r}."
+                ) from None
+        args, kwargs = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
+        defaults = {"weight_decay": self.weight_decay}
+        if isinstance(optimizer, type) and issubclass(optimizer, _WITH_MOMENTUM):
+            defaults["momentum"] = self.momentum
+        self.optimizer_ = optimizer(*args, **{**defaults, **kwargs})
+        return self
+
+    def check_data(self, X, y):
+        # The data was validated and the labels encoded before skorch sees them.
+        pass
+
+    def get_iterator(self, dataset, training=False):
+        """Batches sliced on the device for array data; skorch's iterator otherwise."""
+        if not isinstance(dataset, DeviceData):
+            return super().get_iterator(dataset, training=training)
+        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        return DeviceBatches(
+            dataset,
+            kwargs.get("batch_size", self.batch_size),
+            shuffle=training,
+            generator=getattr(self, "_shuffle_generator", None) if training else None,
+            prepare=self._prepare_batch,
+            training=training,
+        )
+
+    # ------------------------------------------------------------------
+    # Fitting and predicting
+
+    @_on_resolved_device
+    def fit(self, X, y, **fit_params):
+        """Train the network on ``X`` and ``y`` for ``max_epochs`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, height, width) \
+                or (n_samples, channels, height, width)
+            Images as flat rows of pixels or as 2-D images, of any real dtype.
+            Integer pixels are read as 0-255 intensities and scaled to [0, 1];
+            floating-point pixels are used as given.
+        y : array-like of shape (n_samples,)
+            Labels of any kind scikit-learn accepts (ints, strings, ...).
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        reset = not (self.warm_start and self.__sklearn_is_fitted__())
+        data = self._training_data(X, y, reset=reset)
+        if reset:
+            self.initialize()
+        self._train(data, self.max_epochs, **fit_params)
+        return self
+
+    @_on_resolved_device
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like
+            Images, as for :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that any call may see. Required on the first call,
+            ignored afterwards.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        first_call = not self.__sklearn_is_fitted__()
+        if first_call and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: every label "
+                "that later calls may contain."
+            )
+        data = self._training_data(X, y, reset=first_call, classes=classes)
+        if first_call:
+            self.initialize()
+        self._train(data, 1, **fit_params)
+        return self
+
+    @_on_resolved_device
+    def predict_proba(self, X):
+        """Probability of each class, in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like
+            Images, in any layout and dtype accepted by :meth:`fit` with the
+            same number of pixels.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Softmax of the network's logits, as float32.
+        """
+        return torch.softmax(self._logits(X).float(), dim=1).cpu().numpy()
+
+    @_on_resolved_device
+    def predict(self, X):
+        """Predicted labels, drawn from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like
+            Images, as for :meth:`predict_proba`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The label of the most probable class for each image.
+        """
+        indices = self._logits(X).argmax(dim=1).cpu().numpy()
+        return self.classes_[indices]
+
+    @_on_resolved_device
+    def forward(self, X, training=False, device="cpu"):
+        return super().forward(X, training=training, device=device)
+
+    @_on_resolved_device
+    def load_params(self, *args, **kwargs):
+        return super().load_params(*args, **kwargs)
+
+    def summary(self, *, as_text=False):
+        """Each layer's output shape and parameter count.
+
+        Works before fitting too, for the network's native input (one
+        channel of 28x28, 10 classes).
+
+        Parameters
+        ----------
+        as_text : bool, default=False
+            Return a printable table with the totals instead of a DataFrame.
+
+        Returns
+        -------
+        summary : pandas.DataFrame or str
+            One row per layer: ``layer``, ``type``, ``output_shape``,
+            ``n_params``.
+        """
+        if self.__sklearn_is_fitted__():
+            module, n_classes = self.module_, len(self.classes_)
+        else:
+            n_classes = 10
+            module = self._build_module(self._module_input_shape(), n_classes)
+        return model_summary(module, self._module_input_shape(), as_text=as_text)
+
+    # ------------------------------------------------------------------
+    # Hooks for subclasses
+
+    def _build_module(self, input_shape, n_classes):
+        """Return the :mod:`torch.nn` module for ``input_shape`` (c, h, w) and ``n_classes``."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------
+    # Internals
+
+    def _module_input_shape(self):
+        """(channels, height, width) of what the module receives."""
+        native = self._native_image_shape
+        shape = getattr(self, "image_shape_", native if native else (1, 28, 28))
+        if native is None:
+            return shape
+        c, h, w = shape
+        return (c, max(h, native[1]), max(w, native[2]))
+
+    def _prepare_batch(self, Xb, training):
+        """Raw batch rows to module input, on the device: cast, reshape, frame."""
+        x = to_float(Xb)
+        if self._native_image_shape is None:
+            return x.reshape(len(x), -1)
+        return to_images(x, self.image_shape_, self._module_input_shape()[1:])
+
+    def _validate_X(self, X, *, reset):
+        """Validate ``X`` once and return it as flat rows (a view where possible)."""
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        if getattr(X, "ndim", 2) > 2:
+            X = check_array(X, allow_nd=True, dtype="numeric", estimator=self, input_name="X")
+            sample_shape = X.shape[1:]
+            X = X.reshape(len(X), -1)
+            validate_data(self, X, reset=reset, skip_check_array=True)
+        else:
+            X = validate_data(self, X, reset=reset, dtype="numeric")
+            sample_shape = X.shape[1:]
+        if reset:
+            native = self._native_image_shape
+            self.image_shape_ = image_shape_from(
+                sample_shape,
+                min_size=None if native is None else native[1:],
+                name=type(self).__name__,
+            )
+        return X
+
+    def _encode_y(self, y, n_samples, *, reset, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(np.empty(n_samples), y)
+        check_classification_targets(y)
+        if reset:
+            labels = np.unique(y if classes is None else np.asarray(classes))
+            if len(labels) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes; y holds "
+                    f"only one class: {labels[0]!r}."
+                )
+            self.classes_inferred_ = labels
+        encoded = np.searchsorted(self.classes_, y)
+        unknown = (encoded >= len(self.classes_)) | (
+            self.classes_[np.minimum(encoded, len(self.classes_) - 1)] != y
+        )
+        if unknown.any():
+            raise ValueError(
+                f"y contains labels not among classes_ {self.classes_.tolist()}: "
+                f"{np.unique(y[unknown]).tolist()}."
+            )
+        return encoded
+
+    def _training_data(self, X, y, *, reset, classes=None):
+        X = self._validate_X(X, reset=reset)
+        y = self._encode_y(y, len(X), reset=reset, classes=classes)
+        return DeviceData(X, y, device=self.device, budget_bytes=self._device_budget())
+
+    def _device_budget(self):
+        if self.device_data_budget is not None:
+            return float(self.device_data_budget) * 2**30
+        device = torch.device(self.device)
+        if device.type == "cuda":
+            free, _ = torch.cuda.mem_get_info(device)
+            return free / 2
+        return math.inf
+
+    def _logits(self, X):
+        """Logits for ``X`` on the device, in one pass of batches."""
+        self.check_is_fitted()
+        if not isinstance(X, DeviceData):
+            X = DeviceData(
+                self._validate_X(X, reset=False),
+                device=self.device,
+                budget_bytes=self._device_budget(),
+            )
+        return self.forward(X, training=False, device=self.device)
+
+    def _train(self, data, epochs, **fit_params):
+        """Run skorch's loop for ``epochs`` epochs on validated ``data``."""
+        with self._seeded(len(self.history) + 1) as generator:
+            self._shuffle_generator = generator
+            try:
+                self.notify("on_train_begin", X=data, y=None)
+                try:
+                    self.fit_loop(data, None, epochs=epochs, **fit_params)
+                except KeyboardInterrupt:
+                    pass
+                self.notify("on_train_end", X=data, y=None)
+            finally:
+                del self._shuffle_generator
+
+    @contextmanager
+    def _seeded(self, offset):
+        """Seed torch's global RNG from ``random_state`` (plus ``offset``) and restore it after.
+
+        Yields a generator for the shuffling, or None when ``random_state`` is None.
+        """
+        seed = getattr(self, "_seed", None)
+        if seed is None:
+            yield None
+            return
+        device = torch.device(self.device)
+        devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed + offset)
+            yield torch.Generator(device=device).manual_seed(seed + offset)

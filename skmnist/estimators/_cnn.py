@@ -1,0 +1,72 @@
+"""The three-block convolutional network estimator."""
+
+from ..nets import CNN
+from ._base import BaseMNISTClassifier
+from ._docs import ATTRIBUTES, TRAINING_PARAMETERS
+
+
+class CNNClassifier(BaseMNISTClassifier):
+    __doc__ = f"""Convolutional network with BatchNorm and dropout, trained with PyTorch.
+
+    Three blocks of ``conv -> BatchNorm -> ReLU -> max-pool -> dropout``,
+    then a ``Linear(128) -> ReLU -> dropout -> Linear(n_classes)`` head.
+    Inputs are handled as by :class:`LeNet5Classifier` (small images are
+    framed to 28x28).
+
+    Parameters
+    ----------
+    channels : tuple of 3 int, default=(32, 64, 128)
+        Feature maps of the three blocks.
+    kernel_size : int, default=3
+        Odd size of the convolutions ("same" padding).
+    dropout : float, default=0.25
+        Dropout after each block; twice this, at most 0.5, in the head.
+    batch_norm : bool, default=True
+        Batch normalisation after each convolution.
+    {TRAINING_PARAMETERS}
+
+    Attributes
+    ----------
+    {ATTRIBUTES}
+
+    See Also
+    --------
+    LeNet5Classifier : The convolutional classic.
+    MLPNetClassifier : A dense network on flattened images.
+
+    Examples
+    --------
+    >>> from skmnist import CNNClassifier, load_mnist_sample
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> clf = CNNClassifier(max_epochs=2, random_state=0).fit(X[:1000], y[:1000])
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 10)
+    """
+
+    _net = CNN
+
+    def __init__(self, *, channels=(32, 64, 128), kernel_size=3, dropout=0.25,
+                 batch_norm=True, **kwargs):
+        self.channels = channels
+        self.kernel_size = kernel_size
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        super().__init__(**kwargs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # As for LeNet5Classifier: scikit-learn's toy blobs are no images.
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    def _build_module(self, input_shape, n_classes):
+        c, h, w = input_shape
+        return CNN(
+            n_classes=n_classes,
+            in_channels=c,
+            image_size=(h, w),
+            channels=self.channels,
+            kernel_size=self.kernel_size,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )

@@ -1,0 +1,174 @@
+"""Arrays as device tensors, and the batches cut from them.
+
+The data is validated once, wrapped as a tensor without a copy, and moved to
+the training device once, in its own dtype (uint8 stays uint8). Batches are
+cut by indexing a permutation on the device; the cast to float, the reshape
+to images and any augmentation happen per batch on the device. When the data
+is larger than the device budget it stays in host memory and each batch is
+moved on its own (the streaming path).
+"""
+
+import math
+import warnings
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+
+def image_shape_from(sample_shape, *, min_size=None, name="the network"):
+    """Read a sample's shape as ``(channels, height, width)``.
+
+    A flat row of ``n`` features is an ``s x s`` image with
+    ``s = ceil(sqrt(n))``, zero-padded at its end when ``n`` is not a square;
+    that padding is refused when the row holds more pixels than the network's
+    native image (``min_size``), because then no image layout can be guessed.
+    """
+    if len(sample_shape) == 1:
+        n_features = sample_shape[0]
+        side = math.isqrt(n_features)
+        if side * side != n_features:
+            if min_size is not None and n_features > min_size[0] * min_size[1]:
+                raise ValueError(
+                    f"X has {n_features} features per sample: not a square number of "
+                    f"pixels, and more than {name}'s {min_size[0]}x{min_size[1]} input, so "
+                    "its image layout cannot be guessed. Pass the images as an array of "
+                    "shape (n_samples, height, width) or (n_samples, channels, height, width)."
+                )
+            side += 1
+        return (1, side, side)
+    if len(sample_shape) == 2:
+        return (1, *sample_shape)
+    if len(sample_shape) == 3:
+        return tuple(sample_shape)
+    raise ValueError(
+        f"X must have 2 to 4 dimensions (rows of pixels, images, or images with "
+        f"channels); got an array with {len(sample_shape) + 1} dimensions."
+    )
+
+
+class DeviceData(torch.utils.data.Dataset):
+    """Validated ``X`` (and encoded ``y``) as tensors, on ``device`` when they fit.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Flat, validated samples of any real dtype; wrapped without a copy.
+    y : ndarray of shape (n_samples,) or None
+        Encoded labels (``0 .. n_classes - 1``).
+    device : torch.device
+        Where batches are computed.
+    budget_bytes : float
+        Largest ``X`` copied to ``device`` at once; larger inputs stream.
+    """
+
+    def __init__(self, X, y=None, *, device, budget_bytes=math.inf):
+        self.device = torch.device(device)
+        X = _as_tensor(X)
+        self.resident = self.device.type == "cpu" or X.nbytes <= budget_bytes
+        self.X = X.to(self.device) if self.resident else X
+        self.y = None if y is None else torch.as_tensor(y, dtype=torch.long).to(self.device)
+        self.indices = None
+
+    def __len__(self):
+        return len(self.X) if self.indices is None else len(self.indices)
+
+    def __getitem__(self, i):
+        # A torch ``DataLoader`` given this dataset still works, sample by sample.
+        i = i if self.indices is None else int(self.indices[i])
+        return self.X[i], (torch.tensor(-1) if self.y is None else self.y[i])
+
+    def subset(self, indices):
+        """A view of the samples at ``indices``: the tensors are shared, not copied."""
+        view = object.__new__(DeviceData)
+        view.__dict__.update(self.__dict__)
+        view.indices = torch.as_tensor(indices, dtype=torch.long, device=self.device)
+        return view
+
+    def batch(self, rows):
+        """``(X, y)`` of the samples at positions ``rows`` (a slice or index tensor)."""
+        if self.indices is not None:
+            rows = self.indices[rows]
+        yb = None if self.y is None else self.y[rows]
+        if self.resident:
+            return self.X[rows], yb
+        host_rows = rows.cpu() if isinstance(rows, torch.Tensor) else rows
+        return self.X[host_rows].to(self.device, non_blocking=True), yb
+
+
+class DeviceBatches:
+    """Iterate over a :class:`DeviceData` in batches, shuffled when training.
+
+    ``prepare(X_batch, training)`` turns raw batch rows into model input.
+    """
+
+    def __init__(self, dataset, batch_size, *, shuffle=False, generator=None, prepare=None,
+                 training=False):
+        self.dataset = dataset
+        self.batch_size = len(dataset) if batch_size == -1 else batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+        self.prepare = prepare
+        self.training = training
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = None
+        if self.shuffle:
+            device = self.generator.device if self.generator is not None else self.dataset.device
+            order = torch.randperm(n, generator=self.generator, device=device)
+            order = order.to(self.dataset.device)
+        for start in range(0, n, self.batch_size):
+            stop = min(start + self.batch_size, n)
+            rows = slice(start, stop) if order is None else order[start:stop]
+            Xb, yb = self.dataset.batch(rows)
+            if self.prepare is not None:
+                Xb = self.prepare(Xb, self.training)
+            yield Xb, yb
+
+
+def to_float(Xb, dtype=torch.float32):
+    """Cast a batch to float; integer input is read as 0-255 pixels and scaled to [0, 1]."""
+    x = Xb.to(dtype)
+    if not (Xb.dtype.is_floating_point or Xb.dtype == torch.bool):
+        x = x.mul_(1.0 / 255.0)
+    return x
+
+
+def to_images(x, image_shape, frame_size=None):
+    """Reshape flat float rows to images ``(n, c, h, w)``, centred in ``frame_size``.
+
+    Rows shorter than ``c * h * w`` (a non-square number of features) are
+    zero-padded at their end; images smaller than ``frame_size`` (height,
+    width) are centred in a zero frame of that size.
+    """
+    c, h, w = image_shape
+    n = x.shape[0]
+    x = x.reshape(n, -1)
+    missing = c * h * w - x.shape[1]
+    if missing:
+        x = F.pad(x, (0, missing))
+    x = x.reshape(n, c, h, w)
+    if frame_size is not None and (frame_size[0] > h or frame_size[1] > w):
+        dh, dw = max(frame_size[0] - h, 0), max(frame_size[1] - w, 0)
+        x = F.pad(x, (dw // 2, dw - dw // 2, dh // 2, dh - dh // 2))
+    return x
+
+
+def _as_tensor(X):
+    """Wrap a validated array as a CPU tensor, sharing its memory where possible."""
+    if isinstance(X, torch.Tensor):
+        return X
+    X = np.asarray(X)
+    if X.dtype.kind == "u" and X.dtype.itemsize > 1:
+        X = X.astype(np.int64)  # torch has no arithmetic on uint16/32/64
+    if not X.dtype.isnative:
+        X = X.astype(X.dtype.newbyteorder("="))
+    X = np.ascontiguousarray(X)
+    with warnings.catch_warnings():
+        # read-only input (a memmap, say) is only ever read here
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(X)

@@ -1,0 +1,40 @@
+"""Building blocks shared by the networks: activations and pooling by name."""
+
+from torch import nn
+
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "logistic": nn.Sigmoid,
+    "gelu": nn.GELU,
+    "elu": nn.ELU,
+    "leaky_relu": nn.LeakyReLU,
+    "selu": nn.SELU,
+    "silu": nn.SiLU,
+}
+
+POOLINGS = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}
+
+
+def make_activation(name: str) -> nn.Module:
+    """Return a fresh activation module for ``name`` (one of ``ACTIVATIONS``)."""
+    try:
+        return ACTIVATIONS[name]()
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"activation must be one of {sorted(ACTIVATIONS)}; got {name!r}."
+        ) from None
+
+
+def make_pooling(name: str, kernel_size: int = 2) -> nn.Module:
+    """Return a pooling module, ``"avg"`` or ``"max"``, of the given size."""
+    try:
+        return POOLINGS[name](kernel_size)
+    except (KeyError, TypeError):
+        raise ValueError(f"pooling must be one of {sorted(POOLINGS)}; got {name!r}.") from None
+
+
+def conv_output_size(size: int, kernel_size: int, padding: int = 0, stride: int = 1) -> int:
+    """Spatial size after a convolution or pooling layer."""
+    return (size + 2 * padding - kernel_size) // stride + 1
