@@ -10,10 +10,9 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import gen_batches
+from sklearn.utils import Tags, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils._tags import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 # Mean and standard deviation of the MNIST training pixels on the [0, 1] scale,
@@ -59,13 +58,13 @@ class PixelNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     mean_ : float
-        The value subtracted from every scaled pixel. Only present when
-        ``standardize`` is not None.
+        The value subtracted from every scaled pixel: 0.0 when ``standardize``
+        is None.
 
     std_ : float
-        The value every centered pixel is divided by. Only present when
-        ``standardize`` is not None. When the pixels seen in :meth:`fit` are
-        all equal, their standard deviation of 0 is replaced by 1.0.
+        The value every centered pixel is divided by: 1.0 when ``standardize``
+        is None. When the pixels seen in :meth:`fit` are all equal, their
+        standard deviation of 0 is replaced by 1.0.
 
     sample_shape_ : tuple of int
         The shape of one sample seen in :meth:`fit`, e.g. ``(784,)`` for rows,
@@ -147,7 +146,9 @@ class PixelNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = self._validate_pixels(X, reset=True)
         self.sample_shape_ = X.shape[1:]
         self.n_features_in_ = prod(self.sample_shape_)
-        if self.standardize == "mnist":
+        if self.standardize is None:
+            self.mean_, self.std_ = 0.0, 1.0
+        elif self.standardize == "mnist":
             self.mean_, self.std_ = _MNIST_MEAN, _MNIST_STD
         elif self.standardize == "fit":
             mean, std = _pixel_mean_std(X)
@@ -177,7 +178,7 @@ class PixelNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_sample_shape(X)
         self._check_output_layout(X)
         out = np.divide(X, self.max_value, dtype=np.float32)
-        if self.standardize is not None:
+        if (self.mean_, self.std_) != (0.0, 1.0):
             out -= np.float32(self.mean_)
             out /= np.float32(self.std_)
         return out
