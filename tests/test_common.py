@@ -2,12 +2,14 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, PixelNormalizer
 
 ESTIMATORS = [
     MLPNetClassifier(random_state=0),
     LeNet5Classifier(random_state=0),
     CNNClassifier(channels=(8, 16, 32), random_state=0),
+    PixelNormalizer(),
+    PixelNormalizer(standardize="fit"),
 ]
 
 
