@@ -1,5 +1,7 @@
 """The estimators: skorch ``NeuralNetClassifier`` subclasses with scikit-learn's contract."""
 
+from ._augment import PRESETS as AUGMENT_PRESETS
+from ._augment import augment_batch, resolve_augment
 from ._base import OPTIMIZERS, BaseMNISTClassifier, resolve_device
 from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
@@ -8,6 +10,9 @@ from ._mlp import MLPNetClassifier
 from ._summary import model_summary
 
 __all__ = [
+    "AUGMENT_PRESETS",
+    "augment_batch",
+    "resolve_augment",
     "OPTIMIZERS",
     "BaseMNISTClassifier",
     "BatchAccuracy",

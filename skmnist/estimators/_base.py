@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 
+from ._augment import augment_batch, resolve_augment
 from ._callbacks import BatchAccuracy
 from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
 from ._summary import model_summary
@@ -131,6 +132,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         device="auto",
         random_state=None,
         verbose=0,
+        augment=None,
         device_data_budget=None,
         callbacks=None,
         warm_start=False,
@@ -161,6 +163,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.random_state = random_state
+        self.augment = augment
         self.device_data_budget = device_data_budget
         for name in ("history_", "initialized_", "virtual_params_"):
             del self.__dict__[name]
@@ -222,6 +225,14 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self._seed = rs
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        self._augment_settings = resolve_augment(self.augment)
+        if self._augment_settings is not None and self._native_image_shape is None:
+            c, h, w = self.image_shape_
+            if c * h * w != self.n_features_in_:
+                raise ValueError(
+                    f"augment needs images, but the {self.n_features_in_} features per sample "
+                    "are no square image; pass X as (n_samples, height, width)."
+                )
         with self._seeded(0):
             return super().initialize()
 
@@ -417,11 +428,15 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return (c, max(h, native[1]), max(w, native[2]))
 
     def _prepare_batch(self, Xb, training):
-        """Raw batch rows to module input, on the device: cast, reshape, frame."""
+        """Raw batch rows to module input, on the device: cast, reshape, frame, augment."""
         x = to_float(Xb)
-        if self._native_image_shape is None:
+        augment = training and getattr(self, "_augment_settings", None) is not None
+        if self._native_image_shape is None and not augment:
             return x.reshape(len(x), -1)
-        return to_images(x, self.image_shape_, self._module_input_shape()[1:])
+        x = to_images(x, self.image_shape_, self._module_input_shape()[1:])
+        if augment:
+            x = augment_batch(x, self._augment_settings)
+        return x
 
     def _validate_X(self, X, *, reset):
         """Validate ``X`` once and return it as flat rows (a view where possible)."""

@@ -65,7 +65,7 @@ class DeviceData(torch.utils.data.Dataset):
     def __init__(self, X, y=None, *, device, budget_bytes=math.inf):
         self.device = torch.device(device)
         X = _as_tensor(X)
-        self.resident = self.device.type == "cpu" or X.nbytes <= budget_bytes
+        self.resident = X.nbytes <= budget_bytes
         self.X = X.to(self.device) if self.resident else X
         self.y = None if y is None else torch.as_tensor(y, dtype=torch.long).to(self.device)
         self.indices = None

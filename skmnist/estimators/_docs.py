@@ -22,6 +22,13 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         random state is left as it was.
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch.
+    augment : None, str or dict, default=None
+        Random augmentation of the training batches, done batched on the
+        device: a preset ("affine": rotation up to 10 degrees, scaling 0.9-1.1,
+        translation up to 10%, shear up to 10 degrees; "elastic": the same
+        plus elastic distortion; "noise": Gaussian noise) or a dict of
+        settings, see :func:`skmnist.estimators.resolve_augment`. Never
+        applied when predicting.
     device_data_budget : float or None, default=None
         Largest training or prediction set, in GiB, copied to the device in
         one piece; a larger one streams to it one batch at a time. None

@@ -1,0 +1,120 @@
+"""Batched, on-device data augmentation for training images.
+
+Random affine transforms (rotation, scaling, translation, shear) are applied
+to a whole batch at once with :func:`torch.nn.functional.affine_grid` and
+:func:`~torch.nn.functional.grid_sample`; elastic distortion adds a smoothed
+random displacement field to the same sampling grid; Gaussian noise is added
+last. The random draws come from torch's global generator, which the
+estimators seed from ``random_state`` while training.
+"""
+
+import math
+
+import torch
+from torch.nn import functional as F
+
+#: Named settings for the estimators' ``augment`` parameter.
+PRESETS = {
+    "affine": {"rotation": 10.0, "scale": (0.9, 1.1), "translation": 0.1, "shear": 10.0},
+    "elastic": {
+        "rotation": 10.0,
+        "scale": (0.9, 1.1),
+        "translation": 0.1,
+        "shear": 10.0,
+        "elastic_alpha": 2.0,
+        "elastic_sigma": 3.0,
+    },
+    "noise": {"noise_std": 0.1},
+}
+
+_DEFAULTS = {
+    "rotation": 0.0,
+    "scale": (1.0, 1.0),
+    "translation": 0.0,
+    "shear": 0.0,
+    "elastic_alpha": 0.0,
+    "elastic_sigma": 3.0,
+    "noise_std": 0.0,
+}
+
+
+def resolve_augment(augment):
+    """The full settings for an ``augment`` parameter value, or None.
+
+    ``augment`` is None, a preset name from :data:`PRESETS`, or a dict with
+    any of: ``rotation`` (maximum degrees), ``scale`` ((low, high) factors),
+    ``translation`` (maximum shift as a fraction of the image size), ``shear``
+    (maximum degrees), ``elastic_alpha`` (displacement in pixels) and
+    ``elastic_sigma`` (its smoothness in pixels), ``noise_std`` (Gaussian
+    noise on the [0, 1] scale).
+    """
+    if augment is None:
+        return None
+    if isinstance(augment, str):
+        if augment not in PRESETS:
+            raise ValueError(
+                f"augment must be None, one of the presets {sorted(PRESETS)}, or a dict; "
+                f"got {augment!r}."
+            )
+        augment = PRESETS[augment]
+    if not isinstance(augment, dict):
+        raise ValueError(f"augment must be None, a preset name or a dict; got {augment!r}.")
+    unknown = sorted(set(augment) - set(_DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown augment settings {unknown}; known: {sorted(_DEFAULTS)}.")
+    settings = {**_DEFAULTS, **augment}
+    low, high = settings["scale"]
+    if not 0 < low <= high:
+        raise ValueError(f"augment scale must be (low, high) with 0 < low <= high; got {(low, high)}.")
+    return settings
+
+
+def augment_batch(x, settings):
+    """Apply random augmentation ``settings`` to images ``x`` of shape (n, c, h, w)."""
+    n, _, h, w = x.shape
+    device, dtype = x.device, x.dtype
+
+    def uniform(low, high):
+        return torch.rand(n, device=device, dtype=dtype) * (high - low) + low
+
+    grid = None
+    if (settings["rotation"] or settings["shear"] or settings["translation"]
+            or settings["scale"] != (1.0, 1.0)):
+        angle = uniform(-1, 1) * math.radians(settings["rotation"])
+        shear = uniform(-1, 1) * math.radians(settings["shear"])
+        scale = uniform(*settings["scale"])
+        shift = settings["translation"] * 2  # grid coordinates span [-1, 1]
+        tx, ty = uniform(-shift, shift), uniform(-shift, shift)
+        cos, sin, tan = torch.cos(angle), torch.sin(angle), torch.tan(shear)
+        # theta maps output to input coordinates: rotation @ shear, over the zoom
+        linear = torch.stack(
+            [torch.stack([cos, cos * tan - sin], 1), torch.stack([sin, sin * tan + cos], 1)], 1
+        ) / scale.view(n, 1, 1)
+        theta = torch.cat([linear, torch.stack([tx, ty], 1).unsqueeze(2)], dim=2)
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    if settings["elastic_alpha"]:
+        if grid is None:
+            identity = torch.eye(2, 3, device=device, dtype=dtype).expand(n, 2, 3)
+            grid = F.affine_grid(identity, list(x.shape), align_corners=False)
+        grid = grid + _elastic_field(n, h, w, settings, device, dtype)
+    if grid is not None:
+        x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if settings["noise_std"]:
+        x = x + settings["noise_std"] * torch.randn_like(x)
+    return x
+
+
+def _elastic_field(n, h, w, settings, device, dtype):
+    """A random displacement field, smoothed by a Gaussian, in grid units (n, h, w, 2)."""
+    sigma = settings["elastic_sigma"]
+    radius = max(1, int(3 * sigma))
+    taps = torch.arange(-radius, radius + 1, device=device, dtype=dtype)
+    kernel = torch.exp(-(taps**2) / (2 * sigma**2))
+    kernel = kernel / kernel.sum()
+    field = torch.rand(n * 2, 1, h, w, device=device, dtype=dtype) * 2 - 1
+    field = F.conv2d(field, kernel.view(1, 1, 1, -1), padding=(0, radius))
+    field = F.conv2d(field, kernel.view(1, 1, -1, 1), padding=(radius, 0))
+    field = field / field.abs().amax(dim=(2, 3), keepdim=True).clamp_min(1e-6)
+    # alpha pixels of displacement, in grid units where the image spans 2
+    scale = torch.tensor([2.0 / w, 2.0 / h], device=device, dtype=dtype)
+    return field.view(n, 2, h, w).permute(0, 2, 3, 1) * settings["elastic_alpha"] * scale
