@@ -1,0 +1,1 @@
+"""Benchmarks runnable from an install: ``python -m skmnist.benchmarks.speed``."""

@@ -1,0 +1,279 @@
+"""Speed benchmark: LeNet5Classifier against a hand-written PyTorch loop and plain skorch.
+
+In one process and interleaved, round by round, it times an epoch of
+
+(a) a hand-written PyTorch loop over pre-loaded device tensors (float32),
+(b) plain :class:`skorch.NeuralNetClassifier` (``train_split=None``, shuffled),
+(c) :class:`skmnist.LeNet5Classifier`, given the uint8 images,
+(c+aug) the same with ``augment="affine"``,
+
+all with the same network, batch size, optimizer (Adam, lr 1e-3), device and
+data. It also measures prediction throughput at batch 128 and 1024 against
+the raw model, and the peak resident memory of one epoch of (a), (b) and (c),
+each in a fresh process. Run it with::
+
+    python -m skmnist.benchmarks.speed --dataset mnist --device cpu --out docs/benchmarks
+"""
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from skorch import NeuralNetClassifier
+
+from .. import LeNet5Classifier, __version__
+from ..estimators import resolve_device
+from ..nets import LeNet5
+
+BATCH_SIZE = 128
+LR = 1e-3
+
+
+def _load(dataset, subset):
+    from ..datasets import fetch_mnist, load_mnist_sample
+
+    if dataset == "sample":
+        return load_mnist_sample(subset=subset, return_X_y=True)
+    return fetch_mnist(subset=subset, return_X_y=True, download_if_missing=False)
+
+
+def _sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+class _RawLoop:
+    """(a) The hand-written loop every MNIST tutorial has, over device tensors."""
+
+    name = "raw PyTorch loop"
+
+    def __init__(self, X, y, device):
+        self.device = device
+        self.X = torch.as_tensor(X.reshape(-1, 1, 28, 28) / np.float32(255)).to(device)
+        self.y = torch.as_tensor(y, dtype=torch.long).to(device)
+        self.model = LeNet5().to(device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR)
+        self.loss = torch.nn.CrossEntropyLoss()
+
+    def train(self, epochs):
+        self.model.train()
+        for _ in range(epochs):
+            order = torch.randperm(len(self.X), device=self.device)
+            for start in range(0, len(order), BATCH_SIZE):
+                rows = order[start : start + BATCH_SIZE]
+                loss = self.loss(self.model(self.X[rows]), self.y[rows])
+                self.optimizer.zero_grad()
+                loss.backward()
+                self.optimizer.step()
+
+    def predict_proba(self, X, batch_size):
+        X = torch.as_tensor(X.reshape(-1, 1, 28, 28) / np.float32(255)).to(self.device)
+        self.model.eval()
+        with torch.inference_mode():
+            logits = torch.cat([self.model(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+        return torch.softmax(logits, 1).cpu().numpy()
+
+
+class _PlainSkorch:
+    """(b) skorch's NeuralNetClassifier as its documentation sets it up."""
+
+    name = "plain skorch"
+
+    def __init__(self, X, y, device):
+        self.X = (X.reshape(-1, 1, 28, 28) / np.float32(255)).astype(np.float32)
+        self.y = y.astype(np.int64)
+        self.net = NeuralNetClassifier(
+            LeNet5,
+            criterion=torch.nn.CrossEntropyLoss,
+            optimizer=torch.optim.Adam,
+            lr=LR,
+            batch_size=BATCH_SIZE,
+            train_split=None,
+            iterator_train__shuffle=True,
+            warm_start=True,
+            device=str(device),
+            verbose=0,
+        )
+
+    def train(self, epochs):
+        self.net.set_params(max_epochs=epochs).fit(self.X, self.y)
+
+
+class _SkMNIST:
+    """(c) LeNet5Classifier on the uint8 images as they come."""
+
+    name = "skmnist LeNet5Classifier"
+
+    def __init__(self, X, y, device, augment=None):
+        self.X, self.y = X, y
+        if augment:
+            self.name = f'{self.name}, augment="{augment}"'
+        self.clf = LeNet5Classifier(
+            optimizer="adam", lr=LR, batch_size=BATCH_SIZE, warm_start=True,
+            device=str(device), augment=augment, verbose=0,
+        )
+
+    def train(self, epochs):
+        self.clf.set_params(max_epochs=epochs).fit(self.X, self.y)
+
+    def predict_proba(self, X, batch_size):
+        return self.clf.set_params(batch_size=batch_size).predict_proba(X)
+
+
+def _timed(fn, device):
+    _sync(device)
+    start = time.perf_counter()
+    fn()
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def time_epochs(X, y, *, device, rounds=3, epochs=1, seed=0):
+    """Median seconds per epoch of each method, timed interleaved round by round."""
+    torch.manual_seed(seed)
+    methods = [
+        _RawLoop(X, y, device),
+        _PlainSkorch(X, y, device),
+        _SkMNIST(X, y, device),
+        _SkMNIST(X, y, device, augment="affine"),
+    ]
+    for method in methods:  # warm-up: allocations, kernels, caches
+        method.train(1)
+    times = {method.name: [] for method in methods}
+    for _ in range(rounds):
+        for method in methods:
+            times[method.name].append(_timed(lambda: method.train(epochs), device) / epochs)
+    return {name: statistics.median(values) for name, values in times.items()}, methods
+
+
+def time_prediction(raw, ours, X, *, device, batch_sizes=(128, 1024), repeats=3):
+    """Images per second of ``predict_proba``, raw model against LeNet5Classifier."""
+    result = {}
+    for batch_size in batch_sizes:
+        raw_t, ours_t = [], []
+        for _ in range(repeats):
+            raw_t.append(_timed(lambda: raw.predict_proba(X, batch_size), device))
+            ours_t.append(_timed(lambda: ours.predict_proba(X, batch_size), device))
+        result[batch_size] = {
+            "raw": len(X) / statistics.median(raw_t),
+            "skmnist": len(X) / statistics.median(ours_t),
+        }
+    return result
+
+
+def _peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _memory_probe(method, dataset, device):
+    """One epoch of ``method`` in this (fresh) process; print the peak RSS in MiB."""
+    X, y = _load(dataset, "train")
+    cls = {"raw": _RawLoop, "skorch": _PlainSkorch, "skmnist": _SkMNIST}[method]
+    cls(X, y, device).train(1)
+    print(json.dumps({"peak_rss_mib": _peak_rss_mib()}))
+
+
+def measure_memory(dataset, device):
+    """Peak resident memory (MiB) of one epoch of each method, each in a fresh process."""
+    peaks = {}
+    for method in ("raw", "skorch", "skmnist"):
+        out = subprocess.run(
+            [sys.executable, "-m", "skmnist.benchmarks.speed", "--memory-probe", method,
+             "--dataset", dataset, "--device", str(device)],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        peaks[method] = json.loads(out.strip().splitlines()[-1])["peak_rss_mib"]
+    return peaks
+
+
+def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
+    """Run the whole benchmark and return its results as a dict."""
+    device = resolve_device(device)
+    X, y = _load(dataset, "train")
+    X_test, _ = _load(dataset, "test")
+    epoch_s, methods = time_epochs(X, y, device=device, rounds=rounds, epochs=epochs)
+    raw, ours = methods[0], methods[2]
+    predict = time_prediction(raw, ours, X_test, device=device)
+    names = [m.name for m in methods]
+    result = {
+        "dataset": dataset,
+        "n_train": len(X),
+        "n_test": len(X_test),
+        "device": str(device),
+        "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or platform.machine(),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "skmnist": __version__,
+        "rounds": rounds,
+        "epochs_per_round": epochs,
+        "epoch_seconds": epoch_s,
+        "ratios": {
+            "skmnist / raw": epoch_s[names[2]] / epoch_s[names[0]],
+            "plain skorch / raw": epoch_s[names[1]] / epoch_s[names[0]],
+            "skmnist / plain skorch": epoch_s[names[2]] / epoch_s[names[1]],
+            "augmented / unaugmented": epoch_s[names[3]] / epoch_s[names[2]],
+        },
+        "predict_images_per_s": {str(b): v for b, v in predict.items()},
+    }
+    if memory:
+        result["peak_rss_mib"] = measure_memory(dataset, device)
+    return result
+
+
+def to_markdown(result):
+    """The results as a Markdown table with the ratios."""
+    raw = result["epoch_seconds"]["raw PyTorch loop"]
+    lines = [
+        f"LeNet-5, batch {BATCH_SIZE}, Adam, {result['n_train']:,} {result['dataset']} images, "
+        f"device {result['device']} ({result['device_name']}, {result['threads']} threads), "
+        f"torch {result['torch']}, skmnist {result['skmnist']}; median of {result['rounds']} "
+        "interleaved rounds.",
+        "",
+        "| training loop | s/epoch | vs raw loop |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {name} | {sec:.3f} | {sec / raw:.3f} |" for name, sec in result["epoch_seconds"].items()]
+    lines += ["", "| predict_proba batch | raw model (img/s) | LeNet5Classifier (img/s) | ratio |", "|---:|---:|---:|---:|"]
+    for batch, v in result["predict_images_per_s"].items():
+        lines.append(f"| {batch} | {v['raw']:,.0f} | {v['skmnist']:,.0f} | {v['skmnist'] / v['raw']:.3f} |")
+    if "peak_rss_mib" in result:
+        peaks = result["peak_rss_mib"]
+        lines += ["", "| one epoch in a fresh process | peak RSS (MiB) | vs raw loop |", "|---|---:|---:|"]
+        lines += [f"| {name} | {mib:.0f} | {mib / peaks['raw']:.3f} |" for name, mib in peaks.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m skmnist.benchmarks.speed", description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", choices=["mnist", "sample"], default="mnist")
+    parser.add_argument("--device", default="cpu", help='"cpu", "cuda" or "auto"')
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=1, help="epochs per round and method")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory probes")
+    parser.add_argument("--out", type=Path, help="folder for speed-<device>.json and .md")
+    parser.add_argument("--memory-probe", choices=["raw", "skorch", "skmnist"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_probe:
+        _memory_probe(args.memory_probe, args.dataset, resolve_device(args.device))
+        return 0
+    result = run(args.dataset, args.device, args.rounds, args.epochs, memory=not args.no_memory)
+    table = to_markdown(result)
+    print(table)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        stem = f"speed-{torch.device(result['device']).type}"
+        (args.out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (args.out / f"{stem}.md").write_text(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
