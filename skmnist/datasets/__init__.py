@@ -1,0 +1,11 @@
+"""Loaders for MNIST-family data sets and the IDX format they are published in."""
+
+# Authors: The skmnist developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._idx import read_idx, write_idx
+
+__all__ = [
+    "read_idx",
+    "write_idx",
+]
