@@ -3,9 +3,12 @@
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._base import get_data_home, load_idx_folder
 from ._idx import read_idx, write_idx
 
 __all__ = [
+    "get_data_home",
+    "load_idx_folder",
     "read_idx",
     "write_idx",
 ]
