@@ -4,9 +4,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._base import get_data_home, load_idx_folder
+from ._fetchers import fetch_fashion_mnist, fetch_kmnist, fetch_mnist
 from ._idx import read_idx, write_idx
 
 __all__ = [
+    "fetch_fashion_mnist",
+    "fetch_kmnist",
+    "fetch_mnist",
     "get_data_home",
     "load_idx_folder",
     "read_idx",
