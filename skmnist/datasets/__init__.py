@@ -6,6 +6,7 @@
 from ._base import get_data_home, load_idx_folder
 from ._fetchers import fetch_fashion_mnist, fetch_kmnist, fetch_mnist
 from ._idx import read_idx, write_idx
+from ._sample import load_mnist_sample
 
 __all__ = [
     "fetch_fashion_mnist",
@@ -13,6 +14,7 @@ __all__ = [
     "fetch_mnist",
     "get_data_home",
     "load_idx_folder",
+    "load_mnist_sample",
     "read_idx",
     "write_idx",
 ]
