@@ -94,7 +94,9 @@ def _find_idx_files(folder: Path, stems: Sequence[str]) -> tuple[dict, list[str]
 
 def _searched(folder: Path, missing: Sequence[str]) -> str:
     """The paths searched for the missing files, one a line."""
-    return "\n".join(f"  {folder / name}" for stem in missing for name in _spellings(stem))
+    return "\n".join(
+        f"  {folder / name}" for stem in missing for name in _spellings(stem)
+    )
 
 
 def _read_subset(
@@ -134,8 +136,10 @@ def _read_subset(
                 f"{labels_path}: {len(labels)} labels, but {images_path} holds "
                 f"{len(images)} images"
             )
-        if n_classes is not None and len(labels) and not (
-            0 <= labels.min() and labels.max() < n_classes
+        if (
+            n_classes is not None
+            and len(labels)
+            and not (labels.min() >= 0 and labels.max() < n_classes)
         ):
             raise ValueError(
                 f"{labels_path}: labels range from {labels.min()} to "

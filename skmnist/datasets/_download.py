@@ -45,7 +45,9 @@ def _download(url: str, path: Path, *, md5: str) -> None:
             )
 
 
-def _fetch_remote(filename: str, mirrors: Sequence[str], folder: Path, *, md5: str) -> Path:
+def _fetch_remote(
+    filename: str, mirrors: Sequence[str], folder: Path, *, md5: str
+) -> Path:
     """Download ``filename`` into ``folder`` from the first mirror that works.
 
     The file is streamed into a temporary file in ``folder``, its length

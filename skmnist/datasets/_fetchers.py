@@ -233,7 +233,6 @@ def _fetch(
     )
 
 
-
 def fetch_mnist(
     *,
     data_home: str | os.PathLike | None = None,
@@ -331,7 +330,7 @@ def fetch_mnist(
     ...     fetch_mnist(data_home=tmp, download_if_missing=False)
     Traceback (most recent call last):
         ...
-    FileNotFoundError: MNIST not found and download_if_missing=False; searched:...
+    FileNotFoundError: MNIST not found and download_if_missing=False;...
 
     With the data (downloaded on first use):
 
@@ -412,7 +411,10 @@ def fetch_fashion_mnist(
         target : ndarray of shape (n_samples,) of int64, or Series
             The labels, 0 to 9.
         target_names : list of str
-            The class names, indexed by label: ``"T-shirt/top"``, ``"Trouser"``, ``"Pullover"``, ``"Dress"``, ``"Coat"``, ``"Sandal"``, ``"Shirt"``, ``"Sneaker"``, ``"Bag"``, ``"Ankle boot"``.
+            The class names, indexed by label: ``"T-shirt/top"``,
+            ``"Trouser"``, ``"Pullover"``, ``"Dress"``, ``"Coat"``,
+            ``"Sandal"``, ``"Shirt"``, ``"Sneaker"``, ``"Bag"``,
+            ``"Ankle boot"``.
         feature_names : list of str
             The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
         frame : DataFrame or None
@@ -451,7 +453,7 @@ def fetch_fashion_mnist(
     ...     fetch_fashion_mnist(data_home=tmp, download_if_missing=False)
     Traceback (most recent call last):
         ...
-    FileNotFoundError: Fashion-MNIST not found and download_if_missing=False; searched:...
+    FileNotFoundError: Fashion-MNIST not found and download_if_missing=False;...
 
     With the data (downloaded on first use):
 
@@ -532,7 +534,9 @@ def fetch_kmnist(
         target : ndarray of shape (n_samples,) of int64, or Series
             The labels, 0 to 9.
         target_names : list of str
-            The class names, indexed by label: ``"o"``, ``"ki"``, ``"su"``, ``"tsu"``, ``"na"``, ``"ha"``, ``"ma"``, ``"ya"``, ``"re"``, ``"wo"``.
+            The class names, indexed by label (romanized): ``"o"``, ``"ki"``,
+            ``"su"``, ``"tsu"``, ``"na"``, ``"ha"``, ``"ma"``, ``"ya"``,
+            ``"re"``, ``"wo"``.
         feature_names : list of str
             The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
         frame : DataFrame or None
@@ -571,7 +575,7 @@ def fetch_kmnist(
     ...     fetch_kmnist(data_home=tmp, download_if_missing=False)
     Traceback (most recent call last):
         ...
-    FileNotFoundError: KMNIST not found and download_if_missing=False; searched:...
+    FileNotFoundError: KMNIST not found and download_if_missing=False;...
 
     With the data (downloaded on first use):
 

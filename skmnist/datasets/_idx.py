@@ -42,7 +42,8 @@ _IDX_DTYPES = {
 # native dtype -> type code
 _IDX_CODES = {dtype.newbyteorder("="): code for code, dtype in _IDX_DTYPES.items()}
 _KNOWN_CODES = ", ".join(
-    f"0x{code:02X} {dtype.newbyteorder('=').name}" for code, dtype in _IDX_DTYPES.items()
+    f"0x{code:02X} {dtype.newbyteorder('=').name}"
+    for code, dtype in _IDX_DTYPES.items()
 )
 
 
@@ -170,7 +171,9 @@ def _read_idx(
             dtype, shape = _read_header(stream, str(path))
             return _read_data(stream, str(path), dtype, shape)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise ValueError(f"{path}: corrupt or truncated gzip stream: {exc}") from exc
+            raise ValueError(
+                f"{path}: corrupt or truncated gzip stream: {exc}"
+            ) from exc
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -276,16 +279,21 @@ def write_idx(
     if array.ndim == 0:
         raise ValueError(f"{path}: IDX needs an array of at least one dimension")
     if max(array.shape) > 0xFFFFFFFF:
-        raise ValueError(f"{path}: IDX dimensions must fit in uint32, got {array.shape}")
+        raise ValueError(
+            f"{path}: IDX dimensions must fit in uint32, got {array.shape}"
+        )
     header = bytes([0, 0, _IDX_CODES[native], array.ndim])
     header += struct.pack(f">{array.ndim}I", *array.shape)
     data = np.ascontiguousarray(array, dtype=native.newbyteorder(">"))
     if compress is None:
         compress = path.name.endswith(".gz")
-    with _atomic_write(path) as file, (
-        gzip.GzipFile(filename="", mode="wb", fileobj=file, mtime=0)
-        if compress
-        else nullcontext(file)
-    ) as stream:
+    with (
+        _atomic_write(path) as file,
+        (
+            gzip.GzipFile(filename="", mode="wb", fileobj=file, mtime=0)
+            if compress
+            else nullcontext(file)
+        ) as stream,
+    ):
         stream.write(header)
         stream.write(data.reshape(-1).view(np.uint8))

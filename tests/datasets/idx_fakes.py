@@ -45,7 +45,7 @@ class FakeDataset:
     content_sha256: dict
 
 
-def write_fake_dataset(folder, *, compress=True, kaggle=False, n_train=30, n_test=10):
+def write_fake_dataset(folder, *, compress=True, kaggle=False):
     """Write a small MNIST-format data set into ``folder``.
 
     30 training and 10 test images of 28x28 random pixels, labels 0..9
@@ -55,7 +55,7 @@ def write_fake_dataset(folder, *, compress=True, kaggle=False, n_train=30, n_tes
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     arrays, gz_md5, content_sha256 = {}, {}, {}
-    for part, n in [("train", n_train), ("test", n_test)]:
+    for part, n in [("train", 30), ("test", 10)]:
         images_stem, labels_stem = STEMS[part]
         arrays[images_stem] = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
         arrays[labels_stem] = rng.permutation(np.arange(n) % 10).astype(np.uint8)

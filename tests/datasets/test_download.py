@@ -41,7 +41,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = bytes(reversed(body))
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body) + (1000 if mode == "cut" else 0)))
+        self.send_header(
+            "Content-Length", str(len(body) + (1000 if mode == "cut" else 0))
+        )
         self.end_headers()
         self.wfile.write(body[: len(body) // 2] if mode == "cut" else body)
 
@@ -51,7 +53,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server(monkeypatch):
-    """An HTTP server on 127.0.0.1 serving ``server.files``; ``url(mode)`` is a mirror."""
+    """An HTTP server on 127.0.0.1 serving ``server.files``.
+
+    ``server.url(mode)`` is a mirror's URL; ``server.requests`` the paths
+    asked for, in order.
+    """
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     monkeypatch.setattr(_download, "_TIMEOUT", 1)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -98,9 +104,12 @@ def test_downloads_verifies_and_shows_progress(server, served, tmp_path, monkeyp
 
 
 def _mnist_from(server, served, monkeypatch, *modes):
-    """Point MNIST's mirrors at the server's ``modes``; its checksums at ``served``'s."""
+    """Point MNIST's mirrors at the server's ``modes``, its checksums at ``served``."""
     monkeypatch.setitem(_MIRRORS, "mnist", tuple(server.url(mode) for mode in modes))
-    table = {stem: _Checksums(served.gz_md5[stem], served.content_sha256[stem]) for stem in ALL_STEMS}
+    table = {
+        stem: _Checksums(served.gz_md5[stem], served.content_sha256[stem])
+        for stem in ALL_STEMS
+    }
     monkeypatch.setitem(_CHECKSUMS, "mnist", table)
 
 
@@ -108,7 +117,9 @@ def test_fetch_downloads_only_what_is_missing(server, served, tmp_path, monkeypa
     _mnist_from(server, served, monkeypatch, "good")
     home = tmp_path / "home"
     bunch = fetch_mnist(data_home=home)
-    np.testing.assert_array_equal(bunch.images, served.arrays["train-images-idx3-ubyte"])
+    np.testing.assert_array_equal(
+        bunch.images, served.arrays["train-images-idx3-ubyte"]
+    )
     assert sorted(p.name for p in (home / "mnist").iterdir()) == [
         "train-images-idx3-ubyte.gz",
         "train-labels-idx1-ubyte.gz",
@@ -146,24 +157,30 @@ def test_falls_back_to_the_next_mirror(server, served, tmp_path, monkeypatch):
         (["500", "404"], ["HTTP Error 500", "HTTP Error 404"]),
         (["cut"], ["connection closed after"]),
         (["hang"], ["timed out"]),
-        (["404", "bad", "cut"], ["HTTP Error 404", "checksum mismatch", "connection closed after"]),
+        (
+            ["404", "bad", "cut"],
+            ["HTTP Error 404", "checksum mismatch", "connection closed after"],
+        ),
     ],
     ids=["bad checksum", "server errors", "interrupted", "timeout", "all three"],
 )
-def test_failure_lists_urls_and_leaves_nothing(server, served, tmp_path, monkeypatch, modes, reasons):
+def test_failure_lists_urls_and_leaves_nothing(
+    server, served, tmp_path, monkeypatch, modes, reasons
+):
     _mnist_from(server, served, monkeypatch, *modes)
     with pytest.raises(OSError) as excinfo:
         fetch_mnist(data_home=tmp_path, subset="test")
     message = str(excinfo.value)
+    folder = tmp_path / "mnist"
     assert message.startswith(
-        f"could not download t10k-images-idx3-ubyte.gz into {tmp_path / 'mnist'}; tried:"
+        f"could not download t10k-images-idx3-ubyte.gz into {folder}; tried:"
     )
     lines = message.splitlines()[1:]
     assert len(lines) == len(modes)
-    for line, mode, reason in zip(lines, modes, reasons):
+    for line, mode, reason in zip(lines, modes, reasons, strict=True):
         assert line.startswith(f"  {server.url(mode)}t10k-images-idx3-ubyte.gz: ")
         assert reason in line
-    assert list((tmp_path / "mnist").iterdir()) == []  # no partial, no temporary file
+    assert list(folder.iterdir()) == []  # no partial, no temporary file
 
 
 def test_unreachable_mirror(server, served, tmp_path, monkeypatch):
@@ -181,7 +198,9 @@ def test_unreachable_mirror(server, served, tmp_path, monkeypatch):
         fetch_fashion_mnist(data_home=tmp_path, subset="test")
 
 
-def test_downloaded_file_is_verified_again_when_read(server, served, tmp_path, monkeypatch):
+def test_downloaded_file_is_verified_again_when_read(
+    server, served, tmp_path, monkeypatch
+):
     """A download matching the .gz MD5 but not the known contents is refused."""
     _mnist_from(server, served, monkeypatch, "good")
     stem = "train-labels-idx1-ubyte"

@@ -42,7 +42,10 @@ def test_all_is_train_then_test(tmp_path):
     np.testing.assert_array_equal(
         y,
         np.concatenate(
-            [fake.arrays["train-labels-idx1-ubyte"], fake.arrays["t10k-labels-idx1-ubyte"]]
+            [
+                fake.arrays["train-labels-idx1-ubyte"],
+                fake.arrays["t10k-labels-idx1-ubyte"],
+            ]
         ),
     )
 
