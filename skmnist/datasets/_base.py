@@ -79,7 +79,9 @@ def _spellings(stem: str) -> list[str]:
     return [f"{stem}.gz", stem, f"{kaggle}.gz", kaggle]
 
 
-def _find_idx_files(folder: Path, stems: Sequence[str]) -> tuple[dict, list[str]]:
+def _find_idx_files(
+    folder: Path, stems: Sequence[str]
+) -> tuple[dict[str, Path], list[str]]:
     """Find the files in ``folder``: ({stem: path} found, [stem] missing)."""
     found, missing = {}, []
     for stem in stems:
@@ -101,7 +103,7 @@ def _searched(folder: Path, missing: Sequence[str]) -> str:
 
 def _read_subset(
     parts: Sequence[str],
-    paths: dict,
+    paths: dict[str, Path],
     read: Callable[[str], np.ndarray],
     n_classes: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -174,6 +174,7 @@ def _read_verified(path: Path, expected: _Checksums, title: str) -> np.ndarray:
             "uncompressed file cannot be verified: only its structure is checked. "
             "Keep the original .gz file to have it verified.",
             UserWarning,
+            # at the caller of fetch_*, through _fetch, _read_subset and its read
             stacklevel=6,
         )
         return _read_idx(path)

@@ -72,11 +72,13 @@ def _is_gzip(path: str | os.PathLike) -> bool:
 
 
 def _describe(shape: tuple[int, ...], n_bytes: int, dtype: np.dtype) -> str:
+    """What the header declares, for error messages."""
     dims = "x".join(map(str, shape))
     return f"header says {dims} = {n_bytes} bytes of {dtype.newbyteorder('=').name}"
 
 
 def _read_header(stream: Any, name: str) -> tuple[np.dtype, tuple[int, ...]]:
+    """Read and validate the header: the dtype as stored and the shape."""
     magic = stream.read(4)
     if not magic:
         raise ValueError(f"{name}: empty file, not an IDX file")
@@ -108,6 +110,7 @@ def _read_header(stream: Any, name: str) -> tuple[np.dtype, tuple[int, ...]]:
 
 
 def _read_data(stream: Any, name: str, dtype: np.dtype, shape: tuple) -> np.ndarray:
+    """Read the data the header declares, and check that nothing follows."""
     n_bytes = dtype.itemsize * int(np.prod(shape, dtype=object))
     try:
         buffer = np.empty(n_bytes, dtype=np.uint8)
@@ -161,19 +164,21 @@ def _read_idx(
         The array, in native byte order.
     """
     with open(path, "rb") as file:
-        stream = file if file_hasher is None else _HashingReader(file, file_hasher)
-        compressed = file.peek(2)[:2] == _GZIP_MAGIC
-        if compressed:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
-        if content_hasher is not None:
-            stream = _HashingReader(stream, content_hasher)
-        try:
-            dtype, shape = _read_header(stream, str(path))
-            return _read_data(stream, str(path), dtype, shape)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise ValueError(
-                f"{path}: corrupt or truncated gzip stream: {exc}"
-            ) from exc
+        raw = file if file_hasher is None else _HashingReader(file, file_hasher)
+        with (
+            gzip.GzipFile(fileobj=raw, mode="rb")
+            if file.peek(2)[:2] == _GZIP_MAGIC
+            else nullcontext(raw)
+        ) as stream:
+            if content_hasher is not None:
+                stream = _HashingReader(stream, content_hasher)
+            try:
+                dtype, shape = _read_header(stream, str(path))
+                return _read_data(stream, str(path), dtype, shape)
+            except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+                raise ValueError(
+                    f"{path}: corrupt or truncated gzip stream: {exc}"
+                ) from exc
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
