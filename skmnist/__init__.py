@@ -1,5 +1,6 @@
 """skmnist: scikit-learn compatible neural networks for MNIST-family images."""
 
+from ._version import __version__
 from .datasets import (
     fetch_fashion_mnist,
     fetch_kmnist,
@@ -7,10 +8,14 @@ from .datasets import (
     load_idx_folder,
     load_mnist_sample,
 )
-from .estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from .estimators import (
+    CNNClassifier,
+    LeNet5Classifier,
+    MLPNetClassifier,
+    load_model,
+    save_model,
+)
 from .preprocessing import PixelNormalizer
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CNNClassifier",
@@ -22,5 +27,7 @@ __all__ = [
     "fetch_mnist",
     "load_idx_folder",
     "load_mnist_sample",
+    "load_model",
+    "save_model",
     "__version__",
 ]

@@ -7,6 +7,7 @@ from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
 from ._lenet import LeNet5Classifier
 from ._mlp import MLPNetClassifier
+from ._persistence import load_model, save_model
 from ._summary import model_summary
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "CNNClassifier",
     "LeNet5Classifier",
     "MLPNetClassifier",
+    "load_model",
     "model_summary",
+    "save_model",
     "resolve_device",
 ]

@@ -12,11 +12,14 @@ import functools
 import math
 import numbers
 import types
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -26,10 +29,24 @@ from sklearn.utils.validation import (
     validate_data,
 )
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import (
+    EpochTimer,
+    GradientNormClipping,
+    LRScheduler,
+    PassthroughScoring,
+    PrintLog,
+)
 
+from ..exceptions import TrainingDivergedError
 from ._augment import augment_batch, resolve_augment
-from ._callbacks import BatchAccuracy
+from ._callbacks import (
+    BatchAccuracy,
+    EarlyStop,
+    EpochProgressBar,
+    LearningRateRecorder,
+    OneCycleScheduler,
+    TrainingMonitor,
+)
 from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
 from ._summary import model_summary
 
@@ -43,6 +60,7 @@ OPTIMIZERS = {
     "radam": torch.optim.RAdam,
 }
 _WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
+LR_SCHEDULES = ("plateau", "cosine", "onecycle", "step")
 
 # skorch settings that each skmnist estimator fixes: they are not parameters.
 _FIXED_SKORCH_SETTINGS = (
@@ -133,6 +151,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         random_state=None,
         verbose=0,
         augment=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-4,
+        lr_schedule=None,
+        lr_patience=2,
+        lr_factor=0.1,
+        lr_schedule_params=None,
+        clip_grad_norm=None,
+        mixed_precision=False,
         device_data_budget=None,
         callbacks=None,
         warm_start=False,
@@ -164,6 +192,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.weight_decay = weight_decay
         self.random_state = random_state
         self.augment = augment
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.lr_schedule = lr_schedule
+        self.lr_patience = lr_patience
+        self.lr_factor = lr_factor
+        self.lr_schedule_params = lr_schedule_params
+        self.clip_grad_norm = clip_grad_norm
+        self.mixed_precision = mixed_precision
         self.device_data_budget = device_data_budget
         for name in ("history_", "initialized_", "virtual_params_"):
             del self.__dict__[name]
@@ -208,14 +246,78 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     @property
     def _default_callbacks(self):
-        return [
+        callbacks = [
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("train_acc", BatchAccuracy(on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
             ("valid_acc", BatchAccuracy(on_train=False)),
-            ("print_log", PrintLog()),
+            ("monitor", TrainingMonitor(
+                early_stopping=self.early_stopping,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
+            )),
         ]
+        scheduler = self._lr_scheduler_callback()
+        if scheduler is not None:
+            callbacks.append(("lr_schedule", scheduler))
+        if self.clip_grad_norm is not None:
+            callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
+        # after the scheduler, which may set the epoch's first rate when it starts
+        callbacks += [("lr", LearningRateRecorder()), ("progress_bar", EpochProgressBar()), ("print_log", PrintLog())]
+        return callbacks
+
+    def _lr_scheduler_callback(self):
+        """The skorch LRScheduler for ``lr_schedule``, or None."""
+        schedule, extra = self.lr_schedule, dict(self.lr_schedule_params or {})
+        schedulers = torch.optim.lr_scheduler
+        if schedule is None:
+            return None
+        if schedule == "plateau":
+            return LRScheduler(
+                policy=schedulers.ReduceLROnPlateau, monitor=self._monitor_name(),
+                **{"patience": self.lr_patience, "factor": self.lr_factor, **extra},
+            )
+        if schedule == "cosine":
+            return LRScheduler(policy=schedulers.CosineAnnealingLR,
+                               **{"T_max": self.max_epochs, **extra})
+        if schedule == "step":
+            return LRScheduler(
+                policy=schedulers.StepLR,
+                **{"step_size": max(1, self.max_epochs // 3), "gamma": self.lr_factor, **extra},
+            )
+        if schedule == "onecycle":
+            return OneCycleScheduler(**{"max_lr": self.lr, **extra})
+        if isinstance(schedule, type):
+            return LRScheduler(policy=schedule, **extra)
+        return None  # an unknown name is reported by initialize
+
+    def _monitor_name(self):
+        return "valid_loss" if self.early_stopping else "train_loss"
+
+    def _check_training_params(self):
+        """Clear errors for training parameters, raised when training starts."""
+        schedule = self.lr_schedule
+        if not (schedule is None or schedule in LR_SCHEDULES or isinstance(schedule, type)):
+            raise ValueError(
+                f"lr_schedule must be None, one of {list(LR_SCHEDULES)} or a "
+                f"torch.optim.lr_scheduler class; got {schedule!r}."
+            )
+        if self.early_stopping and not 0 < self.validation_fraction < 1:
+            raise ValueError(
+                f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}."
+            )
+        if self.mixed_precision not in (False, True, "bf16"):
+            raise ValueError(
+                f"mixed_precision must be False, True or 'bf16'; got {self.mixed_precision!r}."
+            )
+        device = torch.device(self.device)
+        if (self.mixed_precision and device.type == "cuda"
+                and not torch.cuda.is_bf16_supported()):
+            raise ValueError(
+                "mixed_precision uses bfloat16, which this GPU does not support; "
+                "use mixed_precision=False."
+            )
 
     @_on_resolved_device
     def initialize(self):
@@ -225,6 +327,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self._seed = rs
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        self._check_training_params()
         self._augment_settings = resolve_augment(self.augment)
         if self._augment_settings is not None and self._native_image_shape is None:
             c, h, w = self.image_shape_
@@ -259,6 +362,39 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             defaults["momentum"] = self.momentum
         self.optimizer_ = optimizer(*args, **{**defaults, **kwargs})
         return self
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on."""
+        if not (isinstance(X, DeviceData) and self.early_stopping):
+            return super().get_split_datasets(X, y, **fit_params)
+        y_encoded = X.y.cpu().numpy() if X.indices is None else X.y[X.indices].cpu().numpy()
+        n_valid = max(1, int(round(self.validation_fraction * len(y_encoded))))
+        splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
+        if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
+            splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
+        train, valid = next(splitter.split(np.empty(len(y_encoded)), y_encoded))
+        return X.subset(np.sort(train)), X.subset(np.sort(valid))
+
+    def infer(self, x, **fit_params):
+        """The module's output for one batch, under bfloat16 autocast when asked for."""
+        if not self.mixed_precision:
+            return super().infer(x, **fit_params)
+        with torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16):
+            return super().infer(x, **fit_params).float()
+
+    def history_frame(self):
+        """The training history as a DataFrame, one row per epoch.
+
+        Returns
+        -------
+        history : pandas.DataFrame
+            Indexed by ``epoch``; columns such as ``train_loss``, ``train_acc``,
+            ``valid_loss``, ``valid_acc`` (with early stopping), ``lr``,
+            ``dur`` (seconds) and ``best``.
+        """
+        self.check_is_fitted()
+        rows = [{k: v for k, v in row.items() if k != "batches"} for row in self.history]
+        return pd.DataFrame(rows).set_index("epoch")
 
     def check_data(self, X, y):
         # The data was validated and the labels encoded before skorch sees them.
@@ -513,14 +649,30 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _train(self, data, epochs, **fit_params):
         """Run skorch's loop for ``epochs`` epochs on validated ``data``."""
+        monitor = dict(self.callbacks_)["monitor"]
         with self._seeded(len(self.history) + 1) as generator:
             self._shuffle_generator = generator
             try:
                 self.notify("on_train_begin", X=data, y=None)
                 try:
                     self.fit_loop(data, None, epochs=epochs, **fit_params)
+                except EarlyStop:
+                    monitor.restore_best(self)
                 except KeyboardInterrupt:
-                    pass
+                    kept = (
+                        f"the weights of epoch {monitor.best_epoch_} (best {self._monitor_name()})"
+                        if monitor.restore_best(self) else "the weights reached so far"
+                    )
+                    warnings.warn(
+                        f"Training was interrupted in epoch {len(self.history)}; {kept} "
+                        "were kept.", UserWarning, stacklevel=3,
+                    )
+                except TrainingDivergedError:
+                    monitor.restore_safe(self)
+                    raise
+                else:
+                    if self.early_stopping:
+                        monitor.restore_best(self)
                 self.notify("on_train_end", X=data, y=None)
             finally:
                 del self._shuffle_generator

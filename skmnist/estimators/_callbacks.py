@@ -1,6 +1,12 @@
 """Callbacks the estimators install by default."""
 
-from skorch.callbacks import Callback
+import copy
+import math
+
+import torch
+from skorch.callbacks import Callback, LRScheduler
+
+from ..exceptions import TrainingDivergedError
 
 
 class BatchAccuracy(Callback):
@@ -44,3 +50,160 @@ class BatchAccuracy(Callback):
         return {"on_train": self.on_train}
 
 
+
+
+class LearningRateRecorder(Callback):
+    """Record the learning rate each epoch starts with as ``lr`` in the history."""
+
+    def on_epoch_begin(self, net, **kwargs):
+        net.history.record("lr", net.optimizer_.param_groups[0]["lr"])
+
+
+class EpochProgressBar(Callback):
+    """A tqdm progress bar per epoch, with the running loss and accuracy.
+
+    Shown only when the estimator's ``verbose`` is 1 or more; the accuracy
+    is read from the device every ``refresh`` batches.
+    """
+
+    def __init__(self, refresh=10):
+        self.refresh = refresh
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        from tqdm.auto import tqdm
+
+        total = math.ceil(len(dataset_train) / net.batch_size) if dataset_train is not None else None
+        self.bar_ = tqdm(
+            total=total, desc=f"epoch {len(net.history)}/{net.max_epochs}", unit="batch",
+            leave=False, disable=not net.verbose,
+        )
+        self.loss_sum_, self.batches_ = 0.0, 0
+
+    def on_batch_end(self, net, training=None, **kwargs):
+        if not training or self.bar_.disable:
+            return
+        self.loss_sum_ += net.history[-1, "batches", -1, "train_loss"]
+        self.batches_ += 1
+        self.bar_.update()
+        if self.batches_ % self.refresh == 0:
+            postfix = {"loss": f"{self.loss_sum_ / self.batches_:.4f}"}
+            accuracy = dict(net.callbacks_).get("train_acc")
+            if accuracy is not None and accuracy.total_:
+                postfix["acc"] = f"{float(accuracy.correct_) / accuracy.total_:.4f}"
+            self.bar_.set_postfix(postfix, refresh=False)
+
+    def on_epoch_end(self, net, **kwargs):
+        self.bar_.close()
+
+
+class OneCycleScheduler(LRScheduler):
+    """skorch's :class:`~skorch.callbacks.LRScheduler` with OneCycleLR, stepped per batch.
+
+    Its number of steps is known only once the training data is split, so the
+    scheduler is made at the first epoch: ``max_epochs`` epochs of the
+    training batches.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(policy=torch.optim.lr_scheduler.OneCycleLR, step_every="batch", **kwargs)
+
+    def on_train_begin(self, net, **kwargs):
+        self.lr_scheduler_ = None
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if self.lr_scheduler_ is None:
+            steps = math.ceil(len(dataset_train) / net.batch_size)
+            self.lr_scheduler_ = self.policy_(
+                net.optimizer_, total_steps=steps * net.max_epochs, **self.kwargs
+            )
+
+    def on_batch_end(self, net, training, **kwargs):
+        # OneCycleLR refuses to step past its total; a warm start runs on at the final rate
+        if training and self.lr_scheduler_.last_epoch + 1 < self.lr_scheduler_.total_steps:
+            self.lr_scheduler_.step()
+
+
+class EarlyStop(Exception):
+    """Raised by :class:`TrainingMonitor` to end training early (caught by the estimator)."""
+
+
+class TrainingMonitor(Callback):
+    """Keep the best weights, stop early, and catch a diverging run.
+
+    After each epoch the weights of the best epoch so far (lowest
+    ``monitor``) are kept; with ``early_stopping`` training ends once
+    ``n_iter_no_change`` epochs in a row did not improve on the best by more
+    than ``tol``. A training loss that is NaN, infinite or more than
+    ``explode_factor`` times that of the first batch (at least 1) raises
+    :class:`~skmnist.exceptions.TrainingDivergedError`. The estimator calls
+    :meth:`restore_best` and :meth:`restore_safe` to put weights back.
+    """
+
+    def __init__(self, monitor="valid_loss", early_stopping=False, n_iter_no_change=5,
+                 tol=1e-4, explode_factor=100.0):
+        self.monitor = monitor
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.explode_factor = explode_factor
+
+    def on_train_begin(self, net, **kwargs):
+        self.best_score_ = math.inf
+        self.best_epoch_ = None
+        self.best_state_ = None
+        self.wait_ = 0
+        self.first_loss_ = None
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.safe_state_ = _snapshot(net)
+
+    def on_batch_end(self, net, training=None, **kwargs):
+        if not training:
+            return
+        loss = net.history[-1, "batches", -1, "train_loss"]
+        if self.first_loss_ is None:
+            self.first_loss_ = loss
+        limit = self.explode_factor * max(self.first_loss_, 1.0)
+        if not math.isfinite(loss) or loss > limit:
+            epoch = len(net.history)
+            raise TrainingDivergedError(
+                f"Training diverged in epoch {epoch}: the training loss reached {loss:.4g} "
+                f"(it started at {self.first_loss_:.4g}). Lower the learning rate (lr="
+                f"{net.lr:g} now), or clip gradients with clip_grad_norm. The weights of the "
+                f"start of epoch {epoch} were restored."
+            )
+
+    def on_epoch_end(self, net, **kwargs):
+        monitor = self.monitor if self.monitor in net.history[-1] else "train_loss"
+        score = net.history[-1, monitor]
+        if score < self.best_score_ - self.tol:
+            self.best_score_, self.best_epoch_, self.wait_ = score, len(net.history), 0
+            self.best_state_ = _snapshot(net)
+        else:
+            self.wait_ += 1
+        net.history.record("best", self.best_epoch_ == len(net.history))
+        if self.early_stopping and self.wait_ >= self.n_iter_no_change:
+            raise EarlyStop()
+
+    def restore_best(self, net):
+        """Put back the weights of the best epoch; False if there was none."""
+        if getattr(self, "best_state_", None) is None:
+            return False
+        _restore(net, self.best_state_)
+        return True
+
+    def restore_safe(self, net):
+        """Put back the weights of the start of the current epoch."""
+        _restore(net, self.safe_state_)
+
+
+def _snapshot(net):
+    return {
+        "module": {k: v.detach().clone() for k, v in net.module_.state_dict().items()},
+        "optimizer": copy.deepcopy(net.optimizer_.state_dict()),
+    }
+
+
+def _restore(net, state):
+    net.module_.load_state_dict(state["module"])
+    net.optimizer_.load_state_dict(state["optimizer"])

@@ -1,0 +1,238 @@
+"""Training control: validation, early stopping, schedules, history, progress, resuming, failures."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback
+
+from skmnist import LeNet5Classifier, MLPNetClassifier, load_mnist_sample
+from skmnist.exceptions import TrainingDivergedError
+
+
+@pytest.fixture(scope="module")
+def sample():
+    X, y = load_mnist_sample(return_X_y=True)
+    return X[:600], y[:600]
+
+
+class _Snapshots(Callback):
+    """Copies of the module's weights at the end of each epoch."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.states = []
+
+    def on_epoch_end(self, net, **kwargs):
+        self.states.append({k: v.clone() for k, v in net.module_.state_dict().items()})
+
+
+def _same_weights(a, b):
+    return all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_early_stopping_stops_and_restores_the_best_epoch(sample):
+    X, y = sample
+    rng = np.random.RandomState(0)
+    y_noise = rng.randint(0, 10, len(y))  # unlearnable: validation loss soon rises
+    snapshots = _Snapshots()
+    clf = MLPNetClassifier(
+        hidden_layer_sizes=(256,), lr=3e-3, max_epochs=100, early_stopping=True,
+        n_iter_no_change=3, random_state=0, callbacks=[("snapshots", snapshots)],
+    ).fit(X, y_noise)
+    history = clf.history_frame()
+    assert len(history) < 100
+    best_epoch = int(history["valid_loss"].idxmin())
+    assert len(history) == best_epoch + 3
+    final = clf.module_.state_dict()
+    assert _same_weights(final, snapshots.states[best_epoch - 1])
+    assert not _same_weights(final, snapshots.states[-1])
+
+
+def test_no_data_is_held_out_without_early_stopping(sample):
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=1, batch_size=64).fit(X, y)
+    assert "valid_loss" not in clf.history[-1]
+    assert sum(clf.history[-1, "batches", :, "train_batch_size"]) == len(X)
+
+
+def test_validation_split_is_stratified_and_reproducible(sample):
+    X, y = sample
+    clf = MLPNetClassifier(
+        early_stopping=True, validation_fraction=0.2, random_state=4, device="cpu"
+    )
+    data = clf._training_data(X, y, reset=True)
+    clf.initialize()
+    train, valid = clf.get_split_datasets(data)
+    assert len(valid) == 120 and len(train) == 480
+    valid_labels = valid.y[valid.indices].numpy()
+    expected = np.bincount(y, minlength=10) * 0.2
+    assert np.abs(np.bincount(valid_labels, minlength=10) - expected).max() <= 1
+    again = clf.get_split_datasets(data)[1]
+    assert torch.equal(again.indices, valid.indices)
+
+    a = MLPNetClassifier(max_epochs=2, early_stopping=True, random_state=1).fit(X, y)
+    b = MLPNetClassifier(max_epochs=2, early_stopping=True, random_state=1).fit(X, y)
+    assert a.history[:, "valid_loss"] == b.history[:, "valid_loss"]
+
+
+def test_plateau_schedule_lowers_the_rate_when_the_loss_stalls(sample):
+    X, y = sample
+    # an absolute threshold of 10 makes every epoch after the first count as a stall
+    clf = MLPNetClassifier(
+        lr=1e-2, max_epochs=5, lr_schedule="plateau", lr_patience=1, lr_factor=0.5,
+        lr_schedule_params={"threshold": 10.0, "threshold_mode": "abs"}, random_state=0,
+    ).fit(X, y)
+    np.testing.assert_allclose(clf.history[:, "lr"], [1e-2, 1e-2, 1e-2, 5e-3, 5e-3])
+
+
+def test_plateau_watches_the_validation_loss_with_early_stopping():
+    clf = MLPNetClassifier(lr_schedule="plateau", early_stopping=True)
+    assert clf._lr_scheduler_callback().monitor == "valid_loss"
+    assert MLPNetClassifier(lr_schedule="plateau")._lr_scheduler_callback().monitor == "train_loss"
+
+
+@pytest.mark.parametrize(
+    "schedule, params, expected",
+    [
+        ("cosine", None, [1e-2 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4)]),
+        ("step", None, [1e-2, 1e-3, 1e-4, 1e-5]),  # step_size max_epochs // 3
+        ("step", {"step_size": 2, "gamma": 0.5}, [1e-2, 1e-2, 5e-3, 5e-3]),
+        (torch.optim.lr_scheduler.ExponentialLR, {"gamma": 0.5}, [1e-2, 5e-3, 2.5e-3, 1.25e-3]),
+    ],
+)
+def test_epoch_schedules(sample, schedule, params, expected):
+    X, y = sample
+    clf = MLPNetClassifier(
+        lr=1e-2, max_epochs=4, lr_schedule=schedule, lr_schedule_params=params, lr_factor=0.1
+    ).fit(X, y)
+    np.testing.assert_allclose(clf.history[:, "lr"], expected, rtol=1e-6)
+
+
+def test_onecycle_rises_then_falls(sample):
+    X, y = sample
+    clf = MLPNetClassifier(lr=1e-2, max_epochs=6, lr_schedule="onecycle").fit(X, y)
+    lrs = clf.history[:, "lr"]
+    assert lrs[0] == pytest.approx(1e-2 / 25)
+    assert max(lrs) > 5e-3 and lrs[-1] < lrs[2]
+
+
+def test_bad_schedule_is_a_clear_error(sample):
+    with pytest.raises(ValueError, match="lr_schedule must be"):
+        MLPNetClassifier(lr_schedule="linear").fit(*sample)
+
+
+def test_history_frame(sample):
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=3, early_stopping=True).fit(X, y)
+    frame = clf.history_frame()
+    assert list(frame.index) == [1, 2, 3]
+    for column in ["train_loss", "train_acc", "valid_loss", "valid_acc", "lr", "dur"]:
+        assert frame[column].notna().all(), column
+    assert (frame["train_acc"].between(0, 1)).all()
+
+
+def test_verbose_zero_is_silent_and_one_shows_progress(sample, capsys):
+    X, y = sample
+    MLPNetClassifier(max_epochs=2, verbose=0).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+    MLPNetClassifier(max_epochs=2, verbose=1).fit(X, y)
+    out, err = capsys.readouterr()
+    assert "train_loss" in out and "epoch 2/2" in err
+
+
+def test_warm_start_continues_training(sample):
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=2, random_state=0).fit(X, y)
+    loss = clf.history[-1, "train_loss"]
+    clf.set_params(warm_start=True).fit(X, y)
+    assert len(clf.history) == 4
+    assert clf.history[2, "train_loss"] < loss  # no restart from random weights
+
+
+def test_partial_fit_trains_one_epoch_per_call(sample):
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=10)
+    clf.partial_fit(X, y, classes=np.arange(10))
+    clf.partial_fit(X, y)
+    assert len(clf.history) == 2
+    with pytest.raises(ValueError, match="classes must be passed"):
+        MLPNetClassifier().partial_fit(X, y)
+
+
+def test_diverging_run_raises_and_keeps_finite_weights(sample):
+    X, y = sample
+    clf = LeNet5Classifier(optimizer="sgd", lr=1e8, max_epochs=3, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"epoch 1.*Lower the learning rate"):
+        clf.fit(X, y)
+    assert all(torch.isfinite(p).all() for p in clf.module_.parameters())
+    assert np.isfinite(clf.predict_proba(X[:5])).all()
+
+
+class _InterruptAt(Callback):
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_interrupt_keeps_the_best_weights_usable(sample):
+    X, y = sample
+    snapshots = _Snapshots()
+    clf = MLPNetClassifier(
+        max_epochs=10, random_state=0,
+        callbacks=[("snapshots", snapshots), ("interrupt", _InterruptAt(3))],
+    )
+    with pytest.warns(UserWarning, match="interrupted in epoch 3"):
+        clf.fit(X, y)
+    assert len(clf.history) == 3
+    best = max(i for i, row in enumerate(clf.history) if row["best"])
+    assert _same_weights(clf.module_.state_dict(), snapshots.states[best])
+    assert clf.score(X, y) > 0.5
+
+
+def test_gradient_clipping_bounds_the_step(sample):
+    X, y = sample
+    params = dict(optimizer="sgd", lr=1.0, momentum=0.0, max_epochs=1, batch_size=len(X),
+                  random_state=0, device="cpu")
+    start = MLPNetClassifier(**params)
+    start._training_data(X, y, reset=True)
+    start.initialize()
+    before = torch.cat([p.detach().flatten() for p in start.module_.parameters()])
+    clipped = MLPNetClassifier(clip_grad_norm=1e-3, **params).fit(X, y)
+    free = MLPNetClassifier(**params).fit(X, y)
+    step = lambda clf: torch.cat([p.detach().flatten() for p in clf.module_.parameters()]) - before
+    assert step(clipped).norm() == pytest.approx(1e-3, rel=1e-3)
+    assert step(free).norm() > 1e-2
+
+
+def test_mixed_precision_runs_the_module_in_bfloat16(sample):
+    X, y = sample
+    clf = LeNet5Classifier(max_epochs=1, mixed_precision=True, random_state=0).fit(X, y)
+    dtypes = []
+    clf.module_.features[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    proba = clf.predict_proba(X[:10])
+    assert dtypes == [torch.bfloat16]
+    assert proba.dtype == np.float32 and np.allclose(proba.sum(1), 1, atol=1e-5)
+
+
+def test_bad_mixed_precision_value(sample):
+    with pytest.raises(ValueError, match="mixed_precision"):
+        LeNet5Classifier(mixed_precision="fp8").fit(*sample)
+
+
+@pytest.mark.slow
+def test_torch_compile_on_request(sample):
+    X, y = sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        eager = MLPNetClassifier(hidden_layer_sizes=(32,), max_epochs=1, random_state=0).fit(X, y)
+        compiled = MLPNetClassifier(
+            hidden_layer_sizes=(32,), max_epochs=1, random_state=0, compile=True
+        ).fit(X, y)
+    assert hasattr(compiled.module_, "_orig_mod")
+    np.testing.assert_allclose(compiled.predict_proba(X), eager.predict_proba(X), atol=1e-4)
