@@ -9,6 +9,7 @@ its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
 """
 
 import functools
+import inspect
 import math
 import numbers
 import types
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
@@ -225,6 +227,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def __sklearn_is_fitted__(self):
         return bool(self.initialized_) and hasattr(self, "classes_inferred_")
 
+    def set_params(self, **params):
+        """Set parameters, as for any scikit-learn estimator.
+
+        Unlike skorch, ``callbacks`` is stored like every other parameter and
+        checked when training starts; an initialized estimator takes a new
+        list of callbacks at once.
+        """
+        if "callbacks" in params:
+            self.callbacks = params.pop("callbacks")
+            if self.initialized_ and isinstance(self.callbacks, (list, type(None))):
+                self.initialize_callbacks()
+        return super().set_params(**params) if params else self
+
     def check_is_fitted(self, attributes=None, *args, **kwargs):
         """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called."""
         if not self.__sklearn_is_fitted__():
@@ -232,6 +247,23 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )
+
+    # scikit-learn's repr: the parameters that differ from their defaults
+    __repr__ = BaseEstimator.__repr__
+
+    def __init_subclass__(cls, **kwargs):
+        # A subclass names its architecture parameters and forwards **kwargs here;
+        # its signature lists both, so that scikit-learn (repr, checks), help() and
+        # editors see every parameter with its default.
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in vars(cls):
+            return
+        own = inspect.signature(cls.__init__).parameters.values()
+        shared = inspect.signature(BaseMNISTClassifier.__init__).parameters.values()
+        names = {p.name for p in own}
+        params = [p for p in own if p.kind is not p.VAR_KEYWORD]
+        params += [p for p in shared if p.name not in names and p.name != "self"]
+        cls.__init__.__signature__ = inspect.Signature(params)
 
     def __setstate__(self, state):
         requested = state["device"]
@@ -269,9 +301,13 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _lr_scheduler_callback(self):
         """The skorch LRScheduler for ``lr_schedule``, or None."""
-        schedule, extra = self.lr_schedule, dict(self.lr_schedule_params or {})
+        # get_params calls this: it must not raise; _check_training_params reports bad values
+        schedule, extra = self.lr_schedule, self.lr_schedule_params
+        extra = dict(extra) if isinstance(extra, dict) else {}
         schedulers = torch.optim.lr_scheduler
-        if schedule is None:
+        if isinstance(schedule, type):
+            return LRScheduler(policy=schedule, **extra)
+        if not isinstance(schedule, str):
             return None
         if schedule == "plateau":
             return LRScheduler(
@@ -288,8 +324,6 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             )
         if schedule == "onecycle":
             return OneCycleScheduler(**{"max_lr": self.lr, **extra})
-        if isinstance(schedule, type):
-            return LRScheduler(policy=schedule, **extra)
         return None  # an unknown name is reported by initialize
 
     def _monitor_name(self):
@@ -298,16 +332,23 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _check_training_params(self):
         """Clear errors for training parameters, raised when training starts."""
         schedule = self.lr_schedule
-        if not (schedule is None or schedule in LR_SCHEDULES or isinstance(schedule, type)):
+        if not (schedule is None or isinstance(schedule, type)
+                or (isinstance(schedule, str) and schedule in LR_SCHEDULES)):
             raise ValueError(
                 f"lr_schedule must be None, one of {list(LR_SCHEDULES)} or a "
                 f"torch.optim.lr_scheduler class; got {schedule!r}."
+            )
+        if not (self.lr_schedule_params is None or isinstance(self.lr_schedule_params, dict)):
+            raise ValueError(
+                f"lr_schedule_params must be None or a dict; got {self.lr_schedule_params!r}."
             )
         if self.early_stopping and not 0 < self.validation_fraction < 1:
             raise ValueError(
                 f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}."
             )
-        if self.mixed_precision not in (False, True, "bf16"):
+        if not any(self.mixed_precision is value for value in (False, True)) and not (
+            isinstance(self.mixed_precision, str) and self.mixed_precision == "bf16"
+        ):
             raise ValueError(
                 f"mixed_precision must be False, True or 'bf16'; got {self.mixed_precision!r}."
             )
