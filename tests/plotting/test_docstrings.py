@@ -1,0 +1,17 @@
+"""The examples in skmnist.plotting's docstrings run and give what they show."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "skmnist.plotting._history",
+]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0
