@@ -65,7 +65,9 @@ class TrainingHistoryDisplay:
     def __init__(self, history):
         self.history = history
 
-    def plot(self, *, ax: Axes | Sequence[Axes] | None = None) -> TrainingHistoryDisplay:
+    def plot(
+        self, *, ax: Axes | Sequence[Axes] | None = None
+    ) -> TrainingHistoryDisplay:
         """Plot the history.
 
         Parameters
@@ -115,7 +117,9 @@ class TrainingHistoryDisplay:
         self.lines_ = {}
         for axis, (title, keys) in zip(axes, panels):
             for key in keys:
-                (self.lines_[key],) = axis.plot(epochs, frame[key], marker=".", label=key)
+                (self.lines_[key],) = axis.plot(
+                    epochs, frame[key], marker=".", label=key
+                )
             axis.set(title=title, xlabel="epoch")
             axis.xaxis.set_major_locator(MaxNLocator(integer=True))
             axis.legend()

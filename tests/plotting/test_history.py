@@ -49,7 +49,8 @@ def test_learning_rate_axes_only_when_lr_is_recorded():
     assert "lr" not in disp.lines_
 
     disp = TrainingHistoryDisplay.from_history(RECORDS)
-    assert [ax.get_title() for ax in disp.axes_] == ["Loss", "Accuracy", "Learning rate"]
+    titles = [ax.get_title() for ax in disp.axes_]
+    assert titles == ["Loss", "Accuracy", "Learning rate"]
     assert [len(ax.lines) for ax in disp.axes_] == [2, 2, 1]
     assert _labels(disp.axes_[0]) == ["train_loss", "valid_loss"]
     assert _labels(disp.axes_[1]) == ["train_acc", "valid_acc"]
