@@ -1,12 +1,16 @@
-"""Plots of skmnist estimators.
+"""Plots of skmnist estimators: training history, images and errors.
 
-The displays follow scikit-learn's: a ``from_estimator`` (or ``from_history``)
-class method computes and plots, ``plot`` redraws, and the result keeps
-``figure_`` and its Axes.
+The displays follow scikit-learn's: a ``from_estimator`` (and
+``from_predictions`` or ``from_history``) class method computes and plots,
+``plot`` redraws, and the result keeps ``figure_`` and its Axes.
 
 - :class:`TrainingHistoryDisplay`: loss, accuracy and learning rate per epoch.
+- :class:`ImageGridDisplay`: images titled ``"true: 5 / pred: 3 (0.98)"``,
+  wrong predictions in red; ``errors_only=True`` shows the most confidently
+  wrong ones.
 """
 
 from ._history import TrainingHistoryDisplay
+from ._images import ImageGridDisplay
 
-__all__ = ["TrainingHistoryDisplay"]
+__all__ = ["ImageGridDisplay", "TrainingHistoryDisplay"]

@@ -1,4 +1,4 @@
-"""Fixtures of the plotting tests: the Agg backend, closed figures, the MNIST sample."""
+"""Plotting tests' fixtures: the Agg backend, closed figures, small fitted nets."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from skmnist import load_mnist_sample  # noqa: E402
+from skmnist import LeNet5Classifier, load_mnist_sample  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +21,9 @@ def mnist():
     """The shipped sample's 3,000 training images (flat uint8 rows) and labels."""
     return load_mnist_sample(return_X_y=True)
 
+
+@pytest.fixture(scope="session")
+def lenet(mnist):
+    """LeNet-5 trained briefly on 300 images: right on some, wrong on many."""
+    X, y = mnist
+    return LeNet5Classifier(max_epochs=2, random_state=0).fit(X[:300], y[:300])

@@ -7,6 +7,7 @@ import pytest
 
 MODULES = [
     "skmnist.plotting._history",
+    "skmnist.plotting._images",
 ]
 
 
