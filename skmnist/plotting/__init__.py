@@ -1,4 +1,4 @@
-"""Plots of skmnist estimators: training history, images and errors.
+"""Plots of skmnist estimators: training history, images, errors, filters.
 
 The displays follow scikit-learn's: a ``from_estimator`` (and
 ``from_predictions`` or ``from_history``) class method computes and plots,
@@ -8,9 +8,11 @@ The displays follow scikit-learn's: a ``from_estimator`` (and
 - :class:`ImageGridDisplay`: images titled ``"true: 5 / pred: 3 (0.98)"``,
   wrong predictions in red; ``errors_only=True`` shows the most confidently
   wrong ones.
+- :class:`FilterDisplay`: the filters of a network's first convolution.
 """
 
+from ._filters import FilterDisplay
 from ._history import TrainingHistoryDisplay
 from ._images import ImageGridDisplay
 
-__all__ = ["ImageGridDisplay", "TrainingHistoryDisplay"]
+__all__ = ["FilterDisplay", "ImageGridDisplay", "TrainingHistoryDisplay"]
