@@ -9,10 +9,35 @@ The displays follow scikit-learn's: a ``from_estimator`` (and
   wrong predictions in red; ``errors_only=True`` shows the most confidently
   wrong ones.
 - :class:`FilterDisplay`: the filters of a network's first convolution.
+
+The confusion matrix needs no wrapper: skmnist estimators predict from images
+in any layout (flat rows, ``(n, 28, 28)``, ``(n, 1, 28, 28)``, uint8 or float,
+DataFrames), so scikit-learn's :class:`~sklearn.metrics.ConfusionMatrixDisplay`
+takes them as they are. It is re-exported here.
+
+Examples
+--------
+>>> from skmnist import MLPNetClassifier, load_mnist_sample
+>>> from skmnist.plotting import ConfusionMatrixDisplay
+>>> X, y = load_mnist_sample(return_X_y=True)
+>>> clf = MLPNetClassifier(max_epochs=2, random_state=0).fit(X[:300], y[:300])
+>>> test = load_mnist_sample(subset="test")
+>>> disp = ConfusionMatrixDisplay.from_estimator(
+...     clf, test.images[:300], test.target[:300], normalize="true"
+... )
+>>> disp.confusion_matrix.shape
+(10, 10)
 """
+
+from sklearn.metrics import ConfusionMatrixDisplay
 
 from ._filters import FilterDisplay
 from ._history import TrainingHistoryDisplay
 from ._images import ImageGridDisplay
 
-__all__ = ["FilterDisplay", "ImageGridDisplay", "TrainingHistoryDisplay"]
+__all__ = [
+    "ConfusionMatrixDisplay",
+    "FilterDisplay",
+    "ImageGridDisplay",
+    "TrainingHistoryDisplay",
+]

@@ -6,6 +6,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "skmnist.plotting",
     "skmnist.plotting._filters",
     "skmnist.plotting._history",
     "skmnist.plotting._images",

@@ -46,5 +46,5 @@ def test_pipeline_and_first_input_channel(mnist):
 def test_mlp_has_no_convolution(mnist):
     X, y = mnist
     clf = MLPNetClassifier(max_epochs=1).fit(X[:100], y[:100])
-    with pytest.raises(ValueError, match="MLPNetClassifier's network has no convolution"):
+    with pytest.raises(ValueError, match="MLPNetClassifier's network has no conv"):
         FilterDisplay.from_estimator(clf)
