@@ -48,8 +48,8 @@ def draw_grid(images, titles, colors, *, n_cols, ax, **imshow_kw):
     """Draw each image in its own Axes, titled; returns ``(figure, axes)``.
 
     ``ax`` is None (a new figure with ``n_cols`` columns, default about
-    square) or an array-like of at least ``len(images)`` Axes; the Axes
-    left over are hidden.
+    square), one Axes, or an array-like of at least ``len(images)`` Axes;
+    the Axes left over are hidden.
     """
     n = len(images)
     if n == 0:
@@ -64,7 +64,7 @@ def draw_grid(images, titles, colors, *, n_cols, ax, **imshow_kw):
             squeeze=False,
             layout="constrained",
         )
-    axes = np.asarray(ax, dtype=object)
+    axes = np.atleast_1d(np.asarray(ax, dtype=object))
     flat = axes.ravel()
     if len(flat) < n:
         raise ValueError(f"ax holds {len(flat)} Axes for {n} images.")

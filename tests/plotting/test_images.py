@@ -91,6 +91,13 @@ def test_given_axes():
     assert disp.figure_ is axes[0].figure
     with pytest.raises(ValueError, match="ax holds 3 Axes for 4 images"):
         ImageGridDisplay.from_predictions(np.zeros((4, 28, 28)), ax=axes)
+    disp = ImageGridDisplay.from_predictions(np.zeros((1, 28, 28)), ax=axes[2])
+    assert list(disp.axes_) == [axes[2]] and axes[2].images
+
+
+def test_no_images():
+    with pytest.raises(ValueError, match="no images to show"):
+        ImageGridDisplay.from_predictions(np.zeros((0, 28, 28)))
 
 
 @pytest.mark.parametrize("layout", ["flat-uint8", "images", "DataFrame"])
