@@ -175,3 +175,10 @@ def test_pipeline_and_the_estimators_image_shape(mnist):
     assert len(_drawn(disp)) == 4
     for ax, label in zip(_drawn(disp), y[:4]):
         assert ax.get_title().startswith(f"true: {label} / pred: ")
+
+
+def test_three_channels_are_drawn_in_colour():
+    images = np.random.default_rng(0).integers(0, 256, (2, 3, 8, 8), dtype=np.uint8)
+    disp = ImageGridDisplay.from_predictions(images)
+    shown = disp.axes_.ravel()[0].images[0].get_array()
+    np.testing.assert_array_equal(shown, images[0].transpose(1, 2, 0))
