@@ -187,8 +187,8 @@ class TrainingHistoryDisplay:
         >>> clf = MLPNetClassifier(max_epochs=2, random_state=0).fit(X[:300], y[:300])
         >>> disp = TrainingHistoryDisplay.from_estimator(clf)
         >>> [ax.get_title() for ax in disp.axes_]
-        ['Loss', 'Accuracy']
+        ['Loss', 'Accuracy', 'Learning rate']
         >>> sorted(disp.lines_)
-        ['train_acc', 'train_loss']
+        ['lr', 'train_acc', 'train_loss']
         """
         return cls.from_history(final_estimator(estimator).history_, ax=ax)

@@ -29,10 +29,11 @@ def test_from_estimator_plots_the_training_series(mnist):
     X, y = mnist
     clf = MLPNetClassifier(max_epochs=3, random_state=0).fit(X[:200], y[:200])
     disp = TrainingHistoryDisplay.from_estimator(clf)
-    loss_ax, acc_ax = disp.axes_
-    assert [loss_ax.get_title(), acc_ax.get_title()] == ["Loss", "Accuracy"]
+    loss_ax, acc_ax, lr_ax = disp.axes_
+    assert [ax.get_title() for ax in disp.axes_] == ["Loss", "Accuracy", "Learning rate"]
     assert _labels(loss_ax) == ["train_loss"]
     assert _labels(acc_ax) == ["train_acc"]
+    np.testing.assert_allclose(lr_ax.lines[0].get_ydata(), clf.history_[:, "lr"])
     np.testing.assert_array_equal(loss_ax.lines[0].get_xdata(), [1, 2, 3])
     np.testing.assert_allclose(
         loss_ax.lines[0].get_ydata(), clf.history_[:, "train_loss"]
@@ -83,7 +84,7 @@ def test_pipeline_and_given_axes(mnist):
     model = make_pipeline(PixelNormalizer(), MLPNetClassifier(max_epochs=2)).fit(
         X[:200], y[:200]
     )
-    _, axes = plt.subplots(2, 1)
+    _, axes = plt.subplots(3, 1)
     disp = TrainingHistoryDisplay.from_estimator(model, ax=axes)
     assert list(disp.axes_) == list(axes)
     assert _labels(axes[0]) == ["train_loss"]
