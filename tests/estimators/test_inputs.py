@@ -296,3 +296,62 @@ def test_lenet5_learns_sklearns_8x8_digits():
     clf.fit(X_train, y_train)
     assert clf.image_shape_ == (1, 8, 8)
     assert clf.score(X_test, y_test) > 0.85
+
+
+# ----------------------------------------------------------------------
+# Memory layouts, lists and the caller's arrays
+
+
+@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+def test_memory_layouts_of_the_same_pixels_predict_the_same(cls):
+    X, y = block_images()
+    flat = X.reshape(len(X), -1)
+    clf = make_estimator(cls).fit(flat, y)
+    expected = clf.predict_proba(flat)
+    wide = np.zeros((len(X), 28, 56), dtype=np.uint8)
+    wide[:, :, ::2] = X
+    same_pixels = {
+        "fortran_rows": np.asfortranarray(flat),
+        "fortran_4d": np.asfortranarray(X[:, None]),
+        "strided_view": wide[:, :, ::2],
+        "read_only": flat.copy(),
+    }
+    same_pixels["read_only"].setflags(write=False)
+    for name, X_other in same_pixels.items():
+        np.testing.assert_array_equal(clf.predict_proba(X_other), expected, err_msg=name)
+    big_endian = (flat / 255).astype(">f4")
+    np.testing.assert_allclose(clf.predict_proba(big_endian), expected, rtol=1e-4, atol=1e-5)
+    # a read-only array (a memory map, say) trains too
+    read_only = make_estimator(cls).fit(same_pixels["read_only"], y)
+    np.testing.assert_array_equal(read_only.predict_proba(flat), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32], ids=str)
+@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+def test_the_callers_arrays_are_not_modified(cls, dtype):
+    # The data is wrapped without a copy where possible: nothing may write to it.
+    X, y = block_images()
+    if dtype == np.float32:
+        X = X.astype(np.float32) / np.float32(255)
+    for shape in LAYOUTS.values():
+        X_in = X.reshape(len(X), *shape)
+        original = X_in.copy()
+        clf = make_estimator(cls).fit(X_in, y)
+        clf.predict_proba(X_in)
+        clf.partial_fit(X_in, y)
+        np.testing.assert_array_equal(X_in, original)
+
+
+@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+def test_nested_lists_are_array_likes_too(cls):
+    # Lists of rows and lists of 2-D images are array-likes, as the docstring
+    # promises: they fit and predict as the equivalent arrays do.
+    X, y = block_images(n_samples=12)
+    clf, expected = _proba_after_fit(cls, X, y)
+    as_images = [image for image in X]  # a list of (28, 28) arrays
+    np.testing.assert_array_equal(clf.predict_proba(as_images), expected)
+    np.testing.assert_array_equal(clf.predict_proba(X.tolist()), expected)
+    np.testing.assert_array_equal(clf.predict_proba(X.reshape(12, -1).tolist()), expected)
+    from_lists = make_estimator(cls).fit(X.tolist(), y.tolist())
+    assert from_lists.image_shape_ == (1, 28, 28)
+    np.testing.assert_array_equal(from_lists.predict_proba(X), expected)
