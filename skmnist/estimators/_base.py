@@ -427,6 +427,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Validate ``X`` once and return it as flat rows (a view where possible)."""
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
+        elif isinstance(X, (list, tuple)):
+            # an array-like without ``ndim`` (a list of images, say): its
+            # dimensions decide the path below, as an array's would
+            X = np.asarray(X)
         if getattr(X, "ndim", 2) > 2:
             X = check_array(X, allow_nd=True, dtype="numeric", estimator=self, input_name="X")
             sample_shape = X.shape[1:]
