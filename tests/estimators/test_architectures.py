@@ -71,10 +71,12 @@ def test_lenet5_with_dropout():
     assert sum(p.numel() for p in module.parameters()) == 61_706
 
 
-@pytest.mark.parametrize("pooling, kind", [("max", torch.nn.MaxPool2d), ("avg", torch.nn.AvgPool2d)])
+@pytest.mark.parametrize(
+    "pooling, kind", [("max", torch.nn.MaxPool2d), ("avg", torch.nn.AvgPool2d)]
+)
 def test_lenet5_pooling(pooling, kind):
     module = _fitted_module(LeNet5Classifier, pooling=pooling)
-    pools = [m for m in module.modules() if isinstance(m, (torch.nn.MaxPool2d, torch.nn.AvgPool2d))]
+    pools = _layers(module, (torch.nn.MaxPool2d, torch.nn.AvgPool2d))
     assert len(pools) == 2
     assert all(type(m) is kind for m in pools)
 

@@ -320,3 +320,14 @@ def test_explicit_cpu_device():
     auto = make_estimator(LeNet5Classifier).fit(X, y)
     if resolve_device("auto").type == "cpu":
         np.testing.assert_array_equal(clf.predict_proba(X), auto.predict_proba(X))
+
+
+def test_verbose_prints_one_line_per_epoch_and_silent_by_default(capsys):
+    X, y = block_images()
+    make_estimator(MLPNetClassifier, max_epochs=3).fit(X, y)
+    assert capsys.readouterr().out == ""
+    make_estimator(MLPNetClassifier, max_epochs=3, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out
+    epoch_lines = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert len(epoch_lines) == 3

@@ -179,7 +179,8 @@ def test_dataframe_feature_name_checks_are_sklearns(cls):
         sklearn_reference.transform(renamed)
     assert str(ours.value) == str(theirs.value)
 
-    with pytest.warns(UserWarning, match=f"X does not have valid feature names, but {cls.__name__}"):
+    no_names = f"X does not have valid feature names, but {cls.__name__}"
+    with pytest.warns(UserWarning, match=no_names):
         clf.predict(X.reshape(len(X), -1))
 
     unnamed = make_estimator(cls, max_epochs=1).fit(X.reshape(len(X), -1), y)
@@ -196,7 +197,8 @@ def test_torch_cpu_tensor_input(cls):
     clf, expected = _proba_after_fit(cls, X, y)
     from_tensor = make_estimator(cls).fit(torch.from_numpy(X), torch.from_numpy(y))
     np.testing.assert_array_equal(from_tensor.predict_proba(torch.from_numpy(X)), expected)
-    np.testing.assert_array_equal(clf.predict_proba(torch.from_numpy(X).reshape(len(X), -1)), expected)
+    flat_tensor = torch.from_numpy(X).reshape(len(X), -1)
+    np.testing.assert_array_equal(clf.predict_proba(flat_tensor), expected)
     assert from_tensor.image_shape_ == (1, 28, 28)
     # a float tensor is used as given, as float arrays are
     np.testing.assert_allclose(
@@ -258,6 +260,27 @@ def test_small_images_are_centred_in_a_28x28_frame(cls):
     np.testing.assert_array_equal(twin.predict_proba(framed), clf.predict_proba(X))
 
 
+def test_the_mlp_does_not_frame_small_images():
+    X, y = block_images(side=8)
+    clf = make_estimator(MLPNetClassifier).fit(X, y)
+    assert clf.n_features_in_ == 64
+    assert clf.module_.layers[1].in_features == 64
+
+
+@pytest.mark.parametrize("cls", CONV_CLASSES, ids=lambda c: c.__name__)
+def test_small_three_channel_images_are_framed_per_channel(cls):
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(12, 3, 8, 8), dtype=np.uint8)
+    y = np.arange(12) % 2
+    clf = make_estimator(cls).fit(X, y)
+    assert clf.image_shape_ == (3, 8, 8)
+    assert clf.module_.features[0].in_channels == 3
+    framed = np.zeros((12, 3, 28, 28), dtype=np.uint8)
+    framed[:, :, 10:18, 10:18] = X
+    twin = make_estimator(cls).fit(framed, y)
+    np.testing.assert_array_equal(twin.predict_proba(framed), clf.predict_proba(X))
+
+
 def test_larger_images_get_a_network_sized_for_them():
     X, y = block_images(side=32)
     clf = make_estimator(LeNet5Classifier, max_epochs=1).fit(X, y)
@@ -279,9 +302,7 @@ def test_three_channel_images_build_a_three_channel_first_convolution(cls):
     assert clf.image_shape_ == (3, 28, 28)
     assert clf.n_features_in_ == 3 * 28 * 28
     # the same pixels as flat rows are read with the fitted layout
-    np.testing.assert_array_equal(
-        clf.predict_proba(X.reshape(12, -1)), clf.predict_proba(X)
-    )
+    np.testing.assert_array_equal(clf.predict_proba(X.reshape(12, -1)), clf.predict_proba(X))
 
 
 def test_lenet5_learns_sklearns_8x8_digits():

@@ -148,3 +148,18 @@ def test_clone_inside_meta_estimators_keeps_random_state(data):
     a = clone(pipe).fit(X, y).predict_proba(X)
     b = clone(pipe).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_cross_validate_in_parallel_worker_processes(data):
+    # n_jobs=2 sends the unfitted estimator to worker processes and the
+    # fitted ones back: both pickle, and the seeded results match the
+    # sequential run's.
+    X, y = data
+    estimator = make_estimator(MLPNetClassifier, **QUICK_MLP)
+    parallel = cross_validate(
+        estimator, X, y, cv=StratifiedKFold(2), n_jobs=2, return_estimator=True
+    )
+    sequential = cross_validate(estimator, X, y, cv=StratifiedKFold(2), return_estimator=True)
+    for a, b in zip(parallel["estimator"], sequential["estimator"]):
+        np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert a.device == "auto"
