@@ -181,3 +181,16 @@ def test_summary_of_a_fitted_estimator_describes_its_module(cls):
     clf.summary()
     assert clf.module_.training
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+@pytest.mark.parametrize("n_features", [50, 800])
+def test_mlp_summary_after_fitting_a_non_square_number_of_features(n_features):
+    # The MLP takes the rows as they are (no padding to a square): its summary
+    # must run the module on rows of n_features values.
+    X = np.random.default_rng(0).integers(0, 256, size=(6, n_features), dtype=np.uint8)
+    clf = make_estimator(MLPNetClassifier, max_epochs=1).fit(X, np.arange(6) % 2)
+    table = clf.summary()
+    assert table["output_shape"].iloc[0] == (n_features,)
+    assert table["n_params"].iloc[1] == n_features * 128 + 128
+    assert _total(table) == sum(p.numel() for p in clf.module_.parameters())
+    assert f"{_total(table):,}" in clf.summary(as_text=True)
