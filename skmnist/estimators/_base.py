@@ -395,7 +395,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         else:
             n_classes = 10
             module = self._build_module(self._module_input_shape(), n_classes)
-        return model_summary(module, self._module_input_shape(), as_text=as_text)
+        return model_summary(module, self._sample_input_shape(), as_text=as_text)
 
     # ------------------------------------------------------------------
     # Hooks for subclasses
@@ -415,6 +415,14 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             return shape
         c, h, w = shape
         return (c, max(h, native[1]), max(w, native[2]))
+
+    def _sample_input_shape(self):
+        """Shape of one sample as :meth:`_prepare_batch` hands it to the module."""
+        if self._native_image_shape is None:
+            # flat rows, as they are: no padding to a square image
+            n_features = getattr(self, "n_features_in_", math.prod(self._module_input_shape()))
+            return (n_features,)
+        return self._module_input_shape()
 
     def _prepare_batch(self, Xb, training):
         """Raw batch rows to module input, on the device: cast, reshape, frame."""
