@@ -191,6 +191,21 @@ def test_dataframe_feature_name_checks_are_sklearns(cls):
         clf.predict(frame)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "UInt8", "Int64"])
+def test_integer_dataframe_columns_are_integer_pixels(dtype):
+    # Nullable integer columns ("UInt8", "Int64") are integer pixels too, even
+    # though scikit-learn's validation turns them into floats.
+    X, y = block_images()
+    uint8_frame = _frame(X)
+    clf, expected = _proba_after_fit(MLPNetClassifier, uint8_frame, y)
+    frame = uint8_frame.astype(dtype)
+    np.testing.assert_allclose(clf.predict_proba(frame), expected, rtol=1e-5, atol=1e-6)
+    from_frame = make_estimator(MLPNetClassifier).fit(frame, y)
+    np.testing.assert_allclose(
+        from_frame.predict_proba(uint8_frame), expected, rtol=1e-5, atol=1e-6
+    )
+
+
 @pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
 def test_torch_cpu_tensor_input(cls):
     X, y = block_images()
