@@ -99,6 +99,26 @@ def _on_resolved_device(method):
     return wrapper
 
 
+def _nullable_integer_dtype(X):
+    """NumPy dtype of a DataFrame of pandas nullable integer columns, else None.
+
+    scikit-learn's validation turns "Int64", "UInt8", ... columns into float64
+    (to map ``pd.NA`` to NaN), which would make their 0-255 integer pixels
+    floats used as given; the estimators read them as integer pixels instead.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "__iter__"):
+        return None
+    from pandas.api.types import is_extension_array_dtype, is_integer_dtype
+
+    dtypes = list(dtypes)
+    if not dtypes or not all(is_integer_dtype(d) for d in dtypes):
+        return None
+    if not any(is_extension_array_dtype(d) for d in dtypes):
+        return None
+    return np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))
+
+
 class BaseMNISTClassifier(NeuralNetClassifier):
     """Base class of the skmnist estimators; not meant to be used directly.
 
@@ -445,7 +465,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             X = X.reshape(len(X), -1)
             validate_data(self, X, reset=reset, skip_check_array=True)
         else:
+            integer_dtype = _nullable_integer_dtype(X)
             X = validate_data(self, X, reset=reset, dtype="numeric")
+            if integer_dtype is not None and X.dtype.kind == "f":
+                # finite by now: back to the integer pixels the columns held
+                X = X.astype(integer_dtype)
             sample_shape = X.shape[1:]
         if reset:
             native = self._native_image_shape
