@@ -228,6 +228,7 @@ def test_bad_names_are_clear_errors(cls, params, match):
     clf = make_estimator(cls, **params)  # accepted as parameters ...
     with pytest.raises(ValueError, match=match):  # ... refused by fit
         clf.fit(X, y)
+    assert clf.device == "auto"  # restored although fit failed
 
 
 # ----------------------------------------------------------------------
