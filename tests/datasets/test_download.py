@@ -15,6 +15,9 @@ from skmnist.datasets import _download, fetch_fashion_mnist, fetch_mnist
 from skmnist.datasets._download import _fetch_remote
 from skmnist.datasets._fetchers import _CHECKSUMS, _MIRRORS, _Checksums
 
+# a safety net: each test takes a second or less, the server and client time out
+pytestmark = pytest.mark.timeout(60)
+
 
 class _Handler(BaseHTTPRequestHandler):
     """Serves ``/<mode>/<file name>`` of the server's files.

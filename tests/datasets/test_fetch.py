@@ -1,6 +1,7 @@
 """fetch_mnist, fetch_fashion_mnist, fetch_kmnist on local files."""
 
 import re
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -279,6 +280,21 @@ def test_real_mnist_train(mnist_train):
     assert list(mnist_train.target[:5]) == [5, 0, 4, 1, 9]
     assert np.bincount(mnist_train.target).tolist() == MNIST_TRAIN_COUNTS
     assert mnist_train.data.mean() / 255 == pytest.approx(0.1307, abs=5e-5)
+
+
+@pytest.mark.slow
+def test_real_mnist_train_is_read_without_a_second_copy(mnist_data_home):
+    """Peak memory stays near the 47 MB of uint8 pixels: no float, no copy."""
+    tracemalloc.start()
+    try:
+        X, _ = fetch_mnist(
+            data_home=mnist_data_home, return_X_y=True, download_if_missing=False
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert X.nbytes == 47_040_000
+    assert peak < X.nbytes + 4_000_000
 
 
 @pytest.mark.slow
