@@ -120,6 +120,26 @@ def _on_resolved_device(method):
     return wrapper
 
 
+def _nullable_integer_dtype(X):
+    """NumPy dtype of a DataFrame of pandas nullable integer columns, else None.
+
+    scikit-learn's validation turns "Int64", "UInt8", ... columns into float64
+    (to map ``pd.NA`` to NaN), which would make their 0-255 integer pixels
+    floats used as given; the estimators read them as integer pixels instead.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "__iter__"):
+        return None
+    from pandas.api.types import is_extension_array_dtype, is_integer_dtype
+
+    dtypes = list(dtypes)
+    if not dtypes or not all(is_integer_dtype(d) for d in dtypes):
+        return None
+    if not any(is_extension_array_dtype(d) for d in dtypes):
+        return None
+    return np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))
+
+
 class BaseMNISTClassifier(NeuralNetClassifier):
     """Base class of the skmnist estimators; not meant to be used directly.
 
@@ -583,7 +603,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         else:
             n_classes = 10
             module = self._build_module(self._module_input_shape(), n_classes)
-        return model_summary(module, self._module_input_shape(), as_text=as_text)
+        return model_summary(module, self._sample_input_shape(), as_text=as_text)
 
     # ------------------------------------------------------------------
     # Hooks for subclasses
@@ -604,6 +624,14 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         c, h, w = shape
         return (c, max(h, native[1]), max(w, native[2]))
 
+    def _sample_input_shape(self):
+        """Shape of one sample as :meth:`_prepare_batch` hands it to the module."""
+        if self._native_image_shape is None:
+            # flat rows, as they are: no padding to a square image
+            n_features = getattr(self, "n_features_in_", math.prod(self._module_input_shape()))
+            return (n_features,)
+        return self._module_input_shape()
+
     def _prepare_batch(self, Xb, training):
         """Raw batch rows to module input, on the device: cast, reshape, frame, augment."""
         x = to_float(Xb)
@@ -619,13 +647,21 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Validate ``X`` once and return it as flat rows (a view where possible)."""
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
+        elif isinstance(X, (list, tuple)):
+            # an array-like without ``ndim`` (a list of images, say): its
+            # dimensions decide the path below, as an array's would
+            X = np.asarray(X)
         if getattr(X, "ndim", 2) > 2:
             X = check_array(X, allow_nd=True, dtype="numeric", estimator=self, input_name="X")
             sample_shape = X.shape[1:]
             X = X.reshape(len(X), -1)
             validate_data(self, X, reset=reset, skip_check_array=True)
         else:
+            integer_dtype = _nullable_integer_dtype(X)
             X = validate_data(self, X, reset=reset, dtype="numeric")
+            if integer_dtype is not None and X.dtype.kind == "f":
+                # finite by now: back to the integer pixels the columns held
+                X = X.astype(integer_dtype)
             sample_shape = X.shape[1:]
         if reset:
             native = self._native_image_shape
