@@ -59,9 +59,10 @@ def load(value, data_home=None):
         try:
             return load("mnist", data_home)
         except OSError as exc:
-            first_line = str(exc).splitlines()[0]
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 300 else reason[:297] + "..."
             print(
-                f"notice: the full MNIST is not available ({first_line}); "
+                f"notice: the full MNIST is not available ({reason}); "
                 "using the shipped sample of 3,000 + 1,000 images instead.",
                 file=sys.stderr,
             )

@@ -177,7 +177,8 @@ def train(args):
     say(f"\nTest set ({len(data.X_test):,} images), fit in {scores['fit_seconds']:.1f} s:\n"
         f"{report}")
     print(f"{estimator_class.__name__}: test accuracy {scores['accuracy']:.4f}, macro F1 "
-          f"{scores['macro_f1']:.4f} ({scores['epochs']} epochs, {scores['fit_seconds']:.1f} s)")
+          f"{scores['macro_f1']:.4f} ({scores['epochs']} epoch{'s' * (scores['epochs'] != 1)}, "
+          f"{scores['fit_seconds']:.1f} s)")
     if args.out is None:
         say("(no --out given: nothing was written)")
         return 0
