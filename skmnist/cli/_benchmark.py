@@ -53,7 +53,7 @@ def benchmark(args):
     from ._train import check_out, versions
 
     if args.device != "auto":
-        _params._check_device(args.device)
+        _params.check_device(args.device, "--device")
     out = args.out
     if args.suite in SPECIAL:
         check_out(out)

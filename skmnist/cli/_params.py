@@ -106,7 +106,8 @@ def _check_value(name, value, default):
     return value
 
 
-def _check_device(value):
+def check_device(value, option="-p device"):
+    """Refuse a device name torch does not know, or a device this machine lacks."""
     import torch
 
     if value == "auto":
@@ -114,11 +115,11 @@ def _check_device(value):
     try:
         device = torch.device(value)
     except (RuntimeError, ValueError, TypeError):
-        raise UsageError(f"-p device={value!r} is not a device (auto, cpu, cuda, mps)") from None
+        raise UsageError(f"{option} {value!r} is not a device (auto, cpu, cuda, mps)") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise UsageError(f"-p device={value!r}: CUDA is not available on this machine")
+        raise UsageError(f"{option} {value!r}: CUDA is not available on this machine")
     if device.type == "mps" and not torch.backends.mps.is_available():
-        raise UsageError(f"-p device={value!r}: Apple MPS is not available on this machine")
+        raise UsageError(f"{option} {value!r}: Apple MPS is not available on this machine")
 
 
 def build_estimator(estimator_class, params):
@@ -141,7 +142,7 @@ def build_estimator(estimator_class, params):
                 f"parameters are: {', '.join(sorted(defaults))}"
             )
     if "device" in checked:
-        _check_device(checked["device"])
+        check_device(checked["device"])
     try:
         return estimator_class(**checked)
     except (TypeError, ValueError) as exc:
