@@ -1,0 +1,437 @@
+"""Named studies: lists of (name, estimator) configurations, trained and scored alike.
+
+A suite is data: a function returning ``[(name, estimator), ...]``, each
+estimator set up for the full 60,000-image data sets (its ``max_epochs`` is
+the number of epochs it is meant to train there). :func:`run_suite` trains
+every configuration on the training set and scores it on the test set;
+``skmnist benchmark --suite NAME`` calls it and writes the tables and plot.
+
+Suites
+------
+- ``optimizers``: the 784-128-10 MLP with sigmoid + SGD, tanh + Adam,
+  ReLU + Adam, ReLU + SGD, ReLU + SGD with momentum 0.9 and ReLU + AdamW.
+- ``lenet``: LeNet-5 (tanh, average pooling, SGD with momentum), the
+  784-82-56-28-10 tanh MLP, and LeNet-5 with dropout (conv 0.2, fc 0.5) and
+  Adam.
+- ``cnn``: the CNN, LeNet-5, and the best recipe (:func:`best_recipe`).
+- ``fashion``: 784-128-10 and 784-256-128-10 MLPs with Adam at learning rates
+  1e-2, 1e-3 and 1e-4, and the CNN; meant for Fashion-MNIST but runs on any
+  MNIST-format data set.
+
+Epochs
+------
+Each configuration trains for its own ``max_epochs`` on a training set of
+at least :data:`SMALL_TRAINING_SET` images. On a smaller one (the shipped
+sample of 3,000 images, say) it trains for at most
+:data:`SMALL_DATA_MAX_EPOCHS`, so that a suite on the sample takes seconds
+rather than minutes. ``max_epochs`` given to :func:`run_suite` (the
+command's ``--max-epochs``) overrides both for every configuration.
+
+Honest evaluation
+-----------------
+The test set is used once per configuration, to score the fitted model.
+Early stopping and learning-rate schedules that watch a validation loss
+hold out part of the *training* set (``early_stopping=True,
+validation_fraction=0.1``); nothing is selected on the test set.
+
+Examples
+--------
+>>> from skmnist.benchmarks.suites import get_suite
+>>> [name for name, _ in get_suite("lenet")]
+['LeNet-5 (tanh, avg pool, SGD)', 'MLP 784-82-56-28-10 tanh', 'LeNet-5 + dropout + Adam']
+>>> _, clf = get_suite("cnn")[-1]
+>>> clf.augment, clf.lr_schedule, clf.early_stopping
+('affine', 'onecycle', True)
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score
+
+from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+
+#: Training sets smaller than this many images get at most
+#: :data:`SMALL_DATA_MAX_EPOCHS` epochs per configuration.
+SMALL_TRAINING_SET = 10_000
+#: The epochs each configuration trains for on a small training set.
+SMALL_DATA_MAX_EPOCHS = 3
+
+#: The columns of :func:`run_suite`'s table, in order.
+COLUMNS = (
+    "config",
+    "estimator",
+    "accuracy",
+    "macro_f1",
+    "fit_seconds",
+    "predict_images_per_s",
+    "n_params",
+    "epochs",
+    "params",
+)
+
+
+def best_recipe(max_epochs: int = 30) -> CNNClassifier:
+    """The CNN recipe meant to reach 99.6% or more on the MNIST test set.
+
+    ``CNNClassifier`` (32/64/128 feature maps, BatchNorm, dropout 0.25) with
+    random affine augmentation (rotation 10 degrees, scale 0.9-1.1, shift
+    10%, shear 10 degrees), AdamW with weight decay 1e-4 under a one-cycle
+    learning-rate schedule peaking at 3e-3, batches of 128, for
+    ``max_epochs`` epochs. A stratified 10% of the training set is held out:
+    the weights of the epoch with the lowest validation loss are kept, and
+    training stops after 10 epochs without improvement (patient, because the
+    validation loss stalls while the one-cycle rate is high).
+    """
+    return CNNClassifier(
+        channels=(32, 64, 128),
+        dropout=0.25,
+        augment="affine",
+        optimizer="adamw",
+        lr=3e-3,
+        weight_decay=1e-4,
+        lr_schedule="onecycle",
+        batch_size=128,
+        max_epochs=max_epochs,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+    )
+
+
+def _optimizers():
+    def mlp(**params):
+        return MLPNetClassifier(hidden_layer_sizes=(128,), max_epochs=10, **params)
+
+    return [
+        (
+            "sigmoid + SGD (lr 0.1)",
+            mlp(activation="sigmoid", optimizer="sgd", lr=0.1, momentum=0.0),
+        ),
+        ("tanh + Adam (lr 1e-3)", mlp(activation="tanh", optimizer="adam", lr=1e-3)),
+        ("ReLU + Adam (lr 1e-3)", mlp(activation="relu", optimizer="adam", lr=1e-3)),
+        ("ReLU + SGD (lr 0.1)", mlp(activation="relu", optimizer="sgd", lr=0.1, momentum=0.0)),
+        (
+            "ReLU + SGD momentum 0.9 (lr 0.01)",
+            mlp(activation="relu", optimizer="sgd", lr=0.01, momentum=0.9),
+        ),
+        (
+            "ReLU + AdamW (lr 1e-3, wd 1e-2)",
+            mlp(activation="relu", optimizer="adamw", lr=1e-3, weight_decay=1e-2),
+        ),
+    ]
+
+
+def _lenet():
+    return [
+        (
+            "LeNet-5 (tanh, avg pool, SGD)",
+            LeNet5Classifier(optimizer="sgd", lr=0.05, momentum=0.9, max_epochs=15),
+        ),
+        (
+            "MLP 784-82-56-28-10 tanh",
+            MLPNetClassifier(hidden_layer_sizes=(82, 56, 28), activation="tanh", max_epochs=15),
+        ),
+        (
+            "LeNet-5 + dropout + Adam",
+            LeNet5Classifier(conv_dropout=0.2, fc_dropout=0.5, optimizer="adam", lr=1e-3,
+                             max_epochs=15),
+        ),
+    ]
+
+
+def _cnn():
+    return [
+        ("CNN", CNNClassifier(max_epochs=15)),
+        ("LeNet-5", LeNet5Classifier(max_epochs=15)),
+        ("CNN best recipe", best_recipe()),
+    ]
+
+
+def _fashion():
+    configs = []
+    for hidden in ((128,), (256, 128)):
+        sizes = "-".join(str(n) for n in (784, *hidden, 10))
+        for lr in (1e-2, 1e-3, 1e-4):
+            configs.append((
+                f"MLP {sizes} (Adam, lr {lr:g})",
+                MLPNetClassifier(hidden_layer_sizes=hidden, lr=lr, max_epochs=15),
+            ))
+    configs.append(("CNN", CNNClassifier(max_epochs=15)))
+    return configs
+
+
+class Suite(NamedTuple):
+    """A named study: what it compares, and the function building its configurations."""
+
+    description: str
+    build: Callable[[], list]
+
+
+#: The suites by name.
+SUITES = {
+    "optimizers": Suite(
+        "the 784-128-10 MLP with several activations and optimizers", _optimizers
+    ),
+    "lenet": Suite("LeNet-5, a deeper tanh MLP, and LeNet-5 with dropout and Adam", _lenet),
+    "cnn": Suite("the CNN, LeNet-5 and the best CNN recipe", _cnn),
+    "fashion": Suite(
+        "two MLPs at three learning rates and the CNN (meant for Fashion-MNIST)", _fashion
+    ),
+}
+
+
+def epochs_for(configured: int, n_train: int | None = None, max_epochs: int | None = None) -> int:
+    """The epochs a configuration trains for; see the module's "Epochs" section.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.suites import epochs_for
+    >>> epochs_for(15, n_train=60_000), epochs_for(15, n_train=3_000)
+    (15, 3)
+    >>> epochs_for(15, n_train=3_000, max_epochs=1)
+    1
+    """
+    if max_epochs is not None:
+        return max_epochs
+    if n_train is not None and n_train < SMALL_TRAINING_SET:
+        return min(configured, SMALL_DATA_MAX_EPOCHS)
+    return configured
+
+
+def get_suite(
+    name: str,
+    *,
+    n_train: int | None = None,
+    max_epochs: int | None = None,
+    **params,
+) -> list:
+    """The configurations of suite ``name`` as ``[(config name, estimator), ...]``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SUITES`.
+    n_train : int, default=None
+        Size of the training set; a small one caps the epochs (see
+        :func:`epochs_for`). None: the epochs meant for the full data sets.
+    max_epochs : int, default=None
+        Epochs for every configuration, overriding their own.
+    **params
+        Parameters set on every estimator, such as ``random_state=0``,
+        ``device="cpu"`` or ``verbose=1``.
+
+    Returns
+    -------
+    configs : list of (str, estimator)
+        Unfitted estimators, new on every call.
+    """
+    if name not in SUITES:
+        raise ValueError(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}.")
+    configs = []
+    for config, estimator in SUITES[name].build():
+        epochs = epochs_for(estimator.max_epochs, n_train, max_epochs)
+        configs.append((config, estimator.set_params(max_epochs=epochs, **params)))
+    return configs
+
+
+def count_parameters(estimator) -> int:
+    """Trainable parameters of a fitted skmnist estimator (or Pipeline ending in one)."""
+    final = estimator[-1] if hasattr(estimator, "steps") else estimator
+    return sum(p.numel() for p in final.module_.parameters() if p.requires_grad)
+
+
+def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np.ndarray]:
+    """Fit ``estimator`` on the training set, then score it once on the test set.
+
+    Returns
+    -------
+    scores : dict
+        ``accuracy``, ``macro_f1``, ``fit_seconds``, ``predict_images_per_s``
+        (of ``predict`` on the whole test set), ``n_params`` and ``epochs``
+        (the epochs trained, fewer than ``max_epochs`` after early stopping).
+    y_pred : ndarray
+        The predictions for ``X_test``.
+    """
+    start = time.perf_counter()
+    estimator.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    y_pred = estimator.predict(X_test)
+    predict_seconds = time.perf_counter() - start
+    final = estimator[-1] if hasattr(estimator, "steps") else estimator
+    scores = {
+        "accuracy": float(accuracy_score(y_test, y_pred)),
+        "macro_f1": float(f1_score(y_test, y_pred, average="macro")),
+        "fit_seconds": fit_seconds,
+        "predict_images_per_s": len(y_pred) / max(predict_seconds, 1e-9),
+        "n_params": count_parameters(final),
+        "epochs": len(final.history_),
+    }
+    return scores, y_pred
+
+
+def _warm_up(estimator, X, y, n=256):
+    """Train a copy of ``estimator`` for one epoch on ``n`` images and predict some."""
+    rows = np.random.default_rng(0).permutation(len(y))[:n]
+    X, y = _take(X, rows), _take(y, rows)
+    copy = clone(estimator).set_params(max_epochs=1, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copy.fit(X, y).predict(X)
+
+
+def _take(values, rows):
+    return values.iloc[rows] if hasattr(values, "iloc") else np.asarray(values)[rows]
+
+
+def run_suite(
+    name: str,
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    *,
+    max_epochs: int | None = None,
+    random_state: int | None = 0,
+    device: str = "auto",
+    verbose: int = 0,
+    on_result: Callable[[int, int, dict], None] | None = None,
+    warm_up: bool = True,
+) -> pd.DataFrame:
+    """Train every configuration of suite ``name`` and score it on the test set.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SUITES`: "optimizers", "lenet", "cnn", "fashion".
+    X_train, y_train : array-like
+        Training images (any layout the estimators take) and labels. Only
+        they are used for fitting, early stopping and schedules.
+    X_test, y_test : array-like
+        Test images and labels, used only to score each fitted model.
+    max_epochs : int, default=None
+        Epochs for every configuration; None: each its own, capped on small
+        training sets (see the module's "Epochs" section).
+    random_state : int or None, default=0
+        Seed of every configuration.
+    device : str, default="auto"
+        Where to train, for every configuration.
+    verbose : int, default=0
+        The estimators' verbosity (1: progress bar and a line per epoch).
+    on_result : callable, default=None
+        Called as ``on_result(i, n, row)`` after each configuration, ``i``
+        counting from 1 to ``n``; ``row`` is its row of the table as a dict.
+    warm_up : bool, default=True
+        Before timing a configuration, train a copy of it for one epoch on
+        (at most) 256 training images and predict a few, so that one-time
+        costs (PyTorch's first use of a layer type or optimizer) are not
+        counted in the first configurations' times.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per configuration, in the suite's order, with the columns
+        :data:`COLUMNS`: ``config``, ``estimator`` (class name),
+        ``accuracy``, ``macro_f1``, ``fit_seconds``,
+        ``predict_images_per_s``, ``n_params``, ``epochs`` (trained) and
+        ``params`` (the estimator's repr).
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.suites import run_suite
+    >>> from skmnist.datasets import load_mnist_sample
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> results = run_suite("lenet", X[:500], y[:500], X[500:700], y[500:700], max_epochs=1)
+    >>> results[["config", "epochs"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['LeNet-5 (tanh, avg pool, SGD)', 1], ['MLP 784-82-56-28-10 tanh', 1],
+     ['LeNet-5 + dropout + Adam', 1]]
+    """
+    configs = get_suite(
+        name, n_train=len(y_train), max_epochs=max_epochs,
+        random_state=random_state, device=device, verbose=verbose,
+    )
+    rows = []
+    for i, (config, estimator) in enumerate(configs, start=1):
+        if warm_up:
+            _warm_up(estimator, X_train, y_train)
+        estimator = clone(estimator)
+        scores, _ = fit_and_score(estimator, X_train, y_train, X_test, y_test)
+        row = {"config": config, "estimator": type(estimator).__name__, **scores,
+               "params": " ".join(repr(estimator).split())}
+        rows.append(row)
+        if on_result is not None:
+            on_result(i, len(configs), row)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
+    """The results as a Markdown table (config, accuracy, macro F1, times, parameters).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.suites import to_markdown
+    >>> row = dict(config="CNN", accuracy=0.99123, macro_f1=0.9911, fit_seconds=12.3,
+    ...            predict_images_per_s=45678.9, n_params=241770, epochs=15)
+    >>> print(to_markdown(pd.DataFrame([row])))
+    | model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters | epochs |
+    |---|---:|---:|---:|---:|---:|---:|
+    | CNN | 99.12% | 0.9911 | 12.3 | 45,679 | 241,770 | 15 |
+    <BLANKLINE>
+    """
+    lines = [f"{title}", ""] if title else []
+    lines += [
+        "| model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters "
+        "| epochs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results.itertuples(index=False):
+        config = str(row.config).replace("|", "\\|")
+        lines.append(
+            f"| {config} | {row.accuracy:.2%} | {row.macro_f1:.4f} | {_seconds(row.fit_seconds)} "
+            f"| {row.predict_images_per_s:,.0f} | {row.n_params:,} | {row.epochs} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _seconds(seconds):
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def plot_results(results: pd.DataFrame, *, title: str | None = None):
+    """Bar charts of each configuration's test accuracy and fit time; returns the Figure.
+
+    The accuracy axis starts a little below the lowest accuracy, so that close
+    results can be told apart; each bar is labelled with its value.
+    """
+    import matplotlib.pyplot as plt
+
+    n = len(results)
+    fig, (ax_acc, ax_time) = plt.subplots(
+        1, 2, figsize=(11, 1.2 + 0.45 * n), sharey=True, layout="constrained",
+        gridspec_kw={"width_ratios": (2, 1)},
+    )
+    positions = np.arange(n)[::-1]
+    accuracy = results["accuracy"].to_numpy(dtype=float)
+    bars = ax_acc.barh(positions, accuracy, color="tab:blue")
+    ax_acc.bar_label(bars, labels=[f"{a:.2%}" for a in accuracy], padding=3, fontsize=8)
+    margin = max(0.3 * float(np.ptp(accuracy)), 0.02)  # the shortest bar stays visible
+    low = max(0.0, np.floor((float(accuracy.min()) - margin) * 100) / 100)
+    ax_acc.set_xlim(low, 1.0 + 0.12 * (1.0 - low))
+    ax_acc.set(xlabel="test accuracy", yticks=positions, yticklabels=results["config"])
+    seconds = results["fit_seconds"].to_numpy(dtype=float)
+    bars = ax_time.barh(positions, seconds, color="tab:gray")
+    ax_time.bar_label(bars, labels=[_seconds(s) for s in seconds], padding=3, fontsize=8)
+    ax_time.set_xlim(0, 1.2 * max(float(seconds.max()), 1e-3))
+    ax_time.set(xlabel="fit time (s)")
+    if title:
+        fig.suptitle(title)
+    return fig

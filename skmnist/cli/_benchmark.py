@@ -1,0 +1,163 @@
+"""``skmnist benchmark``: run a named study and write its table and plot."""
+
+import json
+from pathlib import Path
+
+from ..benchmarks import suites
+from . import _data
+from ._errors import UsageError
+
+#: Suites that are no list of estimators: the speed benchmark of the training loop.
+SPECIAL = {"speed": "LeNet-5's training loop against a raw PyTorch loop and plain skorch"}
+#: The data set each suite runs on when --dataset is not given.
+DEFAULT_DATASETS = {"fashion": "fashion-mnist"}
+
+
+def _positive_int(text):
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _speed(args, out):
+    """``--suite speed``: :mod:`skmnist.benchmarks.speed`, on MNIST or the sample only."""
+    from ..benchmarks import speed
+
+    dataset = "mnist" if args.dataset in (None, "auto") else args.dataset
+    if dataset not in ("mnist", "sample"):
+        raise UsageError(
+            f"--suite speed runs on --dataset mnist or sample only, not {args.dataset!r}"
+        )
+    if args.data_home is not None:
+        raise UsageError("--suite speed reads MNIST from $SKMNIST_DATA or ~/skmnist_data only")
+    result = speed.run(dataset, args.device, epochs=args.max_epochs or 1)
+    table = speed.to_markdown(result)
+    print(table)
+    if out is not None:
+        stem = f"speed-{result['device'].split(':')[0]}"
+        (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (out / f"{stem}.md").write_text(table)
+        print(f"Wrote {stem}.json and {stem}.md to {out}")
+    return 0
+
+
+def benchmark(args):
+    """Run ``skmnist benchmark``; returns the exit status."""
+    from . import _params
+    from ._train import check_out, versions
+
+    if args.device != "auto":
+        _params.check_device(args.device, "--device")
+    out = args.out
+    if args.suite in SPECIAL:
+        check_out(out)
+        return _speed(args, out)
+    dataset = args.dataset or DEFAULT_DATASETS.get(args.suite, "auto")
+    _data.check_dataset(dataset)
+    check_out(out)
+    data = _data.load(dataset, args.data_home)
+    n_configs = len(suites.get_suite(args.suite))
+    epochs = (
+        f"{args.max_epochs} epochs each" if args.max_epochs
+        else f"at most {suites.SMALL_DATA_MAX_EPOCHS} epochs each (small training set)"
+        if len(data.y_train) < suites.SMALL_TRAINING_SET else "each its own epochs"
+    )
+    if not args.quiet:
+        print(f"Suite {args.suite!r}: {suites.SUITES[args.suite].description}; "
+              f"{n_configs} configurations on {len(data.y_train):,} training and "
+              f"{len(data.y_test):,} test images from {data.description}, {epochs}.",
+              flush=True)
+
+    def progress(i, n, row):
+        if not args.quiet:
+            print(f"[{i}/{n}] {row['config']}: accuracy {row['accuracy']:.4f}, macro F1 "
+                  f"{row['macro_f1']:.4f}, {row['epochs']} epochs in {row['fit_seconds']:.1f} s",
+                  flush=True)
+
+    results = suites.run_suite(
+        args.suite, data.X_train, data.y_train, data.X_test, data.y_test,
+        max_epochs=args.max_epochs, random_state=args.random_state, device=args.device,
+        verbose=args.verbose, on_result=progress,
+    )
+    from ..estimators import resolve_device
+
+    title = (
+        f"Suite `{args.suite}` on {data.description}: {len(data.y_train):,} training and "
+        f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
+        f"random_state {args.random_state}; skmnist {versions()['skmnist']}, "
+        f"torch {versions()['torch']}."
+    )
+    table = suites.to_markdown(results, title=title)
+    print("\n" + table)
+    if out is None:
+        if not args.quiet:
+            print("(no --out given: nothing was written)")
+        return 0
+    results.to_csv(out / "results.csv", index=False)
+    (out / "results.md").write_text(table)
+    import matplotlib.pyplot as plt
+
+    figure = suites.plot_results(results, title=f"{args.suite} on {data.description}")
+    figure.savefig(out / "results.png", dpi=100)
+    plt.close(figure)
+    if not args.quiet:
+        print(f"Wrote results.csv, results.md and results.png to {out}")
+    return 0
+
+
+def add_parser(verbs):
+    from ._train import add_data_arguments
+
+    import argparse
+
+    names = [*suites.SUITES, *SPECIAL]
+    listed = "\n".join(
+        f"  {name:<11} {suite.description}" for name, suite in suites.SUITES.items()
+    )
+    parser = verbs.add_parser(
+        "benchmark",
+        help="run a named study (a suite of models) and write its table and plot",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Train each configuration of a suite on the training set, score it once on\n"
+            "the test set, and print a Markdown table; with --out, write results.csv,\n"
+            f"results.md and results.png into that folder. Suites:\n\n{listed}\n"
+            f"  {'speed':<11} {SPECIAL['speed']}\n\n"
+            "Each configuration trains for the epochs meant for the full data sets, or for\n"
+            f"at most {suites.SMALL_DATA_MAX_EPOCHS} on a training set of fewer than "
+            f"{suites.SMALL_TRAINING_SET:,} images (such as the sample);\n"
+            "--max-epochs N overrides both. Early stopping and schedules validate on part\n"
+            "of the training set, never on the test set."
+        ),
+    )
+    parser.add_argument("--suite", required=True, choices=names, help="the study to run")
+    add_data_arguments(
+        parser, default=None,
+        default_text="fashion-mnist for the fashion suite, auto for the others",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="folder for results.csv, .md and .png"
+    )
+    parser.add_argument(
+        "--max-epochs", type=_positive_int, metavar="N",
+        help="epochs for every configuration, overriding their own",
+    )
+    parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda, mps, ...")
+    parser.add_argument(
+        "--random-state", type=int, default=0, metavar="SEED",
+        help="seed of every configuration (default: 0)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--verbose", "-v", action="count", default=0,
+        help="show each configuration's epochs as it trains",
+    )
+    parser.set_defaults(run=benchmark)
+    return parser
+

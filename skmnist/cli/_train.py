@@ -1,0 +1,273 @@
+"""``skmnist train``: train one model, evaluate it on the test set, write model, metrics, plots."""
+
+import argparse
+import json
+import platform
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from . import _data, _params
+
+MODELS = {
+    "mlp": "MLPNetClassifier",
+    "lenet5": "LeNet5Classifier",
+    "cnn": "CNNClassifier",
+}
+
+#: What ``skmnist train --out DIR`` writes, and what each file holds.
+OUTPUT_FILES = {
+    "model.joblib": "the fitted Pipeline, for joblib.load",
+    "model.safetensors": "the fitted estimator, for skmnist.load_model (runs no code)",
+    "metrics.json": "accuracy, macro F1, timings, size, params, data, versions",
+    "classification_report.txt": "precision, recall and F1 per class on the test set",
+    "history.csv": "the training history, one row per epoch",
+    "learning_curves.png": "loss, accuracy and learning rate per epoch",
+    "confusion_matrix.png": "the test set's confusion matrix",
+    "predictions.png": "the first 25 test images with their predictions",
+    "errors.png": "the 25 most confidently wrong test predictions",
+    "filters.png": "the first convolution's filters (conv nets only)",
+}
+
+
+def versions():
+    """The versions of skmnist, Python and the libraries it builds on."""
+    import numpy
+    import pandas
+    import sklearn
+    import skorch
+    import torch
+
+    from .. import __version__
+
+    return {
+        "skmnist": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "pandas": pandas.__version__,
+    }
+
+
+def jsonable(value):
+    """``value`` as JSON can hold it: numbers, strings, lists and dicts as they are."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+def check_out(out):
+    """Create the ``--out`` folder now, so that a bad one fails before training."""
+    from ._errors import UsageError
+
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {str(out)!r} cannot be created: {exc.strerror or exc}") from None
+
+
+def _save_figure(figure, path):
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def write_plots(out, model, data, y_pred, proba):
+    """Write the PNG plots; returns {file name: why it was not written} for those skipped."""
+    import matplotlib.pyplot as plt
+
+    from ..plotting import (
+        ConfusionMatrixDisplay,
+        FilterDisplay,
+        ImageGridDisplay,
+        TrainingHistoryDisplay,
+    )
+
+    skipped = {}
+    clf = model[-1]
+    _save_figure(TrainingHistoryDisplay.from_estimator(model).figure_, out / "learning_curves.png")
+
+    labels = clf.classes_
+    names = [data.class_name(label) for label in labels]
+    size = max(6.0, 0.6 * len(labels) + 2)
+    fig, ax = plt.subplots(figsize=(size, size), layout="constrained")
+    ConfusionMatrixDisplay.from_predictions(
+        data.y_test, y_pred, labels=labels, display_labels=names, ax=ax, colorbar=False,
+        xticks_rotation=45 if max(map(len, names)) > 2 else "horizontal",
+    )
+    ax.set_title(f"{type(clf).__name__} on {data.description}: test set")
+    _save_figure(fig, out / "confusion_matrix.png")
+
+    images = data.X_test.reshape(len(data.X_test), *data.image_shape)
+    confidence = proba.max(axis=1)
+    true_names = np.array([data.class_name(label) for label in data.y_test], dtype=object)
+    pred_names = np.array([data.class_name(label) for label in y_pred], dtype=object)
+
+    def grid(rows, path, title):
+        display = ImageGridDisplay.from_predictions(
+            images[rows], true_names[rows], pred_names[rows],
+            confidence=confidence[rows], n_images=len(rows), n_cols=5,
+        )
+        display.figure_.set_size_inches(2.2 * 5, 2.0 * display.axes_.shape[0])
+        display.figure_.suptitle(title)
+        _save_figure(display.figure_, path)
+
+    grid(np.arange(min(25, len(images))), out / "predictions.png", "First test images")
+    wrong = np.flatnonzero(y_pred != data.y_test)
+    if len(wrong):
+        wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:25]
+        grid(wrong, out / "errors.png", "Most confidently wrong test predictions")
+    else:
+        skipped["errors.png"] = "every test image was classified correctly"
+
+    try:
+        display = FilterDisplay.from_estimator(model)
+    except ValueError as exc:  # a network without a convolution
+        skipped["filters.png"] = str(exc)
+    else:
+        display.figure_.suptitle(f"{type(clf).__name__}: first convolution's filters")
+        _save_figure(display.figure_, out / "filters.png")
+    return skipped
+
+
+def train(args):
+    """Run ``skmnist train``; returns the exit status."""
+    import joblib
+    from sklearn.metrics import classification_report
+    from sklearn.pipeline import Pipeline
+
+    import skmnist
+
+    from ..benchmarks.suites import fit_and_score
+    from ..preprocessing import PixelNormalizer
+
+    estimator_class = getattr(skmnist, MODELS[args.model])
+    params = dict(args.param)
+    params.setdefault("verbose", 0 if args.quiet else 1)
+    clf = _params.build_estimator(estimator_class, params)
+    _data.check_dataset(args.dataset)
+    check_out(args.out)
+    say = (lambda *a, **k: None) if args.quiet else print
+
+    data = _data.load(args.dataset, args.data_home)
+    say(f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
+        f"{data.description}.", flush=True)
+    model = Pipeline([("norm", PixelNormalizer()), ("clf", clf)])
+    scores, y_pred = fit_and_score(model, data.X_train, data.y_train, data.X_test, data.y_test)
+    labels = clf.classes_
+    report = classification_report(
+        data.y_test, y_pred, labels=labels,
+        target_names=[data.class_name(label) for label in labels], digits=4, zero_division=0,
+    )
+    say(f"\nTest set ({len(data.X_test):,} images), fit in {scores['fit_seconds']:.1f} s:\n"
+        f"{report}")
+    print(f"{estimator_class.__name__}: test accuracy {scores['accuracy']:.4f}, macro F1 "
+          f"{scores['macro_f1']:.4f} ({scores['epochs']} epoch{'s' * (scores['epochs'] != 1)}, "
+          f"{scores['fit_seconds']:.1f} s)")
+    if args.out is None:
+        say("(no --out given: nothing was written)")
+        return 0
+
+    out = args.out
+    # Fresh callbacks: those of training hold a closed progress bar (its stream cannot
+    # be pickled) and snapshots of the weights that would only make the file bigger.
+    clf.initialize_callbacks()
+    joblib.dump(model, out / "model.joblib")
+    written = ["model.joblib"]
+    try:
+        skmnist.save_model(clf, out / "model.safetensors")
+        written.append("model.safetensors")
+    except TypeError as exc:  # a parameter safetensors cannot hold
+        print(f"warning: model.safetensors not written: {exc}", file=sys.stderr)
+    (out / "classification_report.txt").write_text(report)
+    clf.history_frame().to_csv(out / "history.csv")
+    proba = model.predict_proba(data.X_test)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # tight layouts of long class names
+        skipped = write_plots(out, model, data, y_pred, proba)
+    written += ["classification_report.txt", "history.csv"]
+    written += [name for name in OUTPUT_FILES if name.endswith(".png") and name not in skipped]
+    metrics = {
+        "model": estimator_class.__name__,
+        "estimator": repr(clf),
+        **scores,
+        "params": jsonable(clf.get_params(deep=False)),
+        "params_given": jsonable(dict(args.param)),
+        "dataset": data.name,
+        "dataset_description": data.description,
+        "n_train": len(data.X_train),
+        "n_test": len(data.X_test),
+        "image_shape": list(data.image_shape),
+        "target_names": [data.class_name(label) for label in labels],
+        "device": str(skmnist.estimators.resolve_device(clf.device)),
+        "versions": versions(),
+        "files": written + ["metrics.json"],
+        "files_skipped": skipped,
+    }
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    say(f"Wrote {', '.join(metrics['files'])} to {out}")
+    for name, why in skipped.items():
+        say(f"  ({name} not written: {why})")
+    return 0
+
+
+def add_parser(verbs):
+    files = "\n".join(f"  {name:<27} {what}" for name, what in OUTPUT_FILES.items())
+    train_parser = verbs.add_parser(
+        "train",
+        help="train a model, evaluate it on the test set, write model, metrics and plots",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a model in a Pipeline(PixelNormalizer, estimator) on the training\n"
+        "set, evaluate it once on the test set, and with --out write into that folder:\n\n"
+        f"{files}",
+    )
+    train_parser.add_argument(
+        "--model", choices=sorted(MODELS), default="lenet5",
+        help="mlp: MLPNetClassifier, lenet5: LeNet5Classifier (default), cnn: CNNClassifier",
+    )
+    train_parser.add_argument(
+        "--param", "-p", action="append", type=_params.parse_param, default=[],
+        metavar="NAME=VALUE",
+        help="an estimator parameter, such as -p max_epochs=5 -p lr=0.01 "
+        "-p 'channels=(32, 64, 128)' -p augment=affine (repeatable); values are Python "
+        "literals or plain words",
+    )
+    add_data_arguments(train_parser, default="auto")
+    train_parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="folder for the model, metrics and plots"
+    )
+    train_parser.add_argument(
+        "--quiet", action="store_true",
+        help="no progress: only the final result line (and errors) are printed",
+    )
+    train_parser.set_defaults(run=train)
+    return train_parser
+
+
+def add_data_arguments(parser, *, default, default_text=None):
+    parser.add_argument(
+        "--dataset", default=default, metavar="NAME|PATH",
+        help=f"one of {', '.join(_data.DATASETS)}, or a folder holding the four IDX files "
+        "of an MNIST-format data set (auto: the full MNIST if found or downloadable, else "
+        f"the shipped sample; default: {default_text or default})",
+    )
+    parser.add_argument(
+        "--data-home", type=Path, metavar="DIR",
+        help="where mnist/, fashion-mnist/ and kmnist/ are looked for and downloaded to "
+        "(default: $SKMNIST_DATA, else ~/skmnist_data)",
+    )

@@ -1,0 +1,184 @@
+"""``skmnist benchmark`` and :mod:`skmnist.benchmarks.suites`."""
+
+import time
+
+import pandas as pd
+import pytest
+from clihelpers import assert_png
+
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from skmnist.benchmarks import suites
+
+CSV_COLUMNS = [
+    "config", "estimator", "accuracy", "macro_f1", "fit_seconds", "predict_images_per_s",
+    "n_params", "epochs", "params",
+]
+
+
+def check_outputs(out, n_rows, epochs):
+    """results.csv, .md and .png are there and agree; returns the table."""
+    results = pd.read_csv(out / "results.csv")
+    assert list(results.columns) == CSV_COLUMNS
+    assert len(results) == n_rows
+    assert results["accuracy"].between(0, 1).all() and results["macro_f1"].between(0, 1).all()
+    assert (results["fit_seconds"] > 0).all() and (results["predict_images_per_s"] > 0).all()
+    assert (results["epochs"] == epochs).all()
+    markdown = (out / "results.md").read_text().splitlines()
+    header = next(i for i, line in enumerate(markdown) if line.startswith("| model / config"))
+    assert markdown[header] == (
+        "| model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters "
+        "| epochs |"
+    )
+    rows = markdown[header + 2 :]
+    assert len(rows) == n_rows
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == list(results["config"])
+    assert_png(out / "results.png")
+    return results
+
+
+def test_lenet_suite_on_the_sample_without_flags(skmnist_cli, tmp_path):
+    """The default epochs are capped on the sample: done in seconds."""
+    start = time.perf_counter()
+    result = skmnist_cli("benchmark", "--suite", "lenet", "--dataset", "sample", "--out", tmp_path)
+    assert time.perf_counter() - start < 60
+    assert result.code == 0, result.err
+    assert "at most 3 epochs each (small training set)" in result.out
+    assert "[3/3] LeNet-5 + dropout + Adam: accuracy" in result.out
+    results = check_outputs(tmp_path, 3, epochs=suites.SMALL_DATA_MAX_EPOCHS)
+    assert list(results["config"]) == [
+        "LeNet-5 (tanh, avg pool, SGD)", "MLP 784-82-56-28-10 tanh", "LeNet-5 + dropout + Adam"
+    ]
+    assert list(results["n_params"]) == [61706, 70904, 61706]
+    assert results["accuracy"].min() > 0.5
+
+
+def test_optimizers_suite(skmnist_cli, tmp_path):
+    result = skmnist_cli(
+        "benchmark", "--suite", "optimizers", "--dataset", "sample", "--max-epochs", "1",
+        "--out", tmp_path, "--quiet",
+    )
+    assert result.code == 0, result.err
+    results = check_outputs(tmp_path, 6, epochs=1)
+    assert (results["n_params"] == 101770).all()
+    assert results["config"].str.contains("sigmoid + SGD", regex=False).any()
+    assert results["params"].str.contains("optimizer='adamw'", regex=False).any()
+    assert "| model / config |" in result.out  # --quiet still prints the table
+
+
+def test_cnn_suite(skmnist_cli, tmp_path):
+    result = skmnist_cli(
+        "benchmark", "--suite", "cnn", "--dataset", "sample", "--max-epochs", "1",
+        "--out", tmp_path,
+    )
+    assert result.code == 0, result.err
+    results = check_outputs(tmp_path, 3, epochs=1)
+    assert list(results["config"]) == ["CNN", "LeNet-5", "CNN best recipe"]
+    assert list(results["n_params"]) == [241770, 61706, 241770]
+
+
+def test_fashion_suite_on_an_idx_folder(skmnist_cli, fashion_like, tmp_path):
+    result = skmnist_cli(
+        "benchmark", "--suite", "fashion", "--dataset", fashion_like, "--max-epochs", "1",
+        "--out", tmp_path,
+    )
+    assert result.code == 0, result.err
+    results = check_outputs(tmp_path, 7, epochs=1)
+    assert list(results["n_params"]) == [101770] * 3 + [235146] * 3 + [241770]
+    assert "MLP 784-256-128-10 (Adam, lr 0.0001)" in list(results["config"])
+
+
+def test_without_out_only_prints(skmnist_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = skmnist_cli(
+        "benchmark", "--suite", "lenet", "--dataset", "sample", "--max-epochs", "1"
+    )
+    assert result.code == 0, result.err
+    assert "| LeNet-5 + dropout + Adam |" in result.out
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------
+# The suites as data
+
+
+@pytest.mark.parametrize("name", sorted(suites.SUITES))
+def test_every_suite_is_a_list_of_named_estimators(name):
+    configs = suites.get_suite(name, random_state=3, device="cpu")
+    names = [config for config, _ in configs]
+    assert len(names) == len(set(names)) >= 3
+    for _, estimator in configs:
+        assert isinstance(estimator, (MLPNetClassifier, LeNet5Classifier, CNNClassifier))
+        assert (estimator.random_state, estimator.device) == (3, "cpu")
+    # new estimators on every call
+    assert suites.get_suite(name)[0][1] is not suites.get_suite(name)[0][1]
+
+
+def test_epochs_policy():
+    full = suites.get_suite("fashion")
+    assert [clf.max_epochs for _, clf in full] == [15] * 7
+    small = suites.get_suite("fashion", n_train=3000)
+    assert [clf.max_epochs for _, clf in small] == [suites.SMALL_DATA_MAX_EPOCHS] * 7
+    assert suites.get_suite("cnn", n_train=60000)[-1][1].max_epochs == 30
+    forced = suites.get_suite("cnn", n_train=60000, max_epochs=2)
+    assert [clf.max_epochs for _, clf in forced] == [2, 2, 2]
+
+
+def test_optimizers_suite_configurations():
+    configs = dict(suites.get_suite("optimizers"))
+    settings = {
+        name: (clf.activation, clf.optimizer, clf.lr, clf.momentum, clf.hidden_layer_sizes)
+        for name, clf in configs.items()
+    }
+    assert settings["sigmoid + SGD (lr 0.1)"] == ("sigmoid", "sgd", 0.1, 0.0, (128,))
+    assert settings["ReLU + SGD momentum 0.9 (lr 0.01)"] == ("relu", "sgd", 0.01, 0.9, (128,))
+    assert configs["ReLU + AdamW (lr 1e-3, wd 1e-2)"].weight_decay == 1e-2
+
+
+def test_best_recipe_validates_on_the_training_set_only():
+    clf = suites.best_recipe()
+    assert isinstance(clf, CNNClassifier)
+    assert clf.early_stopping and 0 < clf.validation_fraction < 1
+    assert (clf.augment, clf.lr_schedule, clf.max_epochs) == ("affine", "onecycle", 30)
+
+
+def test_run_suite_returns_a_table_and_reports_progress():
+    from skmnist.datasets import load_mnist_sample
+
+    X, y = load_mnist_sample(return_X_y=True)
+    seen = []
+    results = suites.run_suite(
+        "lenet", X[:300], y[:300], X[300:400], y[300:400], max_epochs=1,
+        on_result=lambda i, n, row: seen.append((i, n, row["config"])), warm_up=False,
+    )
+    assert list(results.columns) == list(suites.COLUMNS)
+    assert [i for i, _, _ in seen] == [1, 2, 3] and {n for _, n, _ in seen} == {3}
+    assert list(results["config"]) == [config for _, _, config in seen]
+    markdown = suites.to_markdown(results, title="title")
+    assert markdown.startswith("title\n\n| model / config |")
+
+
+def test_unknown_suite_in_the_api():
+    with pytest.raises(ValueError, match="unknown suite 'nope'"):
+        suites.get_suite("nope")
+
+
+def test_speed_suite_calls_the_speed_benchmark(skmnist_cli, tmp_path, monkeypatch):
+    """--suite speed runs skmnist.benchmarks.speed (faked here: it takes half a minute)."""
+    from skmnist.benchmarks import speed
+
+    calls = []
+
+    def fake_run(dataset, device, epochs=1, **kwargs):
+        calls.append((dataset, device, epochs))
+        return {"device": "cpu", "dataset": dataset}
+
+    monkeypatch.setattr(speed, "run", fake_run)
+    monkeypatch.setattr(speed, "to_markdown", lambda result: "| speed table |\n")
+    result = skmnist_cli(
+        "benchmark", "--suite", "speed", "--dataset", "sample", "--max-epochs", "2",
+        "--out", tmp_path,
+    )
+    assert result.code == 0, result.err
+    assert calls == [("sample", "auto", 2)]
+    assert (tmp_path / "speed-cpu.md").read_text() == "| speed table |\n"
+    assert '"dataset": "sample"' in (tmp_path / "speed-cpu.json").read_text()
