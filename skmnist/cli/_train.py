@@ -184,9 +184,6 @@ def train(args):
         return 0
 
     out = args.out
-    # Fresh callbacks: those of training hold a closed progress bar (its stream cannot
-    # be pickled) and snapshots of the weights that would only make the file bigger.
-    clf.initialize_callbacks()
     joblib.dump(model, out / "model.joblib")
     written = ["model.joblib"]
     try:

@@ -349,6 +349,18 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _monitor_name(self):
         return "valid_loss" if self.early_stopping else "train_loss"
 
+    def _check_device(self):
+        """The training device, with a clear error when it is not on this machine."""
+        device = torch.device(self.device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r}, but this machine has no CUDA device (or this torch "
+                "build has no CUDA); use device='auto' or 'cpu'."
+            )
+        if device.type == "mps" and not torch.backends.mps.is_available():
+            raise ValueError(f"device={self.device!r}, but Apple MPS is not available here.")
+        return device
+
     def _check_training_params(self):
         """Clear errors for training parameters, raised when training starts."""
         schedule = self.lr_schedule
@@ -358,6 +370,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 f"lr_schedule must be None, one of {list(LR_SCHEDULES)} or a "
                 f"torch.optim.lr_scheduler class; got {schedule!r}."
             )
+        for name, minimum in (("max_epochs", 1), ("batch_size", 1)):
+            value = getattr(self, name)
+            if not (isinstance(value, numbers.Integral) and (value >= minimum or (
+                    name == "batch_size" and value == -1))):
+                raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+        device = self._check_device()
         if not (self.lr_schedule_params is None or isinstance(self.lr_schedule_params, dict)):
             raise ValueError(
                 f"lr_schedule_params must be None or a dict; got {self.lr_schedule_params!r}."
@@ -372,7 +390,6 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             raise ValueError(
                 f"mixed_precision must be False, True or 'bf16'; got {self.mixed_precision!r}."
             )
-        device = torch.device(self.device)
         if (self.mixed_precision and device.type == "cuda"
                 and not torch.cuda.is_bf16_supported()):
             raise ValueError(
@@ -700,6 +717,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return encoded
 
     def _training_data(self, X, y, *, reset, classes=None):
+        self._check_device()
         X = self._validate_X(X, reset=reset)
         y = self._encode_y(y, len(X), reset=reset, classes=classes)
         return DeviceData(X, y, device=self.device, budget_bytes=self._device_budget())
@@ -752,6 +770,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                         monitor.restore_best(self)
                 self.notify("on_train_end", X=data, y=None)
             finally:
+                monitor.forget()
                 del self._shuffle_generator
 
     @contextmanager

@@ -94,6 +94,7 @@ class EpochProgressBar(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         self.bar_.close()
+        self.bar_ = None  # it holds its stream, which cannot be pickled
 
 
 class OneCycleScheduler(LRScheduler):
@@ -184,6 +185,10 @@ class TrainingMonitor(Callback):
         net.history.record("best", self.best_epoch_ == len(net.history))
         if self.early_stopping and self.wait_ >= self.n_iter_no_change:
             raise EarlyStop()
+
+    def forget(self):
+        """Drop the weight snapshots once training is over (they are not model state)."""
+        self.best_state_ = self.safe_state_ = None
 
     def restore_best(self, net):
         """Put back the weights of the best epoch; False if there was none."""

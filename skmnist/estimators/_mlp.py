@@ -1,5 +1,7 @@
 """The multi-layer perceptron estimator."""
 
+import numbers
+
 from ..nets import MLP
 from ._base import BaseMNISTClassifier
 from ._docs import ATTRIBUTES, TRAINING_PARAMETERS
@@ -67,10 +69,12 @@ class MLPNetClassifier(BaseMNISTClassifier):
     def _build_module(self, input_shape, n_classes):
         c, h, w = input_shape
         n_features = getattr(self, "n_features_in_", c * h * w)
+        sizes = self.hidden_layer_sizes
         return MLP(
             n_features,
             n_classes,
-            hidden_layer_sizes=self.hidden_layer_sizes,
+            # a single width is one hidden layer, as in scikit-learn's MLPClassifier
+            hidden_layer_sizes=(sizes,) if isinstance(sizes, numbers.Integral) else sizes,
             activation=self.activation,
             dropout=self.dropout,
             batch_norm=self.batch_norm,

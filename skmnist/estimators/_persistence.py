@@ -118,7 +118,7 @@ def save_model(estimator, path):
         ],
     }
     state = {k: v.detach().cpu().contiguous() for k, v in estimator.module_.state_dict().items()}
-    safetensors.torch.save_file(state, str(path), metadata={FORMAT: json.dumps(header)})
+    Path(path).write_bytes(safetensors.torch.save(state, metadata={FORMAT: json.dumps(header)}))
 
 
 def load_model(path, *, device=None):

@@ -236,3 +236,36 @@ def test_torch_compile_on_request(sample):
         ).fit(X, y)
     assert hasattr(compiled.module_, "_orig_mod")
     np.testing.assert_allclose(compiled.predict_proba(X), eager.predict_proba(X), atol=1e-4)
+
+
+def test_a_model_trained_with_progress_bars_pickles_without_snapshots(sample, capsys):
+    import pickle
+
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=2, verbose=1, early_stopping=True).fit(X, y)
+    capsys.readouterr()
+    monitor = dict(clf.callbacks_)["monitor"]
+    assert monitor.best_state_ is None and monitor.safe_state_ is None
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+        ({"max_epochs": 0}, "max_epochs must be an integer >= 1"),
+        ({"max_epochs": 2.5}, "max_epochs must be an integer"),
+        ({"device": "cuda"}, "no CUDA device"),
+    ],
+)
+def test_bad_training_values_are_clear_errors_at_fit(sample, params, message, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match=message):
+        MLPNetClassifier(**params).fit(*sample)
+
+
+def test_a_single_hidden_width_is_one_layer(sample):
+    clf = MLPNetClassifier(hidden_layer_sizes=64, max_epochs=1).fit(*sample)
+    assert [m.out_features for m in clf.module_.modules() if isinstance(m, torch.nn.Linear)] == [64, 10]
+    assert clf.hidden_layer_sizes == 64
