@@ -349,7 +349,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _monitor_name(self):
         return "valid_loss" if self.early_stopping else "train_loss"
 
-    def _check_device(self):
+    def _require_device(self):
         """The training device, with a clear error when it is not on this machine."""
         device = torch.device(self.device)
         if device.type == "cuda" and not torch.cuda.is_available():
@@ -375,7 +375,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             if not (isinstance(value, numbers.Integral) and (value >= minimum or (
                     name == "batch_size" and value == -1))):
                 raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-        device = self._check_device()
+        device = self._require_device()
         if not (self.lr_schedule_params is None or isinstance(self.lr_schedule_params, dict)):
             raise ValueError(
                 f"lr_schedule_params must be None or a dict; got {self.lr_schedule_params!r}."
@@ -717,7 +717,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return encoded
 
     def _training_data(self, X, y, *, reset, classes=None):
-        self._check_device()
+        self._require_device()
         X = self._validate_X(X, reset=reset)
         y = self._encode_y(y, len(X), reset=reset, classes=classes)
         return DeviceData(X, y, device=self.device, budget_bytes=self._device_budget())
