@@ -232,9 +232,10 @@ def load_idx_folder(
         If True, ``data`` is a pandas DataFrame, ``target`` a Series and the
         Bunch also holds ``frame``, the DataFrame of both.
     target_names : sequence of str, default=None
-        The name of each class, indexed by label. If None, the distinct
-        labels found, as strings, in increasing order. If given, every label
-        must lie in ``range(len(target_names))``.
+        The name of each class, indexed by label; every label must lie in
+        ``range(len(target_names))``. If None, the labels themselves as
+        strings, ``"0"`` up to the largest label found, so that
+        ``target_names[label]`` names every label, gaps included.
 
     Returns
     -------
@@ -306,7 +307,7 @@ def load_idx_folder(
         parts, paths, lambda stem: read_idx(paths[stem]), n_classes
     )
     if target_names is None:
-        target_names = [str(label) for label in np.unique(target)]
+        target_names = [str(label) for label in range(int(target.max()) + 1)]
     descr = (
         f"IDX data set loaded from {folder} (subset={subset!r}): "
         f"{len(images)} images of {images.shape[1]}x{images.shape[2]} pixels."

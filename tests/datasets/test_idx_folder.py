@@ -71,10 +71,12 @@ def test_target_names(tmp_path):
         load_idx_folder(tmp_path, target_names=names[:5])
 
 
-def test_default_target_names_are_the_labels_found(tmp_path):
+def test_default_target_names_are_indexed_by_label(tmp_path):
     write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros((3, 2, 2), np.uint8))
     write_idx(tmp_path / "train-labels-idx1-ubyte", np.array([3, 7, 3], np.uint8))
-    assert load_idx_folder(tmp_path).target_names == ["3", "7"]
+    bunch = load_idx_folder(tmp_path)
+    assert bunch.target_names == [str(label) for label in range(8)]
+    assert {bunch.target_names[label] for label in bunch.target} == {"3", "7"}
 
 
 @pytest.mark.parametrize("subset", ["val", "TRAIN", None, ["train"]])
