@@ -1,7 +1,11 @@
 """``skmnist benchmark``: run a named study and write its table and plot."""
 
 import json
+import os
+import shlex
 from pathlib import Path
+
+import torch
 
 from ..benchmarks import suites
 from . import _data
@@ -45,6 +49,19 @@ def _speed(args, out):
         (out / f"{stem}.md").write_text(table)
         print(f"Wrote {stem}.json and {stem}.md to {out}")
     return 0
+
+
+def _command(args, dataset):
+    """The command line that reproduces this run (the options that matter for results)."""
+    parts = ["skmnist benchmark", f"--suite {args.suite}", f"--dataset {shlex.quote(str(dataset))}"]
+    if args.max_epochs:
+        parts.append(f"--max-epochs {args.max_epochs}")
+    if args.device != "auto":
+        parts.append(f"--device {args.device}")
+    parts.append(f"--random-state {args.random_state}")
+    if args.out is not None:
+        parts.append(f"--out {shlex.quote(str(args.out))}")
+    return " ".join(parts)
 
 
 def benchmark(args):
@@ -91,7 +108,9 @@ def benchmark(args):
         f"Suite `{args.suite}` on {data.description}: {len(data.y_train):,} training and "
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
         f"random_state {args.random_state}; skmnist {versions()['skmnist']}, "
-        f"torch {versions()['torch']}."
+        f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
+        f"{torch.get_num_threads()} torch threads.\n\n"
+        f"Made by `{_command(args, dataset)}`."
     )
     table = suites.to_markdown(results, title=title)
     print("\n" + table)

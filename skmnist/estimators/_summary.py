@@ -30,8 +30,8 @@ def model_summary(module, input_shape, *, as_text=False):
     >>> table = model_summary(LeNet5(), (1, 28, 28))
     >>> int(table["n_params"].sum())
     61706
-    >>> table.iloc[0].tolist()
-    ['features.0', 'Conv2d', (6, 28, 28), 156]
+    >>> table.iloc[0].to_dict()
+    {'layer': 'features.0', 'type': 'Conv2d', 'output_shape': (6, 28, 28), 'n_params': 156}
     """
     rows, hooks = [], []
     for name, layer in module.named_modules():
