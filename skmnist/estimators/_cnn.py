@@ -53,12 +53,6 @@ class CNNClassifier(BaseMNISTClassifier):
         self.batch_norm = batch_norm
         super().__init__(**kwargs)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # As for LeNet5Classifier: scikit-learn's toy blobs are no images.
-        tags.classifier_tags.poor_score = True
-        return tags
-
     def _build_module(self, input_shape, n_classes):
         c, h, w = input_shape
         return CNN(

@@ -74,13 +74,6 @@ class LeNet5Classifier(BaseMNISTClassifier):
         self.batch_norm = batch_norm
         super().__init__(**kwargs)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # scikit-learn's toy problems (a few features in blobs) are no images:
-        # framed in a 28x28 field, they are not learned well in a few epochs.
-        tags.classifier_tags.poor_score = True
-        return tags
-
     def _build_module(self, input_shape, n_classes):
         c, h, w = input_shape
         return LeNet5(
