@@ -38,7 +38,7 @@ Examples
 --------
 >>> from skmnist.benchmarks.suites import get_suite
 >>> [name for name, _ in get_suite("lenet")]
-['LeNet-5 (tanh, avg pool, SGD)', 'MLP 784-82-56-28-10 tanh', 'LeNet-5 + dropout + Adam']
+['LeNet-5 (tanh, avg pool, SGD, cosine)', 'MLP 784-82-56-28-10 tanh', 'LeNet-5 + dropout + Adam']
 >>> _, clf = get_suite("cnn")[-1]
 >>> clf.augment, clf.lr_schedule, clf.early_stopping
 ('affine', 'onecycle', True)
@@ -132,8 +132,10 @@ def _optimizers():
 def _lenet():
     return [
         (
-            "LeNet-5 (tanh, avg pool, SGD)",
-            LeNet5Classifier(optimizer="sgd", lr=0.05, momentum=0.9, max_epochs=15),
+            "LeNet-5 (tanh, avg pool, SGD, cosine)",
+            LeNet5Classifier(
+                optimizer="sgd", lr=0.05, momentum=0.9, lr_schedule="cosine", max_epochs=20
+            ),
         ),
         (
             "MLP 784-82-56-28-10 tanh",
@@ -351,7 +353,7 @@ def run_suite(
     >>> X, y = load_mnist_sample(return_X_y=True)
     >>> results = run_suite("lenet", X[:500], y[:500], X[500:700], y[500:700], max_epochs=1)
     >>> results[["config", "epochs"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['LeNet-5 (tanh, avg pool, SGD)', 1], ['MLP 784-82-56-28-10 tanh', 1],
+    [['LeNet-5 (tanh, avg pool, SGD, cosine)', 1], ['MLP 784-82-56-28-10 tanh', 1],
      ['LeNet-5 + dropout + Adam', 1]]
     """
     configs = get_suite(

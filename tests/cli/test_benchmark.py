@@ -46,7 +46,7 @@ def test_lenet_suite_on_the_sample_without_flags(skmnist_cli, tmp_path):
     assert "[3/3] LeNet-5 + dropout + Adam: accuracy" in result.out
     results = check_outputs(tmp_path, 3, epochs=suites.SMALL_DATA_MAX_EPOCHS)
     assert list(results["config"]) == [
-        "LeNet-5 (tanh, avg pool, SGD)", "MLP 784-82-56-28-10 tanh", "LeNet-5 + dropout + Adam"
+        "LeNet-5 (tanh, avg pool, SGD, cosine)", "MLP 784-82-56-28-10 tanh", "LeNet-5 + dropout + Adam"
     ]
     assert list(results["n_params"]) == [61706, 70904, 61706]
     assert results["accuracy"].min() > 0.5
