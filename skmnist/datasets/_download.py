@@ -62,7 +62,8 @@ def _fetch_remote(
     mirrors : sequence of str
         Base URLs, each ending with ``/``, tried in order.
     folder : pathlib.Path
-        Where to put the file; created if missing.
+        Where to put the file; created if missing, and removed again if it
+        was created here and every mirror failed.
     md5 : str
         The expected MD5 of the file, hexadecimal.
 
@@ -77,6 +78,7 @@ def _fetch_remote(
         If every mirror failed; the message lists each URL tried and why it
         failed.
     """
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
     failures = []
@@ -88,6 +90,8 @@ def _fetch_remote(
             failures.append(f"  {url}: {type(exc).__name__}: {exc}")
         else:
             return path
+    if created:
+        folder.rmdir()  # empty: a failed download leaves no temporary file
     raise OSError(
         f"could not download {filename} into {folder}; tried:\n" + "\n".join(failures)
     )

@@ -183,6 +183,15 @@ def test_failure_lists_urls_and_leaves_nothing(
     for line, mode, reason in zip(lines, modes, reasons, strict=True):
         assert line.startswith(f"  {server.url(mode)}t10k-images-idx3-ubyte.gz: ")
         assert reason in line
+    assert not folder.exists()  # no partial or temporary file, no empty folder
+
+
+def test_failure_keeps_a_folder_that_was_there(server, served, tmp_path, monkeypatch):
+    _mnist_from(server, served, monkeypatch, "bad")
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    with pytest.raises(OSError, match="checksum mismatch"):
+        fetch_mnist(data_home=tmp_path, subset="test")
     assert list(folder.iterdir()) == []  # no partial, no temporary file
 
 
