@@ -64,6 +64,7 @@ TrainingHistoryDisplay.from_estimator(from_safetensors)
 # The loaded model's predictions on the first test images:
 ImageGridDisplay.from_estimator(from_safetensors, test.images, test.target, n_images=12,
                                 n_cols=6)
+# sphinx_gallery_thumbnail_number = 2
 plt.show()
 
 # %%
