@@ -210,7 +210,8 @@ def main(argv=None):
     for page, problems in failures.items():
         for problem in problems:
             print(f"{page}: {problem}", file=sys.stderr)
-    print(f"{len(PAGES) - len(failures)} of {len(PAGES)} pages render as expected")
+    # pytest's closing-line form: "rendered: 7 passed, 0 failed"
+    print(f"rendered: {len(PAGES) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 

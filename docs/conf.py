@@ -6,8 +6,14 @@ network: intersphinx reads inventories written from the installed packages
 shipped with skmnist.
 """
 
+import os
 import sys
 from pathlib import Path
+
+# The gallery trains small networks in this process, where one thread is fastest; on
+# a busy 2-core machine, PyTorch's default of a thread per core made the examples
+# several times slower. An OMP_NUM_THREADS set by the caller is kept.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
