@@ -16,6 +16,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
+# Document (and run the gallery with) the skmnist of this checkout, whatever is installed.
+sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "_ext"))
 
 import offline_intersphinx  # noqa: E402
