@@ -2,10 +2,10 @@
 
 In one process and interleaved, round by round, it times an epoch of
 
-(a) a hand-written PyTorch loop over pre-loaded device tensors (float32),
-(b) plain :class:`skorch.NeuralNetClassifier` (``train_split=None``, shuffled),
-(c) :class:`skmnist.LeNet5Classifier`, given the uint8 images,
-(c+aug) the same with ``augment="affine"``,
+- (a) a hand-written PyTorch loop over pre-loaded device tensors (float32),
+- (b) plain :class:`skorch.NeuralNetClassifier` (``train_split=None``, shuffled),
+- (c) :class:`skmnist.LeNet5Classifier`, given the uint8 images,
+- (c+aug) the same with ``augment="affine"``,
 
 all with the same network, batch size, optimizer (Adam, lr 1e-3), device and
 data. It also measures prediction throughput at batch 128 and 1024 against
@@ -32,6 +32,8 @@ from skorch import NeuralNetClassifier
 from .. import LeNet5Classifier, __version__
 from ..estimators import resolve_device
 from ..nets import LeNet5
+
+__all__ = ["main", "run", "to_markdown"]
 
 BATCH_SIZE = 128
 LR = 1e-3
@@ -207,7 +209,41 @@ def measure_memory(dataset, device):
 
 
 def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
-    """Run the whole benchmark and return its results as a dict."""
+    """Run the whole benchmark and return its results as a dict.
+
+    Parameters
+    ----------
+    dataset : {"mnist", "sample"}, default="mnist"
+        The full MNIST (read from the data home, never downloaded) or the
+        shipped sample.
+    device : str, default="cpu"
+        Where all four loops train: "cpu", "cuda", "auto", ...
+    rounds : int, default=3
+        Interleaved rounds: in each, every loop trains ``epochs`` epochs.
+    epochs : int, default=1
+        Epochs per round and loop.
+    memory : bool, default=True
+        Also measure the peak memory of one epoch of each loop, each in a
+        fresh process.
+
+    Returns
+    -------
+    result : dict
+        The setup (data, device, threads, versions), ``epoch_seconds``
+        (median per loop), ``epoch_seconds_fastest``,
+        ``epoch_seconds_each_round``, ``ratios``,
+        ``predict_images_per_s`` and, with ``memory``, ``peak_rss_mib``.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.speed import run
+    >>> result = run("sample", "cpu", rounds=1, memory=False)
+    >>> list(result["epoch_seconds"])  # doctest: +NORMALIZE_WHITESPACE
+    ['raw PyTorch loop', 'plain skorch', 'skmnist LeNet5Classifier',
+     'skmnist LeNet5Classifier, augment="affine"']
+    >>> sorted(result["ratios"])
+    ['augmented / unaugmented', 'plain skorch / raw', 'skmnist / plain skorch', 'skmnist / raw']
+    """
     device = resolve_device(device)
     X, y = _load(dataset, "train")
     X_test, _ = _load(dataset, "test")
@@ -245,7 +281,29 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
 
 
 def to_markdown(result):
-    """The results as a Markdown table with the ratios."""
+    """The results as Markdown tables with the ratios.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`run` returns (with ``command`` added by :func:`main`).
+
+    Returns
+    -------
+    text : str
+        A line on the setup, then tables of training time per epoch,
+        prediction throughput and, when measured, peak memory.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.speed import run, to_markdown
+    >>> result = run("sample", "cpu", rounds=1, memory=False)
+    >>> print(to_markdown(result))  # doctest: +ELLIPSIS
+    LeNet-5, batch 128, Adam, 3,000 sample images, device cpu (...; median of 1 interleaved rounds.
+    <BLANKLINE>
+    | training loop | s/epoch (median) | vs raw loop | s/epoch (fastest round) | vs raw loop |
+    ...
+    """
     raw = result["epoch_seconds"]["raw PyTorch loop"]
     lines = [
         f"LeNet-5, batch {BATCH_SIZE}, Adam, {result['n_train']:,} {result['dataset']} images, "
@@ -275,6 +333,33 @@ def to_markdown(result):
 
 
 def main(argv=None):
+    """Run the benchmark from the command line, print its tables and optionally save them.
+
+    ``python -m skmnist.benchmarks.speed`` (and ``skmnist benchmark --suite
+    speed``) call this.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The options (``--dataset``, ``--device``, ``--rounds``, ``--epochs``,
+        ``--no-memory``, ``--out DIR``); None reads ``sys.argv[1:]``. With
+        ``--out``, ``speed-<device>.json`` and ``speed-<device>.md`` are
+        written there.
+
+    Returns
+    -------
+    status : int
+        0.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.speed import main
+    >>> main(["--dataset", "sample", "--rounds", "1", "--no-memory"])  # doctest: +ELLIPSIS
+    LeNet-5, batch 128, Adam, 3,000 sample images, device cpu ...
+    Made by `python -m skmnist.benchmarks.speed --dataset sample --rounds 1 --no-memory`.
+    ...
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m skmnist.benchmarks.speed", description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", choices=["mnist", "sample"], default="mnist")
     parser.add_argument("--device", default="cpu", help='"cpu", "cuda" or "auto"')

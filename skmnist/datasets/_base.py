@@ -273,7 +273,7 @@ def load_idx_folder(
     See Also
     --------
     fetch_mnist : Load MNIST, verified, downloading it if missing.
-    read_idx : Read one IDX file.
+    skmnist.datasets.read_idx : Read one IDX file.
 
     Examples
     --------

@@ -249,7 +249,7 @@ def fetch_mnist(
     Burges; CC BY-SA 3.0). The full training set takes 47 MB, kept uint8.
 
     The four IDX files are looked for in ``<data_home>/mnist/``
-    (see :func:`get_data_home`), under their original names
+    (see :func:`~skmnist.datasets.get_data_home`), under their original names
     (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``) or Kaggle's
     (``train-images.idx3-ubyte``, ...), each gzipped (``.gz``) or not. Only
@@ -367,7 +367,7 @@ def fetch_fashion_mnist(
     Vollgraf; MIT license).
 
     The four IDX files are looked for in ``<data_home>/fashion-mnist/``
-    (see :func:`get_data_home`), under their original names
+    (see :func:`~skmnist.datasets.get_data_home`), under their original names
     (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``) or Kaggle's
     (``train-images.idx3-ubyte``, ...), each gzipped (``.gz``) or not. Only
@@ -490,7 +490,7 @@ def fetch_kmnist(
     60,000 for training and 10,000 for testing (CODH; CC BY-SA 4.0).
 
     The four IDX files are looked for in ``<data_home>/kmnist/``
-    (see :func:`get_data_home`), under their original names
+    (see :func:`~skmnist.datasets.get_data_home`), under their original names
     (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``) or Kaggle's
     (``train-images.idx3-ubyte``, ...), each gzipped (``.gz``) or not. Only

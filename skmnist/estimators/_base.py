@@ -50,6 +50,7 @@ from ._callbacks import (
     TrainingMonitor,
 )
 from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
+from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 from ._summary import model_summary
 
 OPTIMIZERS = {
@@ -81,6 +82,17 @@ _FIXED_SKORCH_SETTINGS = (
 
 def resolve_device(device) -> torch.device:
     """The :class:`torch.device` for ``device``; ``"auto"`` picks CUDA, then MPS, then CPU.
+
+    Parameters
+    ----------
+    device : str, torch.device or None
+        "auto", a device name such as "cpu", "cuda" or "cuda:1", or a
+        device; None means the CPU.
+
+    Returns
+    -------
+    device : torch.device
+        The device; "auto" resolved to the best one this machine has.
 
     Examples
     --------
@@ -141,11 +153,68 @@ def _nullable_integer_dtype(X):
 
 
 class BaseMNISTClassifier(NeuralNetClassifier):
-    """Base class of the skmnist estimators; not meant to be used directly.
+    __doc__ = f"""Base class of the skmnist estimators: a new architecture in a few lines.
 
-    Subclasses set ``_net`` (the :mod:`torch.nn` module class), declare their
-    architecture parameters in ``__init__`` and implement ``_build_module``.
-    See :class:`skmnist.LeNet5Classifier` for the parameters shared by all.
+    Not meant to be used directly. A subclass sets ``_net`` to its
+    :class:`torch.nn.Module` class, names its architecture parameters in
+    ``__init__`` (stored unchanged, the other keyword arguments passed on to
+    this class) and builds the network in ``_build_module(input_shape,
+    n_classes)``, ``input_shape`` being (channels, height, width).
+    Everything else comes from this class: validation, label encoding,
+    devices, batches and the training options below, shared by
+    :class:`~skmnist.LeNet5Classifier`, :class:`~skmnist.MLPNetClassifier`
+    and :class:`~skmnist.CNNClassifier`.
+
+    ``_native_image_shape`` is the (channels, height, width) a convolutional
+    network is built for: smaller images are centred in a frame of that size.
+    A network that takes flat rows of any length sets it to None.
+
+    Parameters
+    ----------
+    {TRAINING_PARAMETERS}
+    **kwargs
+        skorch's prefixed settings, see Notes. Subclasses list their own
+        parameters and these in their signature.
+
+    Attributes
+    ----------
+    {ATTRIBUTES}
+
+    Notes
+    -----
+    {NOTES}
+
+    Examples
+    --------
+    Multinomial logistic regression on the pixels, as an skmnist estimator:
+
+    >>> from torch import nn
+    >>> from skmnist import load_mnist_sample
+    >>> from skmnist.estimators import BaseMNISTClassifier
+    >>> class Linear(nn.Module):
+    ...     def __init__(self, n_features, n_classes, bias=True):
+    ...         super().__init__()
+    ...         self.linear = nn.Linear(n_features, n_classes, bias=bias)
+    ...     def forward(self, x):
+    ...         return self.linear(x.flatten(1))
+    >>> class LinearClassifier(BaseMNISTClassifier):
+    ...     _net = Linear
+    ...     _native_image_shape = None  # flat rows of pixels, of any length
+    ...     def __init__(self, *, bias=True, **kwargs):
+    ...         self.bias = bias
+    ...         super().__init__(**kwargs)
+    ...     def _build_module(self, input_shape, n_classes):
+    ...         c, h, w = input_shape
+    ...         return Linear(c * h * w, n_classes, bias=self.bias)
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> clf = LinearClassifier(lr=0.01, max_epochs=5, random_state=0).fit(X, y)
+    >>> clf
+    LinearClassifier(lr=0.01, max_epochs=5, random_state=0)
+    >>> int(clf.summary()["n_params"].sum())
+    7850
+    >>> test = load_mnist_sample(subset="test")
+    >>> clf.score(test.data, test.target) > 0.85
+    True
     """
 
     _net = None
@@ -256,6 +325,17 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         Unlike skorch, ``callbacks`` is stored like every other parameter and
         checked when training starts; an initialized estimator takes a new
         list of callbacks at once.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and their new values, skorch's prefixed settings
+            (``optimizer__betas``) included.
+
+        Returns
+        -------
+        self : object
+            The estimator.
         """
         if "callbacks" in params:
             self.callbacks = params.pop("callbacks")
@@ -264,7 +344,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return super().set_params(**params) if params else self
 
     def check_is_fitted(self, attributes=None, *args, **kwargs):
-        """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called."""
+        """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called.
+
+        Parameters
+        ----------
+        attributes : list of str, default=None
+            Ignored: an estimator is fitted once ``fit`` or ``partial_fit``
+            has run, whatever attributes it has.
+        *args, **kwargs
+            Ignored; accepted as skorch's ``check_is_fitted`` accepts them.
+        """
         if not self.__sklearn_is_fitted__():
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
@@ -402,7 +491,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     @_on_resolved_device
     def initialize(self):
-        """Build the module, criterion, optimizer and callbacks; returns self."""
+        """Build the module, criterion, optimizer and callbacks.
+
+        Training parameters are checked here, when training starts, with a
+        clear error for a bad value.
+
+        Returns
+        -------
+        self : object
+            The initialized estimator.
+        """
         rs = self.random_state
         if rs is None or isinstance(rs, numbers.Integral):
             self._seed = rs
@@ -421,13 +519,30 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             return super().initialize()
 
     def initialize_module(self):
-        """Build the network for the fitted input shape and number of classes."""
+        """Build the network for the fitted input shape and number of classes.
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``module_`` set.
+        """
         n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else 10
         self.module_ = self._build_module(self._module_input_shape(), n_classes)
         return self
 
     def initialize_optimizer(self, triggered_directly=None):
-        """Create the optimizer named by ``optimizer`` with ``lr``, ``momentum``, ``weight_decay``."""
+        """Create the optimizer named by ``optimizer`` with ``lr``, ``momentum``, ``weight_decay``.
+
+        Parameters
+        ----------
+        triggered_directly : None
+            Ignored; skorch's deprecated argument.
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``optimizer_`` set.
+        """
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             try:
@@ -445,7 +560,23 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return self
 
     def get_split_datasets(self, X, y=None, **fit_params):
-        """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on."""
+        """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on.
+
+        Parameters
+        ----------
+        X : DeviceData or dataset
+            The validated training data (skorch's datasets are split by skorch).
+        y : None
+            Unused: the labels travel with ``X``.
+        **fit_params : dict
+            Passed on to skorch for other datasets.
+
+        Returns
+        -------
+        dataset_train, dataset_valid : DeviceData
+            The training part and the held-out part (None without
+            ``early_stopping``), sharing ``X``'s memory.
+        """
         if not (isinstance(X, DeviceData) and self.early_stopping):
             return super().get_split_datasets(X, y, **fit_params)
         y_encoded = X.y.cpu().numpy() if X.indices is None else X.y[X.indices].cpu().numpy()
@@ -457,7 +588,20 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return X.subset(np.sort(train)), X.subset(np.sort(valid))
 
     def infer(self, x, **fit_params):
-        """The module's output for one batch, under bfloat16 autocast when asked for."""
+        """The module's output for one batch, under bfloat16 autocast when asked for.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            One batch, as the module takes it.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            The module's output, as float32 under ``mixed_precision``.
+        """
         if not self.mixed_precision:
             return super().infer(x, **fit_params)
         with torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16):
@@ -478,11 +622,32 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return pd.DataFrame(rows).set_index("epoch")
 
     def check_data(self, X, y):
-        # The data was validated and the labels encoded before skorch sees them.
-        pass
+        """Do nothing: ``X`` and ``y`` were validated before skorch sees them.
+
+        Parameters
+        ----------
+        X : DeviceData
+            The validated data.
+        y : None
+            Unused: the encoded labels travel with ``X``.
+        """
 
     def get_iterator(self, dataset, training=False):
-        """Batches sliced on the device for array data; skorch's iterator otherwise."""
+        """Batches sliced on the device for array data; skorch's iterator otherwise.
+
+        Parameters
+        ----------
+        dataset : DeviceData or dataset
+            The data to iterate over.
+        training : bool, default=False
+            Whether the batches are for training: shuffled, and augmented
+            when ``augment`` is set.
+
+        Returns
+        -------
+        batches : iterable of (torch.Tensor, torch.Tensor)
+            Module input and encoded labels, batch by batch, on the device.
+        """
         if not isinstance(dataset, DeviceData):
             return super().get_iterator(dataset, training=training)
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
@@ -595,10 +760,34 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     @_on_resolved_device
     def forward(self, X, training=False, device="cpu"):
+        """The network's logits for all of ``X``, batch by batch (skorch's ``forward``).
+
+        Parameters
+        ----------
+        X : array-like or DeviceData
+            Input data.
+        training : bool, default=False
+            Whether to run the module in training mode.
+        device : str or torch.device, default="cpu"
+            Where the concatenated output is put.
+
+        Returns
+        -------
+        y_infer : torch.Tensor
+            The logits of every sample.
+        """
         return super().forward(X, training=training, device=device)
 
     @_on_resolved_device
     def load_params(self, *args, **kwargs):
+        """skorch's ``load_params``, with ``device="auto"`` resolved to this machine's device.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            As for :meth:`skorch.net.NeuralNet.load_params`: ``f_params``,
+            ``f_optimizer``, ``f_history``, ``checkpoint``, ...
+        """
         return super().load_params(*args, **kwargs)
 
     def summary(self, *, as_text=False):

@@ -21,6 +21,20 @@ class BatchAccuracy(Callback):
     on_train : bool, default=True
         Count the training batches (``train_acc``) or the validation batches
         (``valid_acc``).
+
+    Examples
+    --------
+    Every skmnist estimator installs two, for ``train_acc`` and ``valid_acc``:
+
+    >>> from skmnist import MLPNetClassifier, load_mnist_sample
+    >>> from skmnist.estimators import BatchAccuracy
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> clf = MLPNetClassifier(max_epochs=1, random_state=0).fit(X[:500], y[:500])
+    >>> callbacks = dict(clf.callbacks_)
+    >>> isinstance(callbacks["train_acc"], BatchAccuracy)
+    True
+    >>> 0.0 <= clf.history[-1, "train_acc"] <= 1.0
+    True
     """
 
     def __init__(self, on_train=True):
@@ -47,6 +61,18 @@ class BatchAccuracy(Callback):
             net.history.record(self.name, float(self.correct_) / self.total_)
 
     def get_params(self, deep=True):
+        """The callback's parameters, as for a scikit-learn estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Ignored: the callback holds no estimators.
+
+        Returns
+        -------
+        params : dict
+            ``{"on_train": on_train}``.
+        """
         return {"on_train": self.on_train}
 
 

@@ -2,7 +2,7 @@
 
 from ..nets import CNN
 from ._base import BaseMNISTClassifier
-from ._docs import ATTRIBUTES, TRAINING_PARAMETERS
+from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
 class CNNClassifier(BaseMNISTClassifier):
@@ -33,6 +33,10 @@ class CNNClassifier(BaseMNISTClassifier):
     --------
     LeNet5Classifier : The convolutional classic.
     MLPNetClassifier : A dense network on flattened images.
+
+    Notes
+    -----
+    {NOTES}
 
     Examples
     --------

@@ -21,7 +21,8 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         On the CPU the same seed gives identical predictions. Torch's global
         random state is left as it was.
     verbose : int, default=0
-        0 is silent; 1 prints one line per epoch.
+        0 is silent; 1 shows a progress bar during each epoch (running loss
+        and accuracy) and prints a table row per epoch.
     augment : None, str or dict, default=None
         Random augmentation of the training batches, done batched on the
         device: a preset ("affine": rotation up to 10 degrees, scaling 0.9-1.1,
@@ -29,6 +30,37 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         plus elastic distortion; "noise": Gaussian noise) or a dict of
         settings, see :func:`skmnist.estimators.resolve_augment`. Never
         applied when predicting.
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction`` of the training data,
+        stop once the validation loss has not improved by more than ``tol``
+        for ``n_iter_no_change`` epochs, and keep the weights of the best
+        validation epoch. Without it nothing is held out and the weights of
+        the last epoch are kept.
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out with ``early_stopping``.
+    n_iter_no_change : int, default=5
+        Epochs without improvement before ``early_stopping`` stops training.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    lr_schedule : None, str or torch.optim.lr_scheduler class, default=None
+        Learning-rate schedule: "plateau" (multiply by ``lr_factor`` after
+        ``lr_patience`` epochs without improvement of the validation loss, or
+        of the training loss without ``early_stopping``), "cosine" (cosine
+        annealing over ``max_epochs``), "onecycle" (one cycle peaking at
+        ``lr``, stepped every batch), "step" (multiply by ``lr_factor`` every
+        third of ``max_epochs``), or a scheduler class, stepped every epoch.
+    lr_patience : int, default=2
+        Epochs without improvement before "plateau" lowers the rate.
+    lr_factor : float, default=0.1
+        Factor "plateau" and "step" multiply the rate by.
+    lr_schedule_params : dict or None, default=None
+        Further arguments of the scheduler, overriding those above
+        (``{"gamma": 0.9}`` for :class:`torch.optim.lr_scheduler.ExponentialLR`).
+    clip_grad_norm : float or None, default=None
+        Clip the norm of the gradients to this value before each step.
+    mixed_precision : bool or "bf16", default=False
+        Run the forward passes under bfloat16 autocast
+        (:class:`torch.autocast`); a CUDA device must support bfloat16.
     device_data_budget : float or None, default=None
         Largest training or prediction set, in GiB, copied to the device in
         one piece; a larger one streams to it one batch at a time. None
@@ -38,10 +70,16 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
     warm_start : bool, default=False
         Whether :meth:`fit` continues from the previous weights.
     compile : bool, default=False
-        Compile the module with :func:`torch.compile`.
-    **kwargs
-        skorch's prefixed settings, such as ``optimizer__betas``,
-        ``criterion__label_smoothing`` or ``callbacks__print_log``."""
+        Compile the module with :func:`torch.compile`."""
+
+NOTES = """Besides these parameters, the estimator takes skorch's prefixed settings
+    as keyword arguments, such as ``optimizer__betas=(0.9, 0.99)``,
+    ``criterion__label_smoothing=0.1`` or ``callbacks__print_log=None``; they
+    are parameters too (``get_params``, ``set_params``, grid searches).
+
+    Methods that skmnist does not change, such as ``score``, ``get_params``
+    and ``save_params``, are those of :class:`skorch.NeuralNetClassifier`
+    and scikit-learn's :class:`~sklearn.base.ClassifierMixin`."""
 
 ATTRIBUTES = """classes_ : ndarray of shape (n_classes,)
         The labels seen in ``fit``, in sorted order.

@@ -2,7 +2,7 @@
 
 from ..nets import LeNet5
 from ._base import BaseMNISTClassifier
-from ._docs import ATTRIBUTES, TRAINING_PARAMETERS
+from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
 class LeNet5Classifier(BaseMNISTClassifier):
@@ -43,6 +43,10 @@ class LeNet5Classifier(BaseMNISTClassifier):
     --------
     MLPNetClassifier : A dense network on flattened images.
     CNNClassifier : A deeper convolutional network.
+
+    Notes
+    -----
+    {NOTES}
 
     Examples
     --------

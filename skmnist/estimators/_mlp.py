@@ -4,7 +4,7 @@ import numbers
 
 from ..nets import MLP
 from ._base import BaseMNISTClassifier
-from ._docs import ATTRIBUTES, TRAINING_PARAMETERS
+from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
 class MLPNetClassifier(BaseMNISTClassifier):
@@ -36,6 +36,10 @@ class MLPNetClassifier(BaseMNISTClassifier):
     --------
     LeNet5Classifier : The convolutional classic.
     CNNClassifier : A deeper convolutional network.
+
+    Notes
+    -----
+    {NOTES}
 
     Examples
     --------

@@ -140,7 +140,18 @@ def load_model(path, *, device=None):
 
     Examples
     --------
-    See :func:`save_model`.
+    >>> import os, tempfile
+    >>> from skmnist import MLPNetClassifier, load_mnist_sample, load_model, save_model
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> clf = MLPNetClassifier(max_epochs=2, random_state=0).fit(X[:500], y[:500])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mlp.safetensors")
+    ...     save_model(clf, path)
+    ...     loaded = load_model(path, device="cpu")
+    >>> loaded
+    MLPNetClassifier(device='cpu', max_epochs=2, random_state=0)
+    >>> len(loaded.history_), (loaded.predict_proba(X[:20]) == clf.predict_proba(X[:20])).all()
+    (2, np.True_)
     """
     path = Path(path)
     if not path.is_file():

@@ -91,4 +91,16 @@ class LeNet5(nn.Module):
         )
 
     def forward(self, x):
+        """Compute the logits of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images of shape (n, in_channels, height, width).
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Raw scores, before softmax.
+        """
         return self.classifier(self.features(x))

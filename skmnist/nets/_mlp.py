@@ -64,4 +64,16 @@ class MLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
+        """Compute the logits of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of samples of shape (n, n_features), or any shape that flattens to it.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Raw scores, before softmax.
+        """
         return self.layers(x)
