@@ -15,7 +15,9 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         Passes over the training data in :meth:`fit`.
     device : str or torch.device, default="auto"
         Where to train and predict: "auto" picks CUDA, then Apple MPS, then
-        the CPU; or "cpu", "cuda", "cuda:1", ...
+        the CPU; or "cpu", "cuda", "cuda:1", ... Fits training on the CPU at
+        the same time in threads of one process share torch's threads (see
+        :mod:`skmnist.model_selection`).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and augmentation.
         On the CPU the same seed gives identical predictions. Torch's global
