@@ -146,6 +146,7 @@ class SearchResultsDisplay:
                     range(len(categories)),
                     [getattr(value, "__name__", str(value)) for value in categories.values()],
                 )
+                axis.set_xlim(-0.5, len(categories) - 0.5)
             self.errorbars_[param] = []
             for iteration, rows in rounds:
                 rows = rows.loc[rows.index.intersection(values.index)]

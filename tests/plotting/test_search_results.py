@@ -45,6 +45,7 @@ def test_numeric_and_categorical_parameters():
     assert [t.get_text() for t in sizes_ax.get_xticklabels()] == ["(64,)", "(128, 64)"]
     xy, _ = _points(disp.errorbars_["lr_schedule"][0])
     assert [x for x, _ in xy] == [0, 0, 1, 1]
+    assert schedule_ax.get_xlim() == (-0.5, 1.5)
     assert disp.figure_ is lr_ax.figure
     assert lr_ax.get_shared_y_axes().joined(lr_ax, sizes_ax)
     # classes by their name
