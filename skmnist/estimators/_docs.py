@@ -21,7 +21,10 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and augmentation.
         On the CPU the same seed gives identical predictions. Torch's global
-        random state is left as it was.
+        random state is left as it was. Fits training at the same time in
+        threads of one process draw from that one global state, so they are
+        not reproducible: run parallel searches in processes (joblib's
+        default) for that.
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch.
     augment : None, str or dict, default=None

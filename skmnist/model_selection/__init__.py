@@ -14,14 +14,15 @@ them as they are, architecture and training parameters in one grid::
 
 :class:`~sklearn.model_selection.RandomizedSearchCV` takes distributions
 (``scipy.stats.loguniform(1e-4, 1e-1)`` for ``clf__lr``) the same way, and
-:class:`~sklearn.model_selection.HalvingRandomSearchCV` can spend epochs as
+``HalvingRandomSearchCV`` (experimental in scikit-learn) can spend epochs as
 its resource: ``resource="clf__max_epochs", max_resources=20``.
 
-This module adds :func:`cv_results_frame` (a search's candidates as a
-DataFrame) and :func:`seed_search_space` (a ready-made Optuna search space);
-:class:`skmnist.plotting.SearchResultsDisplay` plots the score against each
-parameter. Optuna and Dask are optional: ``pip install "skmnist[tune]"``,
-``pip install "skmnist[distributed]"``.
+This module adds :func:`~skmnist.model_selection.cv_results_frame` (a
+search's candidates as a DataFrame) and
+:func:`~skmnist.model_selection.seed_search_space` (a ready-made Optuna
+search space); :class:`skmnist.plotting.SearchResultsDisplay` plots the score
+against each parameter. Optuna and Dask are optional:
+``pip install "skmnist[tune]"``, ``pip install "skmnist[distributed]"``.
 
 Parallel fits and CPU threads
 -----------------------------
@@ -34,7 +35,10 @@ Parallel fits and CPU threads
   ``OptunaSearchCV(n_jobs=k)`` and ``Study.optimize(n_jobs=k)``, Dask workers
   with several threads) share torch's threads: while ``k`` of them train on
   the CPU, each uses ``n // k``, ``n`` being torch's thread count when the
-  first started. A fit running alone is not affected.
+  first started. A fit running alone is not affected. Such fits draw weight
+  initialisation and dropout from torch's one global random state, so they
+  are not reproducible even with ``random_state`` set; fits in processes
+  are.
 - Processes you start yourself (Optuna workers sharing a study, Dask workers)
   take their thread counts from their environment: start each with
   ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` (torch reads both; the second
@@ -53,10 +57,10 @@ the training data (up to half the free memory it sees, unless
 ``device_data_budget`` caps it), and their kernels share the GPU's time.
 Memory is the hard limit; whether two workers finish sooner than one depends
 on how idle one leaves the GPU (small networks on MNIST leave it idle much of
-the time), so keep ``n_jobs`` at 1 or 2 per GPU. Fits in threads share the
-process's CUDA context, but not its thread share of the CPU, which applies
-to CPU training only. For several GPUs, run one single-threaded Dask worker
-per GPU, each seeing only its own::
+the time), so keep ``n_jobs`` at 1 or 2 per GPU. (The thread share above is
+for training on the CPU; fits in threads of one process share its CUDA
+context.) For several GPUs, run one single-threaded Dask worker per GPU, each
+seeing only its own::
 
     CUDA_VISIBLE_DEVICES=0 dask worker tcp://scheduler:8786 --nworkers 1 --nthreads 1
     CUDA_VISIBLE_DEVICES=1 dask worker tcp://scheduler:8786 --nworkers 1 --nthreads 1
@@ -84,8 +88,8 @@ under ``if __name__ == "__main__":``, as the workers import the script.
 
 Optuna
 ------
-:class:`optuna_integration.OptunaSearchCV` samples parameters from Optuna
-distributions, such as :func:`seed_search_space`'s::
+``optuna_integration.OptunaSearchCV`` samples parameters from Optuna
+distributions, such as ``seed_search_space``'s::
 
     from optuna_integration import OptunaSearchCV
     from skmnist.model_selection import seed_search_space
@@ -100,7 +104,8 @@ pruner the mean of the folds' test scores after each epoch. A
 :class:`~sklearn.pipeline.Pipeline` has no ``partial_fit``: tune the
 estimator itself (it scales integer pixels on its own) over
 ``seed_search_space(for_partial_fit=True)``, with a pruner such as
-``optuna.pruners.MedianPruner()`` in the ``study`` given to the search.
+``optuna.pruners.MedianPruner()`` in the ``study`` given to the search, and
+set its ``max_epochs`` to ``max_iter``, as the refit of the best uses ``fit``.
 
 Processes and machines share a study through a database: each runs::
 

@@ -27,7 +27,7 @@ def seed_search_space(
     epochs without improvement, and a plateau schedule that multiplies the
     learning rate by 0.1 to 0.5 after 2 to 5 epochs without improvement. Keys
     are the estimators' parameter names, ready for
-    :class:`optuna_integration.OptunaSearchCV`'s ``param_distributions``;
+    ``optuna_integration.OptunaSearchCV``'s ``param_distributions``;
     ``early_stopping=True`` and ``lr_schedule="plateau"`` are included as
     single-choice distributions, so that every trial records them.
 
@@ -43,7 +43,7 @@ def seed_search_space(
         or ``("fc_dropout",)`` for :class:`~skmnist.LeNet5Classifier`; ``()``
         for none.
     for_partial_fit : bool, default=False
-        Leave out what training by :meth:`partial_fit` ignores: the epochs,
+        Leave out what training by ``partial_fit`` ignores: the epochs,
         early stopping and the plateau schedule, which act within one call to
         ``fit``, whereas each ``partial_fit`` call trains one epoch. Use it for
         ``OptunaSearchCV(enable_pruning=True)``, whose ``max_iter`` sets the

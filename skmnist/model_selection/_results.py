@@ -50,8 +50,6 @@ def cv_results_frame(search: BaseEstimator) -> pd.DataFrame:
     --------
     skmnist.plotting.SearchResultsDisplay : The mean score against each
         parameter.
-    optuna_integration.OptunaSearchCV.trials_dataframe : The same for an
-        Optuna search.
 
     Examples
     --------
