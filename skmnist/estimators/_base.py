@@ -51,7 +51,7 @@ from ._callbacks import (
 )
 from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
 from ._summary import model_summary
-from ._threads import cpu_thread_share
+from ._threads import cpu_thread_share, take_thread_share
 
 OPTIMIZERS = {
     "sgd": torch.optim.SGD,
@@ -326,9 +326,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def on_epoch_begin(self, net, **kwargs):
         super().on_epoch_begin(net, **kwargs)
         # fits training side by side in threads share the CPU (see _threads.py)
-        take_share = getattr(self, "_take_thread_share", None)
-        if take_share is not None:
-            take_share()
+        take_thread_share()
 
     def _lr_scheduler_callback(self):
         """The skorch LRScheduler for ``lr_schedule``, or None."""
@@ -758,10 +756,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         monitor = dict(self.callbacks_)["monitor"]
         with (
             self._seeded(len(self.history) + 1) as generator,
-            cpu_thread_share(self.device) as take_thread_share,
+            cpu_thread_share(self.device),
         ):
             self._shuffle_generator = generator
-            self._take_thread_share = take_thread_share
             try:
                 self.notify("on_train_begin", X=data, y=None)
                 try:
@@ -786,7 +783,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 self.notify("on_train_end", X=data, y=None)
             finally:
                 monitor.forget()
-                del self._shuffle_generator, self._take_thread_share
+                del self._shuffle_generator
 
     @contextmanager
     def _seeded(self, offset):

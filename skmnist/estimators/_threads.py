@@ -24,38 +24,54 @@ import torch
 _lock = threading.Lock()
 _running = 0  # CPU fits training now in this process
 _total = 1  # torch's thread count when the first of them started
+# .fit: the CPU fit training in this thread, if any
+_this_thread = threading.local()
+
+
+class _Fit:
+    """A CPU fit training in this thread: the total it shares, and whether it changed."""
+
+    def __init__(self, total):
+        self.total = total
+        self.changed = False
 
 
 @contextmanager
 def cpu_thread_share(device):
-    """Count a fit on ``device`` among those running; yield what sets its share.
+    """Count a fit on ``device`` among those running while it trains in this thread.
 
-    The yielded function, called at the start of each epoch, sets the calling
-    thread's torch threads to its share of the CPU. On other devices it does
-    nothing.
+    Only fits on the CPU are counted; :func:`take_thread_share` sets their
+    thread counts.
     """
     if torch.device(device).type != "cpu":
-        yield lambda: None
+        yield
         return
     global _running, _total
     with _lock:
         if _running == 0:
             _total = torch.get_num_threads()
         _running += 1
-        total = _total
-    changed = False
-
-    def take_share():
-        nonlocal changed
-        share = max(1, total // _running)
-        if share != torch.get_num_threads():
-            torch.set_num_threads(share)
-            changed = True
-
+        fit = _Fit(_total)
+    outer, _this_thread.fit = getattr(_this_thread, "fit", None), fit
     try:
-        yield take_share
+        yield
     finally:
         with _lock:
             _running -= 1
-        if changed:
-            torch.set_num_threads(total)
+        if fit.changed:
+            torch.set_num_threads(fit.total)
+        _this_thread.fit = outer
+
+
+def take_thread_share():
+    """Set this thread's torch threads to its fit's share; call as each epoch starts.
+
+    Does nothing in a thread with no CPU fit under :func:`cpu_thread_share`.
+    """
+    fit = getattr(_this_thread, "fit", None)
+    if fit is None:
+        return
+    share = max(1, fit.total // _running)
+    if share != torch.get_num_threads():
+        torch.set_num_threads(share)
+        fit.changed = True

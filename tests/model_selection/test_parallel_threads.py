@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint
 
 from skmnist import MLPNetClassifier, load_mnist_sample
 
@@ -84,3 +84,16 @@ def test_a_fit_alone_keeps_torch_threads(torch_threads):
     torch.set_num_threads(3)
     assert _threads_in_search(meet=False, n_jobs=1) == {3}
     assert torch.get_num_threads() == 3
+
+
+def test_a_training_estimator_still_pickles(tmp_path):
+    # skorch's Checkpoint(f_pickle=...) pickles the net while it trains: the
+    # share lives with the thread, not on the estimator
+    checkpoint = Checkpoint(monitor="train_loss_best", f_params=None, f_optimizer=None,
+                            f_criterion=None, f_history=None, f_pickle="net.pkl",
+                            dirname=str(tmp_path))
+    X, y = load_mnist_sample(return_X_y=True)
+    MLPNetClassifier(max_epochs=1, device="cpu", callbacks=[("checkpoint", checkpoint)]).fit(
+        X[:100], y[:100]
+    )
+    assert (tmp_path / "net.pkl").stat().st_size > 0
