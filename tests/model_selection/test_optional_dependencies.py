@@ -14,8 +14,8 @@ from skmnist.model_selection import seed_search_space
 def test_importing_skmnist_imports_neither_optuna_nor_dask():
     code = (
         "import sys, skmnist, skmnist.model_selection, skmnist.plotting\n"
-        "print(sorted(m.split('.')[0] for m in sys.modules\n"
-        "             if m.split('.')[0] in {'optuna', 'optuna_integration', 'dask', 'distributed'}))"
+        "optional = {'optuna', 'optuna_integration', 'dask', 'distributed'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & optional))"
     )
     root = str(Path(skmnist.__file__).parents[1])
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

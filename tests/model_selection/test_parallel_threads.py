@@ -1,12 +1,12 @@
 """Torch's threads inside the workers of a parallel search: one fit per core's share."""
 
-import os
 import threading
 
 import joblib
 import numpy as np
 import pytest
 import torch
+from joblib.externals.loky import get_reusable_executor
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback, Checkpoint
 
@@ -43,8 +43,8 @@ def _threads_in_search(meet, n_jobs=2):
     X, y = load_mnist_sample(return_X_y=True)
     clf = MLPNetClassifier(max_epochs=1, batch_size=32, random_state=0, device="cpu",
                            callbacks=[("probe", ThreadProbe(meet=meet))])
-    search = GridSearchCV(clf, {"lr": [1e-3, 1e-2]}, cv=2, n_jobs=n_jobs,
-                          scoring=_torch_threads, error_score="raise", refit=False).fit(X[:200], y[:200])
+    search = GridSearchCV(clf, {"lr": [1e-3, 1e-2]}, cv=2, n_jobs=n_jobs, refit=False,
+                          scoring=_torch_threads, error_score="raise").fit(X[:200], y[:200])
     results = search.cv_results_
     return {int(t) for t in np.r_[results["split0_test_score"], results["split1_test_score"]]}
 
@@ -62,7 +62,10 @@ def test_loky_workers_get_their_share_of_the_cores(monkeypatch):
     # the like) at cpu_count() // n_jobs, unless this process has them set
     for name in THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    assert _threads_in_search(meet=False) == {max(1, joblib.cpu_count() // 2)}
+    try:
+        assert _threads_in_search(meet=False) == {max(1, joblib.cpu_count() // 2)}
+    finally:  # no idle workers left behind
+        get_reusable_executor().shutdown(wait=True)
 
 
 def test_fits_in_threads_share_torch_threads(torch_threads):
