@@ -52,6 +52,7 @@ from ._callbacks import (
 from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 from ._summary import model_summary
+from ._threads import cpu_thread_share, take_thread_share
 
 OPTIMIZERS = {
     "sgd": torch.optim.SGD,
@@ -410,6 +411,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         # after the scheduler, which may set the epoch's first rate when it starts
         callbacks += [("lr", LearningRateRecorder()), ("progress_bar", EpochProgressBar()), ("print_log", PrintLog())]
         return callbacks
+
+    def on_epoch_begin(self, net, **kwargs):
+        super().on_epoch_begin(net, **kwargs)
+        # fits training side by side in threads share the CPU (see _threads.py)
+        take_thread_share()
 
     def _lr_scheduler_callback(self):
         """The skorch LRScheduler for ``lr_schedule``, or None."""
@@ -937,7 +943,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _train(self, data, epochs, **fit_params):
         """Run skorch's loop for ``epochs`` epochs on validated ``data``."""
         monitor = dict(self.callbacks_)["monitor"]
-        with self._seeded(len(self.history) + 1) as generator:
+        with (
+            self._seeded(len(self.history) + 1) as generator,
+            cpu_thread_share(self.device),
+        ):
             self._shuffle_generator = generator
             try:
                 self.notify("on_train_begin", X=data, y=None)

@@ -15,11 +15,16 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         Passes over the training data in :meth:`fit`.
     device : str or torch.device, default="auto"
         Where to train and predict: "auto" picks CUDA, then Apple MPS, then
-        the CPU; or "cpu", "cuda", "cuda:1", ...
+        the CPU; or "cpu", "cuda", "cuda:1", ... Fits training on the CPU at
+        the same time in threads of one process share torch's threads (see
+        :mod:`skmnist.model_selection`).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and augmentation.
         On the CPU the same seed gives identical predictions. Torch's global
-        random state is left as it was.
+        random state is left as it was. Fits training at the same time in
+        threads of one process draw from that one global state, so they are
+        not reproducible: run parallel searches in processes (joblib's
+        default) for that.
     verbose : int, default=0
         0 is silent; 1 shows a progress bar during each epoch (running loss
         and accuracy) and prints a table row per epoch.
