@@ -37,7 +37,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 # page -> (title starts with, first <h1> text, least number of images)
 PAGES = {
     "index.html": ("skmnist", "skmnist", 0),
-    "auto_examples/index.html": ("Examples", "Examples", 6),
+    "auto_examples/index.html": ("Examples", "Examples", 9),
     "auto_examples/plot_quickstart.html": ("Quick start", "Quick start", 2),
     "auto_examples/plot_compare_models.html": (
         "LeNet-5, an MLP and a CNN: learning curves",
@@ -45,6 +45,16 @@ PAGES = {
         2,
     ),
     "auto_examples/plot_augmentation.html": ("Data augmentation", "Data augmentation", 2),
+    "auto_examples/plot_grid_search.html": (
+        "Grid search over a pipeline with stratified folds",
+        "Grid search over a pipeline with stratified folds",
+        2,
+    ),
+    "auto_examples/plot_optuna_search.html": (
+        "Tuning with Optuna: the seed search space, pruning and a shared study",
+        "Tuning with Optuna: the seed search space, pruning and a shared study",
+        2,
+    ),
     "user_guide/performance.html": ("Performance", "Performance", 3),
     "generated/skmnist.LeNet5Classifier.html": ("LeNet5Classifier", "LeNet5Classifier", 0),
 }

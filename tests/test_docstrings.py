@@ -4,6 +4,7 @@ import doctest
 import importlib
 import pkgutil
 
+import matplotlib.pyplot as plt
 import pytest
 
 import skmnist
@@ -39,4 +40,5 @@ def test_docstring_examples(module, tmp_path, monkeypatch):
     result = doctest.testmod(
         importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE
     )
+    plt.close("all")  # the examples' figures
     assert result.failed == 0
