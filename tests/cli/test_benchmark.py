@@ -118,7 +118,7 @@ def test_epochs_policy():
     assert [clf.max_epochs for _, clf in full] == [15] * 7
     small = suites.get_suite("fashion", n_train=3000)
     assert [clf.max_epochs for _, clf in small] == [suites.SMALL_DATA_MAX_EPOCHS] * 7
-    assert suites.get_suite("cnn", n_train=60000)[-1][1].max_epochs == 30
+    assert suites.get_suite("cnn", n_train=60000)[-1][1].max_epochs == 45
     forced = suites.get_suite("cnn", n_train=60000, max_epochs=2)
     assert [clf.max_epochs for _, clf in forced] == [2, 2, 2]
 
@@ -138,7 +138,7 @@ def test_best_recipe_validates_on_the_training_set_only():
     clf = suites.best_recipe()
     assert isinstance(clf, CNNClassifier)
     assert clf.early_stopping and 0 < clf.validation_fraction < 1
-    assert (clf.augment, clf.lr_schedule, clf.max_epochs) == ("affine", "onecycle", 30)
+    assert (clf.augment, clf.lr_schedule, clf.max_epochs) == ("affine", "onecycle", 45)
 
 
 def test_run_suite_returns_a_table_and_reports_progress():
