@@ -31,6 +31,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 from skorch import NeuralNetClassifier
+from skorch.dataset import get_len
 from skorch.callbacks import (
     EpochTimer,
     GradientNormClipping,
@@ -666,6 +667,48 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             training=training,
         )
 
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """One pass over ``iterator``, reading the batch losses from the device once.
+
+        skorch's loop records ``loss.item()`` after every batch, which makes
+        the host wait for the GPU each time. Here each batch's loss is
+        recorded as a device tensor and the whole epoch's losses are read in
+        one transfer when the pass ends (or is cut short), so that the history
+        holds the same floats as skorch's. Callbacks get the loss tensor as
+        ``loss`` in ``on_batch_end``, as in skorch.
+
+        Parameters
+        ----------
+        iterator : iterable of (torch.Tensor, torch.Tensor) or None
+            The batches; None skips the pass.
+        training : bool
+            Whether this is the training pass.
+        prefix : str
+            "train" or "valid": the history keys are ``{prefix}_loss``,
+            ``{prefix}_batch_size`` and ``{prefix}_batch_count``.
+        step_fn : callable
+            ``train_step`` or ``validation_step``.
+        **fit_params : dict
+            Passed on to ``step_fn``.
+        """
+        if iterator is None:
+            return
+        key, rows = f"{prefix}_loss", []
+        try:
+            for batch in iterator:
+                self.notify("on_batch_begin", batch=batch, training=training)
+                step = step_fn(batch, **fit_params)
+                self.history.record_batch(key, step["loss"].detach())
+                self.history.record_batch(f"{prefix}_batch_size", get_len(batch[0]))
+                rows.append(self.history[-1]["batches"][-1])
+                self.notify("on_batch_end", batch=batch, training=training, **step)
+        finally:
+            if rows:
+                losses = torch.stack([row[key] for row in rows]).float().cpu().tolist()
+                for row, loss in zip(rows, losses, strict=True):
+                    row[key] = loss
+        self.history.record(f"{prefix}_batch_count", len(rows))
+
     # ------------------------------------------------------------------
     # Fitting and predicting
 
@@ -979,6 +1022,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Seed torch's global RNG from ``random_state`` (plus ``offset``) and restore it after.
 
         Yields a generator for the shuffling, or None when ``random_state`` is None.
+        The generator is a CPU one on every device, so that a seed gives the
+        same batches on the CPU and on a GPU.
         """
         seed = getattr(self, "_seed", None)
         if seed is None:
@@ -988,4 +1033,4 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed + offset)
-            yield torch.Generator(device=device).manual_seed(seed + offset)
+            yield torch.Generator().manual_seed(seed + offset)

@@ -88,8 +88,8 @@ class LearningRateRecorder(Callback):
 class EpochProgressBar(Callback):
     """A tqdm progress bar per epoch, with the running loss and accuracy.
 
-    Shown only when the estimator's ``verbose`` is 1 or more; the accuracy
-    is read from the device every ``refresh`` batches.
+    Shown only when the estimator's ``verbose`` is 1 or more; the running
+    loss and accuracy are read from the device every ``refresh`` batches.
     """
 
     def __init__(self, refresh=10):
@@ -103,16 +103,18 @@ class EpochProgressBar(Callback):
             total=total, desc=f"epoch {len(net.history)}/{net.max_epochs}", unit="batch",
             leave=False, disable=not net.verbose,
         )
-        self.loss_sum_, self.batches_ = 0.0, 0
+        self.loss_sum_, self.batches_ = None, 0
 
-    def on_batch_end(self, net, training=None, **kwargs):
+    def on_batch_end(self, net, training=None, loss=None, **kwargs):
         if not training or self.bar_.disable:
             return
-        self.loss_sum_ += net.history[-1, "batches", -1, "train_loss"]
+        # summed on the device, read every ``refresh`` batches
+        loss = loss.detach()
+        self.loss_sum_ = loss if self.batches_ == 0 else self.loss_sum_ + loss
         self.batches_ += 1
         self.bar_.update()
         if self.batches_ % self.refresh == 0:
-            postfix = {"loss": f"{self.loss_sum_ / self.batches_:.4f}"}
+            postfix = {"loss": f"{float(self.loss_sum_) / self.batches_:.4f}"}
             accuracy = dict(net.callbacks_).get("train_acc")
             if accuracy is not None and accuracy.total_:
                 postfix["acc"] = f"{float(accuracy.correct_) / accuracy.total_:.4f}"
@@ -161,8 +163,9 @@ class TrainingMonitor(Callback):
     ``monitor``) are kept; with ``early_stopping`` training ends once
     ``n_iter_no_change`` epochs in a row did not improve on the best by more
     than ``tol``. A training loss that is NaN, infinite or more than
-    ``explode_factor`` times that of the first batch (at least 1) raises
-    :class:`~skmnist.exceptions.TrainingDivergedError`. The estimator calls
+    ``explode_factor`` times that of the first batch (at least 1) in any
+    batch of an epoch raises :class:`~skmnist.exceptions.TrainingDivergedError`
+    when that epoch ends (the losses are read from the device once per epoch). The estimator calls
     :meth:`restore_best` and :meth:`restore_safe` to put weights back.
     """
 
@@ -184,23 +187,8 @@ class TrainingMonitor(Callback):
     def on_epoch_begin(self, net, **kwargs):
         self.safe_state_ = _snapshot(net)
 
-    def on_batch_end(self, net, training=None, **kwargs):
-        if not training:
-            return
-        loss = net.history[-1, "batches", -1, "train_loss"]
-        if self.first_loss_ is None:
-            self.first_loss_ = loss
-        limit = self.explode_factor * max(self.first_loss_, 1.0)
-        if not math.isfinite(loss) or loss > limit:
-            epoch = len(net.history)
-            raise TrainingDivergedError(
-                f"Training diverged in epoch {epoch}: the training loss reached {loss:.4g} "
-                f"(it started at {self.first_loss_:.4g}). Lower the learning rate (lr="
-                f"{net.lr:g} now), or clip gradients with clip_grad_norm. The weights of the "
-                f"start of epoch {epoch} were restored."
-            )
-
     def on_epoch_end(self, net, **kwargs):
+        self._check_divergence(net)
         monitor = self.monitor if self.monitor in net.history[-1] else "train_loss"
         score = net.history[-1, monitor]
         if score < self.best_score_ - self.tol:
@@ -211,6 +199,22 @@ class TrainingMonitor(Callback):
         net.history.record("best", self.best_epoch_ == len(net.history))
         if self.early_stopping and self.wait_ >= self.n_iter_no_change:
             raise EarlyStop()
+
+    def _check_divergence(self, net):
+        # the batch losses are read from the device once per epoch (see
+        # ``BaseMNISTClassifier.run_single_epoch``), so they are checked here
+        losses = [row["train_loss"] for row in net.history[-1]["batches"] if "train_loss" in row]
+        if losses and self.first_loss_ is None:
+            self.first_loss_ = losses[0]
+        for loss in losses:
+            if not math.isfinite(loss) or loss > self.explode_factor * max(self.first_loss_, 1.0):
+                epoch = len(net.history)
+                raise TrainingDivergedError(
+                    f"Training diverged in epoch {epoch}: the training loss reached {loss:.4g} "
+                    f"(it started at {self.first_loss_:.4g}). Lower the learning rate (lr="
+                    f"{net.lr:g} now), or clip gradients with clip_grad_norm. The weights of "
+                    f"the start of epoch {epoch} were restored."
+                )
 
     def forget(self):
         """Drop the weight snapshots once training is over (they are not model state)."""

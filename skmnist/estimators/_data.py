@@ -66,8 +66,11 @@ class DeviceData(torch.utils.data.Dataset):
         self.device = torch.device(device)
         X = _as_tensor(X)
         self.resident = X.nbytes <= budget_bytes
-        self.X = X.to(self.device) if self.resident else X
-        self.y = None if y is None else torch.as_tensor(y, dtype=torch.long).to(self.device)
+        #: where the samples, labels and indices are kept: the device, or the
+        #: host for streamed data (batches are gathered there, then moved)
+        self.home = self.device if self.resident else torch.device("cpu")
+        self.X = X.to(self.home)
+        self.y = None if y is None else torch.as_tensor(y, dtype=torch.long).to(self.home)
         self.indices = None
 
     def __len__(self):
@@ -82,18 +85,29 @@ class DeviceData(torch.utils.data.Dataset):
         """A view of the samples at ``indices``: the tensors are shared, not copied."""
         view = object.__new__(DeviceData)
         view.__dict__.update(self.__dict__)
-        view.indices = torch.as_tensor(indices, dtype=torch.long, device=self.device)
+        view.indices = torch.as_tensor(indices, dtype=torch.long, device=self.home)
         return view
 
     def batch(self, rows):
-        """``(X, y)`` of the samples at positions ``rows`` (a slice or index tensor)."""
+        """``(X, y)`` of the samples at positions ``rows``, on the device.
+
+        ``rows`` is a slice or an index tensor on :attr:`home`. Streamed
+        batches are gathered on the host, pinned when they go to a GPU, and
+        copied without making the host wait for the device.
+        """
         if self.indices is not None:
             rows = self.indices[rows]
+        Xb = self.X[rows]
         yb = None if self.y is None else self.y[rows]
         if self.resident:
-            return self.X[rows], yb
-        host_rows = rows.cpu() if isinstance(rows, torch.Tensor) else rows
-        return self.X[host_rows].to(self.device, non_blocking=True), yb
+            return Xb, yb
+        return _to_device(Xb, self.device), None if yb is None else _to_device(yb, self.device)
+
+
+def _to_device(tensor, device):
+    if device.type == "cuda":
+        tensor = tensor.pin_memory()
+    return tensor.to(device, non_blocking=True)
 
 
 class DeviceBatches:
@@ -120,7 +134,8 @@ class DeviceBatches:
         if self.shuffle:
             device = self.generator.device if self.generator is not None else self.dataset.device
             order = torch.randperm(n, generator=self.generator, device=device)
-            order = order.to(self.dataset.device)
+            # one transfer per epoch, if any: streamed batches are gathered on the host
+            order = order.to(self.dataset.home)
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
             rows = slice(start, stop) if order is None else order[start:stop]

@@ -1,5 +1,7 @@
 """The device-resident training path: same training as skorch's, no float64 copy, streaming, augmentation."""
 
+import os
+import sys
 import tracemalloc
 
 import numpy as np
@@ -142,3 +144,39 @@ def test_bad_augment_is_a_clear_error(augment):
     X, y = _digits_like(16)
     with pytest.raises(ValueError, match="augment"):
         LeNet5Classifier(max_epochs=1, augment=augment).fit(X, y)
+
+
+def _host_reads_during_fit(clf, X, y, monkeypatch):
+    """How often skmnist's and skorch's own code read a tensor's value on the host."""
+    reads = []
+    for name in ("item", "tolist", "cpu", "numpy", "__float__", "__int__", "__bool__"):
+        original = getattr(torch.Tensor, name)
+
+        def counting(self, *args, _original=original, **kwargs):
+            caller = sys._getframe(1).f_code.co_filename
+            if f"{os.sep}skmnist{os.sep}" in caller or f"{os.sep}skorch{os.sep}" in caller:
+                reads.append(caller)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(torch.Tensor, name, counting)
+    clf.fit(X, y)
+    monkeypatch.undo()
+    return len(reads)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_host_reads_per_epoch_do_not_grow_with_the_batches(early_stopping, monkeypatch):
+    # skorch reads loss.item() after every batch, a wait for the GPU each time; the
+    # estimators read the epoch's losses and accuracy once per pass
+    X, y = _digits_like(512)
+    reads = {
+        batch_size: _host_reads_during_fit(
+            LeNet5Classifier(max_epochs=2, batch_size=batch_size, device="cpu",
+                             early_stopping=early_stopping, lr_schedule="onecycle",
+                             clip_grad_norm=1.0, random_state=0),
+            X, y, monkeypatch,
+        )
+        for batch_size in (128, 8)  # 4 and 64 batches per epoch
+    }
+    assert reads[8] == reads[128]
+    assert reads[8] <= 16
