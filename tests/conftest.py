@@ -1,9 +1,10 @@
-"""Shared fixtures: where the full MNIST lives for the tests that need it."""
+"""Shared fixtures: where the full MNIST lives, and the devices to test on."""
 
 import os
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,3 +34,26 @@ def mnist_data_home():
             pytest.fail(reason)
         pytest.skip(reason)
     return home
+
+
+CUDA_SKIP_REASON = "no CUDA device here (torch.cuda.is_available() is False)"
+
+#: The devices a ``device``-parametrized test runs on: the CPU always, CUDA when this
+#: machine has it (``pytest -m cuda`` selects the CUDA cases).
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    """Each device this machine has: "cpu", and "cuda" when CUDA is available."""
+    return request.param
+
+
+def pytest_collection_modifyitems(config, items):
+    # every test marked ``cuda`` (the "cuda" case of ``device`` too) needs a GPU
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason=CUDA_SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("cuda") is not None:
+            item.add_marker(skip)

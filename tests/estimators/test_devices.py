@@ -1,0 +1,283 @@
+"""The estimators on every device this machine has: the CPU always, CUDA when there is one.
+
+Each test taking the ``device`` fixture runs once per device (``pytest -m cuda``
+selects the CUDA cases); tests marked ``cuda`` need a GPU and are skipped with
+a reason without one. ``.ci/gpu-check`` runs this module on a GPU machine.
+
+Tolerances, CUDA against the CPU at the same seed (same initial weights, same
+batches: the shuffling generator is a CPU one on every device):
+
+- the same weights give probabilities within ``SAME_WEIGHTS_ATOL`` (cuDNN
+  convolutions may use TF32, about 1e-3 relative error);
+- two trainings agree on at least ``AGREEMENT`` of the test labels and their
+  accuracies differ by at most ``ACCURACY_GAP`` (rounding differences grow over
+  the steps of training).
+"""
+
+import copy
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from torch.nn import functional as F
+
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, save_model
+from skmnist.datasets import load_mnist_sample
+from skmnist.estimators import augment_batch, resolve_augment, resolve_device
+
+SAME_WEIGHTS_ATOL = 2e-3
+AGREEMENT = 0.95
+ACCURACY_GAP = 0.03
+
+ESTIMATORS = {
+    "mlp": lambda **p: MLPNetClassifier(hidden_layer_sizes=(64,), **p),
+    "lenet5": lambda **p: LeNet5Classifier(**p),
+    # no dropout: CPU and CUDA draw different masks
+    "cnn": lambda **p: CNNClassifier(channels=(8, 16, 32), dropout=0.0, **p),
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
+    return train.data[:1500], train.target[:1500], test.data, test.target
+
+
+def _module_device(clf):
+    return next(clf.module_.parameters()).device.type
+
+
+def _fit(name, device, X, y, **params):
+    params = {"max_epochs": 3, "batch_size": 64, "random_state": 0, **params}
+    return ESTIMATORS[name](device=device, **params).fit(X, y)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_fit_predict_and_partial_fit_on_each_device(name, device, sample):
+    X, y, X_test, y_test = sample
+    clf = _fit(name, device, X, y)
+    assert _module_device(clf) == device
+    proba = clf.predict_proba(X_test)
+    assert proba.dtype == np.float32 and proba.shape == (len(X_test), 10)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(clf.predict(X_test), clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X_test, y_test) > 0.8
+
+    partial = ESTIMATORS[name](device=device, batch_size=64, random_state=0)
+    for _ in range(2):
+        partial.partial_fit(X, y, classes=np.arange(10))
+    assert len(partial.history) == 2 and _module_device(partial) == device
+    assert partial.score(X_test, y_test) > 0.7
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_cuda_agrees_with_the_cpu(name, sample):
+    X, y, X_test, y_test = sample
+    cpu, cuda = _fit(name, "cpu", X, y), _fit(name, "cuda", X, y)
+
+    # the same weights: the CUDA model's module, copied to the CPU
+    module = copy.deepcopy(cuda.module_).cpu().eval()
+    x = torch.as_tensor(X_test.reshape(-1, 1, 28, 28) / np.float32(255))
+    with torch.no_grad():
+        x = x.reshape(len(x), -1) if name == "mlp" else x
+        proba_cpu = torch.softmax(module(x), dim=1).numpy()
+    np.testing.assert_allclose(cuda.predict_proba(X_test), proba_cpu, atol=SAME_WEIGHTS_ATOL)
+
+    # two trainings from the same seed
+    agreement = np.mean(cpu.predict(X_test) == cuda.predict(X_test))
+    assert agreement >= AGREEMENT
+    assert abs(cpu.score(X_test, y_test) - cuda.score(X_test, y_test)) <= ACCURACY_GAP
+
+    partial = {}
+    for device in ("cpu", "cuda"):
+        partial[device] = ESTIMATORS[name](device=device, batch_size=64, random_state=0)
+        for _ in range(2):
+            partial[device].partial_fit(X, y, classes=np.arange(10))
+    assert np.mean(partial["cpu"].predict(X_test) == partial["cuda"].predict(X_test)) >= AGREEMENT
+
+
+@pytest.mark.cuda
+def test_uint8_data_stays_uint8_on_the_gpu():
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (20_000, 784), dtype=np.uint8)  # 15.7 MB; float32 would be 63 MB
+    y = rng.integers(0, 10, len(X))
+    clf = MLPNetClassifier(hidden_layer_sizes=(32,), max_epochs=1, batch_size=500, device="cuda")
+    torch.cuda.synchronize()
+    before = torch.cuda.memory_allocated()
+    data = clf._training_data(X, y, reset=True)
+    torch.cuda.synchronize()
+    resident_bytes = torch.cuda.memory_allocated() - before
+    assert data.resident and data.X.device.type == "cuda" and data.X.dtype == torch.uint8
+    labels = y.size * 8  # int64
+    assert X.nbytes + labels <= resident_bytes < X.nbytes + labels + 2**20
+    del data
+
+    torch.cuda.reset_peak_memory_stats()
+    start = torch.cuda.memory_allocated()
+    clf.fit(X, y)
+    peak = torch.cuda.max_memory_allocated() - start
+    assert peak < 2 * X.nbytes, f"fit took {peak / 2**20:.0f} MiB of GPU memory"
+
+
+def test_streaming_under_a_small_budget_matches_the_resident_path(device, sample):
+    X, y, X_test, _ = sample
+    resident = _fit("lenet5", device, X, y, max_epochs=2)
+    streaming = _fit("lenet5", device, X, y, max_epochs=2, device_data_budget=0)
+    data = streaming._training_data(X, y, reset=False)
+    assert not data.resident and data.X.device.type == "cpu"
+    Xb, yb = data.batch(torch.arange(8))
+    assert Xb.device.type == device and yb.device.type == device
+    atol = 0 if device == "cpu" else SAME_WEIGHTS_ATOL  # cuDNN's backward may use atomics
+    np.testing.assert_allclose(
+        resident.predict_proba(X_test), streaming.predict_proba(X_test), atol=atol
+    )
+
+
+@pytest.mark.parametrize("augment", ["affine", "elastic", "noise"])
+def test_augmentation_runs_on_the_device(augment, device, sample):
+    X, y, X_test, y_test = sample
+    x = torch.rand(16, 1, 28, 28, device=device)
+    out = augment_batch(x, resolve_augment(augment))
+    assert out.device.type == device and out.shape == x.shape and not torch.equal(out, x)
+    seen = []
+    clf = LeNet5Classifier(device=device, augment=augment, max_epochs=2, batch_size=64,
+                           random_state=0)
+    clf.fit(X, y)
+    hook = clf.module_.register_forward_pre_hook(lambda m, args: seen.append(args[0].device.type))
+    clf.partial_fit(X[:64], y[:64])
+    hook.remove()
+    assert set(seen) == {device}
+    assert clf.score(X_test, y_test) > 0.5  # learns (chance: 0.1) from augmented batches
+
+
+def test_mixed_precision_and_compile(device, sample):
+    X, y, X_test, y_test = sample
+    if device == "cpu" and not os.environ.get("SKMNIST_TEST_COMPILE"):
+        pytest.skip("torch.compile on the CPU takes a minute; the slow test in "
+                    "test_training.py covers it (set SKMNIST_TEST_COMPILE=1 to run it here)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = _fit("cnn", device, X, y, mixed_precision=True, compile=True)
+    assert hasattr(clf.module_, "_orig_mod")
+    assert clf.predict_proba(X_test).dtype == np.float32
+    assert clf.score(X_test, y_test) > 0.8
+
+
+def test_mixed_precision_runs_in_bfloat16(device, sample):
+    X, y, X_test, y_test = sample
+    clf = _fit("lenet5", device, X, y, mixed_precision=True)
+    dtypes = []
+    clf.module_.features[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    clf.predict_proba(X_test[:10])
+    assert dtypes == [torch.bfloat16]
+    assert clf.score(X_test, y_test) > 0.8
+
+
+def test_early_stopping_restores_the_best_weights(device, sample):
+    X, y, _, _ = sample
+    y_noise = np.random.default_rng(0).integers(0, 10, len(y))  # validation loss soon rises
+    clf = MLPNetClassifier(hidden_layer_sizes=(256,), lr=3e-3, max_epochs=100, batch_size=64,
+                           early_stopping=True, n_iter_no_change=2, random_state=0,
+                           device=device).fit(X, y_noise)
+    history = clf.history_frame()
+    best_epoch = int(history["valid_loss"].idxmin())
+    assert best_epoch < len(history) < 100
+    # the kept weights give the best epoch's validation loss again
+    data = clf._training_data(X, y_noise, reset=False)
+    _, valid = clf.get_split_datasets(data)
+    logits = clf.forward(valid, training=False, device=device)
+    loss = F.cross_entropy(logits, valid.y[valid.indices].to(logits.device)).item()
+    assert loss == pytest.approx(history.loc[best_epoch, "valid_loss"], rel=1e-4)
+
+
+_PREDICT_ON_CPU = textwrap.dedent("""
+    import pickle, sys
+    import numpy as np
+    import torch
+    from skmnist import load_model
+    from skmnist.datasets import load_mnist_sample
+    assert not torch.cuda.is_available()
+    path, kind, out = sys.argv[1:]
+    if kind == "pickle":
+        with open(path, "rb") as f:
+            clf = pickle.load(f)
+    elif kind == "joblib":
+        import joblib
+        clf = joblib.load(path)
+    else:
+        clf = load_model(path)
+    assert next(clf.module_.parameters()).device.type == "cpu"
+    np.save(out, clf.predict_proba(load_mnist_sample(subset="test").data))
+""")
+
+
+@pytest.mark.parametrize("kind", ["pickle", "joblib", "save_model"])
+def test_a_model_trained_here_predicts_in_a_cpu_only_process(kind, device, sample, tmp_path):
+    X, y, X_test, _ = sample
+    clf = _fit("lenet5", device, X, y, max_epochs=1)
+    path = tmp_path / f"model.{kind}"
+    if kind == "pickle":
+        path.write_bytes(pickle.dumps(clf))
+    elif kind == "joblib":
+        joblib.dump(clf, path)
+    else:
+        save_model(clf, path)
+    out = tmp_path / "proba.npy"
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    subprocess.run(
+        [sys.executable, "-c", _PREDICT_ON_CPU, str(path), kind, str(out)],
+        env=env, check=True, capture_output=True, text=True, timeout=300,
+    )
+    np.testing.assert_allclose(np.load(out), clf.predict_proba(X_test), atol=SAME_WEIGHTS_ATOL)
+
+
+def test_grid_search_in_threads_on_one_device(device, sample):
+    X, y, _, _ = sample
+    grid = GridSearchCV(
+        LeNet5Classifier(device=device, max_epochs=1, batch_size=64, random_state=0),
+        {"lr": [1e-6, 1e-2]}, cv=StratifiedKFold(2), n_jobs=2,
+    )
+    with joblib.parallel_config(backend="threading"):
+        grid.fit(X, y)
+    assert grid.best_params_ == {"lr": 1e-2}
+    assert _module_device(grid.best_estimator_) == device
+
+
+@pytest.mark.cuda
+def test_auto_picks_cuda(sample):
+    X, y, _, _ = sample
+    assert resolve_device("auto") == torch.device("cuda")
+    clf = LeNet5Classifier(max_epochs=1).fit(X, y)
+    assert clf.device == "auto" and _module_device(clf) == "cuda"
+
+
+@pytest.mark.cuda
+def test_no_host_synchronisation_per_batch(sample):
+    # syncs per fit must not grow with the number of batches (skorch's loss.item()
+    # would add one per batch)
+    X, y, _, _ = sample
+    X, y = X[:1024], y[:1024]
+    syncs = {}
+    for batch_size in (128, 16):  # 8 and 64 batches an epoch
+        clf = LeNet5Classifier(device="cuda", max_epochs=2, batch_size=batch_size,
+                               early_stopping=True, lr_schedule="onecycle", clip_grad_norm=1.0,
+                               random_state=0)
+        clf.fit(X[:64], y[:64])  # warm up: cuDNN and cuBLAS handles
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            torch.cuda.set_sync_debug_mode("warn")
+            try:
+                clf.fit(X, y)
+            finally:
+                torch.cuda.set_sync_debug_mode("default")
+        syncs[batch_size] = sum("synchroniz" in str(w.message) for w in caught)
+    assert syncs[16] - syncs[128] <= 4, syncs
