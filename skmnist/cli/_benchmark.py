@@ -51,6 +51,11 @@ def _speed(args, out):
     return 0
 
 
+def _seeds(suite, random_state):
+    n = suites.SUITES[suite].seeds
+    return str(random_state) if n == 1 else f"{random_state} to {random_state + n - 1}"
+
+
 def _command(args, dataset):
     """The command line that reproduces this run (the options that matter for results)."""
     parts = ["skmnist benchmark", f"--suite {args.suite}", f"--dataset {shlex.quote(str(dataset))}"]
@@ -107,7 +112,7 @@ def benchmark(args):
     title = (
         f"Suite `{args.suite}` on {data.description}: {len(data.y_train):,} training and "
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
-        f"random_state {args.random_state}; skmnist {versions()['skmnist']}, "
+        f"random_state {_seeds(args.suite, args.random_state)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
         f"{torch.get_num_threads()} torch threads.\n\n"
         f"Made by `{_command(args, dataset)}`."
@@ -122,7 +127,12 @@ def benchmark(args):
     (out / "results.md").write_text(table)
     import matplotlib.pyplot as plt
 
-    figure = suites.plot_results(results, title=f"{args.suite} on {data.description}")
+    several_seeds = suites.SUITES[args.suite].seeds > 1
+    figure = suites.plot_results(
+        suites.summarize(results) if several_seeds else results,
+        title=f"{args.suite} on {data.description}"
+        + (" (mean accuracy, median fit time over the seeds)" if several_seeds else ""),
+    )
     figure.savefig(out / "results.png", dpi=100)
     plt.close(figure)
     if not args.quiet:
