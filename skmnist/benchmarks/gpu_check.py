@@ -1,0 +1,340 @@
+"""The GPU check: verified CUDA behaviour and measured figures from one command.
+
+GPU time is rare and short, so everything a GPU machine should tell us runs
+in one call of ``.ci/gpu-check`` (which first installs what a bare CUDA
+machine lacks, then runs this module), in about five minutes on an H200:
+
+1. ``tests``: ``tests/estimators/test_devices.py``, every case on every device
+   the machine has (the CUDA cases and the CPU ones);
+2. ``speed``: :mod:`skmnist.benchmarks.speed` on the device (a hand-written
+   loop, plain skorch, ``LeNet5Classifier`` with and without augmentation);
+3. ``fast``: the ``fast`` suite, :func:`~skmnist.benchmarks.suites.fast_recipe`
+   over 5 seeds;
+4. ``best``: one fit of :func:`~skmnist.benchmarks.suites.best_recipe`, timed.
+
+Each step's outcome, or its error, goes into ``gpu-check.json`` and
+``gpu-check.md`` in ``--out`` (default ``$OUT`` when set), with the speed
+tables (``speed-<device>.json``, ``.md``) and the fast suite's
+(``fast-<device>.md``, ``.csv``); a short table is printed last. The exit
+status is 1 when a test or a step failed. With ``--device cpu --quick`` the
+same steps run on the shipped sample in under two minutes on a CPU (CI runs
+that, so the check cannot rot unnoticed).
+
+Run it from the repository's root::
+
+    .ci/gpu-check --data .ci/gpu-data             # on the GPU machine
+    .ci/gpu-check --device cpu --quick --out /tmp/check
+
+``python -m skmnist.benchmarks.gpu_check`` runs the same, without the
+installing step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import torch
+
+__all__ = ["main", "to_markdown"]
+
+STEPS = ("tests", "speed", "fast", "best")
+TESTS = Path("tests") / "estimators" / "test_devices.py"
+
+
+def _environment(device):
+    import sklearn
+    import skorch
+
+    from .. import __version__
+
+    env = {
+        "device": str(device),
+        "device_name": (torch.cuda.get_device_name(device) if device.type == "cuda"
+                        else platform.processor() or platform.machine()),
+        "cpu_cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "skorch": skorch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "skmnist": __version__,
+    }
+    if device.type == "cuda":
+        free, total = torch.cuda.mem_get_info(device)
+        env["gpu_memory_gib"] = round(total / 2**30, 1)
+        env["bf16"] = torch.cuda.is_bf16_supported()
+    return env
+
+
+def _load(dataset):
+    from ..datasets import fetch_mnist, load_mnist_sample
+
+    if dataset == "sample":
+        train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
+    else:
+        train = fetch_mnist(subset="train", download_if_missing=False)
+        test = fetch_mnist(subset="test", download_if_missing=False)
+    return train.data, train.target, test.data, test.target
+
+
+def _run_tests(device, quick, out):
+    if not TESTS.is_file():
+        raise FileNotFoundError(f"{TESTS} not found: run the check from the repository's root")
+    junit = out / "devices-junit.xml"
+    command = [sys.executable, "-m", "pytest", str(TESTS), "-q", "-rs", "-p", "no:cacheprovider",
+               f"--junitxml={junit}"]
+    if quick:
+        command += ["-x"]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    (out / "devices-tests.log").write_text(completed.stdout + completed.stderr)
+    suite = ET.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    counts = {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
+    failed = [
+        f"{case.get('classname')}::{case.get('name')}"
+        for case in suite.iter("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    ]
+    return {
+        **counts,
+        "passed": counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"],
+        "failed": failed,
+        "exit_status": completed.returncode,
+        "command": " ".join(command[1:]),
+        "summary": completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else "",
+    }
+
+
+def _run_speed(device, dataset, quick, out):
+    from . import speed
+
+    result = speed.run(dataset, str(device), rounds=1 if quick else 3, memory=False)
+    result["command"] = (f"python -m skmnist.benchmarks.speed --dataset {dataset} "
+                         f"--device {device.type} --rounds {result['rounds']} --no-memory")
+    table = speed.to_markdown(result)
+    stem = f"speed-{device.type}"
+    (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / f"{stem}.md").write_text(table)
+    return {"epoch_seconds": result["epoch_seconds"], "ratios": result["ratios"],
+            "predict_images_per_s": result["predict_images_per_s"]}
+
+
+def _run_fast(device, data, env, out):
+    from . import suites
+
+    X, y, X_test, y_test = data
+    results = suites.run_suite("fast", X, y, X_test, y_test, random_state=0, device=str(device))
+    summary = suites.summarize(results).iloc[0]
+    title = (f"Suite `fast` on {len(y):,} training and {len(y_test):,} test images, device "
+             f"{device} ({env['device_name']}), random_state 0 to "
+             f"{suites.SUITES['fast'].seeds - 1}; skmnist {env['skmnist']}, torch {env['torch']}, "
+             f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check`).")
+    (out / f"fast-{device.type}.md").write_text(suites.to_markdown(results, title=title))
+    results.to_csv(out / f"fast-{device.type}.csv", index=False)
+    return {
+        "accuracy_mean": float(summary.accuracy),
+        "accuracy_min": float(summary.accuracy_min),
+        "fit_seconds_median": float(summary.fit_seconds),
+        "fit_seconds": results["fit_seconds"].tolist(),
+        "accuracy": results["accuracy"].tolist(),
+        "params": results["params"].iloc[0],
+    }
+
+
+def _run_best(device, data, quick):
+    from sklearn.base import clone
+
+    from .suites import _warm_up, best_recipe, fit_and_score
+
+    X, y, X_test, y_test = data
+    clf = best_recipe(max_epochs=1) if quick else best_recipe()
+    clf.set_params(random_state=0, device=str(device))
+    _warm_up(clf, X, y)
+    scores, _ = fit_and_score(clone(clf), X, y, X_test, y_test)
+    return {"accuracy": scores["accuracy"], "fit_seconds": scores["fit_seconds"],
+            "epochs": scores["epochs"], "max_epochs": clf.max_epochs}
+
+
+def _summary_rows(report):
+    steps = report["steps"]
+    rows = []
+    tests = steps.get("tests", {})
+    if "result" in tests:
+        r = tests["result"]
+        rows.append(("device tests", f"{r['passed']} passed, {r['failures'] + r['errors']} "
+                     f"failed, {r['skipped']} skipped"))
+    speed = steps.get("speed", {}).get("result")
+    if speed:
+        for name in ("skmnist / raw", "augmented / unaugmented"):
+            rows.append((f"speed: {name} (epoch time)", f"{speed['ratios'][name]:.3f}"))
+        raw = speed["epoch_seconds"]["raw PyTorch loop"]
+        rows.append(("speed: raw loop s/epoch", f"{raw:.3f}"))
+    fast = steps.get("fast", {}).get("result")
+    if fast:
+        rows.append(("fast: test accuracy mean / min (5 seeds)",
+                     f"{fast['accuracy_mean']:.2%} / {fast['accuracy_min']:.2%}"))
+        rows.append(("fast: fit seconds (median)", f"{fast['fit_seconds_median']:.2f}"))
+    best = steps.get("best", {}).get("result")
+    if best:
+        rows.append((f"best recipe: accuracy, fit seconds (epochs: {best['epochs']})",
+                     f"{best['accuracy']:.2%}, {best['fit_seconds']:.1f}"))
+    for name, step in steps.items():
+        if "error" in step:
+            rows.append((f"{name}: ERROR", step["error"].splitlines()[-1][:100]))
+    rows.append(("total seconds", f"{report['seconds']:.0f}"))
+    return rows
+
+
+def to_markdown(report: dict) -> str:
+    """The check's report as Markdown: the setup, then one row per figure.
+
+    Parameters
+    ----------
+    report : dict
+        What the check writes to ``gpu-check.json``.
+
+    Returns
+    -------
+    text : str
+        A line on the machine and versions, the command, and a table.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.gpu_check import to_markdown
+    >>> report = {"environment": {"device": "cpu", "device_name": "x86_64", "cpu_cores": 2,
+    ...           "torch": "2.13.0", "skmnist": "0.1.0", "python": "3.11.7"},
+    ...           "command": ".ci/gpu-check --device cpu --quick", "seconds": 80.0,
+    ...           "steps": {"fast": {"seconds": 3.0, "result": {"accuracy_mean": 0.99,
+    ...                     "accuracy_min": 0.989, "fit_seconds_median": 0.5}}}}
+    >>> print(to_markdown(report))  # doctest: +NORMALIZE_WHITESPACE
+    GPU check on cpu (x86_64), 2 CPU cores; torch 2.13.0, skmnist 0.1.0, Python 3.11.7.
+    <BLANKLINE>
+    Made by `.ci/gpu-check --device cpu --quick`.
+    <BLANKLINE>
+    | check | result |
+    |---|---|
+    | fast: test accuracy mean / min (5 seeds) | 99.00% / 98.90% |
+    | fast: fit seconds (median) | 0.50 |
+    | total seconds | 80 |
+    <BLANKLINE>
+    """
+    env = report["environment"]
+    lines = [
+        f"GPU check on {env['device']} ({env['device_name']}), {env['cpu_cores']} CPU cores; "
+        f"torch {env['torch']}, skmnist {env['skmnist']}, Python {env['python']}.",
+        "",
+        f"Made by `{report['command']}`.",
+        "",
+        "| check | result |",
+        "|---|---|",
+    ]
+    lines += [f"| {name} | {value} |" for name, value in _summary_rows(report)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the check; returns 0 when every test and step passed, else 1.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The options (``--device``, ``--quick``, ``--data``, ``--out``,
+        ``--steps``); None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0, or 1 when a test failed or a step raised.
+
+    Examples
+    --------
+    Only the fast suite, on the shipped sample, on the CPU:
+
+    >>> import tempfile
+    >>> from skmnist.benchmarks.gpu_check import main
+    >>> with tempfile.TemporaryDirectory() as out:  # doctest: +ELLIPSIS
+    ...     main(["--device", "cpu", "--quick", "--steps", "fast", "--out", out])
+    GPU check on cpu (...), data: sample
+    ...
+    | fast: fit seconds (median) | ... |
+    ...
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog=".ci/gpu-check", description=__doc__.split("\n")[0],
+        epilog="See the module docstring of skmnist.benchmarks.gpu_check.",
+    )
+    parser.add_argument("--device", default="cuda", help='"cuda" (default), "cpu", "cuda:1", ...')
+    parser.add_argument("--quick", action="store_true",
+                        help="the shipped sample, one round, one epoch of the best recipe")
+    parser.add_argument("--data", type=Path,
+                        help="data home holding mnist/*.gz (default: $SKMNIST_DATA)")
+    parser.add_argument("--out", type=Path, default=os.environ.get("OUT") or "gpu-check-out",
+                        help="folder for the reports (default: $OUT, else ./gpu-check-out)")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated steps to run (default: {','.join(STEPS)})")
+    args = parser.parse_args(argv)
+    steps = [s for s in args.steps.split(",") if s]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown steps {unknown}; choose from {list(STEPS)}")
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        parser.error("--device cuda, but torch sees no CUDA device here; use --device cpu")
+    if args.data is not None:
+        os.environ["SKMNIST_DATA"] = str(args.data.resolve())
+    dataset = "sample" if args.quick else "mnist"
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    env = _environment(device)
+    command = ".ci/gpu-check " + " ".join(sys.argv[1:] if argv is None else argv)
+    report = {"command": command.strip(), "environment": env, "dataset": dataset, "steps": {}}
+    print(f"GPU check on {device} ({env['device_name']}), data: {dataset}", flush=True)
+    data = None
+    for step in steps:
+        began = time.perf_counter()
+        print(f"[{step}] ...", flush=True)
+        try:
+            if step in ("fast", "best") and data is None:
+                data = _load(dataset)
+            if step == "tests":
+                result = _run_tests(device, args.quick, args.out)
+            elif step == "speed":
+                result = _run_speed(device, dataset, args.quick, args.out)
+            elif step == "fast":
+                result = _run_fast(device, data, env, args.out)
+            else:
+                result = _run_best(device, data, args.quick)
+            report["steps"][step] = {"result": result}
+        except Exception:  # a failed step must not lose the others' figures
+            report["steps"][step] = {"error": traceback.format_exc()}
+            print(traceback.format_exc(), file=sys.stderr, flush=True)
+        report["steps"][step]["seconds"] = time.perf_counter() - began
+        print(f"[{step}] {report['steps'][step]['seconds']:.1f} s", flush=True)
+        report["seconds"] = time.perf_counter() - started
+        (args.out / "gpu-check.json").write_text(json.dumps(report, indent=2) + "\n")
+    report["seconds"] = time.perf_counter() - started
+    text = to_markdown(report)
+    (args.out / "gpu-check.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "gpu-check.md").write_text(text)
+    tests = report["steps"].get("tests", {}).get("result", {})
+    failed = any("error" in s for s in report["steps"].values()) or tests.get("exit_status", 0)
+    if tests.get("failed"):
+        print("failed tests:\n  " + "\n  ".join(tests["failed"]))
+    print("\n" + text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
