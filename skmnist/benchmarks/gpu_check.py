@@ -32,7 +32,6 @@ installing step.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -43,6 +42,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import torch
+
+from .._files import save_frame_csv, write_json, write_text
 
 __all__ = ["main", "to_markdown"]
 
@@ -96,7 +97,7 @@ def _run_tests(device, quick, out):
     if quick:
         command += ["-x"]
     completed = subprocess.run(command, capture_output=True, text=True)
-    (out / "devices-tests.log").write_text(completed.stdout + completed.stderr)
+    write_text(out / "devices-tests.log", completed.stdout + completed.stderr)
     suite = ET.parse(junit).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     counts = {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
@@ -123,8 +124,8 @@ def _run_speed(device, dataset, quick, out):
                          f"--device {device.type} --rounds {result['rounds']} --no-memory")
     table = speed.to_markdown(result)
     stem = f"speed-{device.type}"
-    (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
-    (out / f"{stem}.md").write_text(table)
+    write_json(out / f"{stem}.json", result)
+    write_text(out / f"{stem}.md", table)
     return {"epoch_seconds": result["epoch_seconds"], "ratios": result["ratios"],
             "predict_images_per_s": result["predict_images_per_s"]}
 
@@ -139,8 +140,8 @@ def _run_fast(device, data, env, out):
              f"{device} ({env['device_name']}), random_state 0 to "
              f"{suites.SUITES['fast'].seeds - 1}; skmnist {env['skmnist']}, torch {env['torch']}, "
              f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check`).")
-    (out / f"fast-{device.type}.md").write_text(suites.to_markdown(results, title=title))
-    results.to_csv(out / f"fast-{device.type}.csv", index=False)
+    write_text(out / f"fast-{device.type}.md", suites.to_markdown(results, title=title))
+    save_frame_csv(results, out / f"fast-{device.type}.csv", index=False)
     return {
         "accuracy_mean": float(summary.accuracy),
         "accuracy_min": float(summary.accuracy_min),
@@ -323,11 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         report["steps"][step]["seconds"] = time.perf_counter() - began
         print(f"[{step}] {report['steps'][step]['seconds']:.1f} s", flush=True)
         report["seconds"] = time.perf_counter() - started
-        (args.out / "gpu-check.json").write_text(json.dumps(report, indent=2) + "\n")
+        write_json(args.out / "gpu-check.json", report)
     report["seconds"] = time.perf_counter() - started
     text = to_markdown(report)
-    (args.out / "gpu-check.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "gpu-check.md").write_text(text)
+    write_json(args.out / "gpu-check.json", report)
+    write_text(args.out / "gpu-check.md", text)
     tests = report["steps"].get("tests", {}).get("result", {})
     failed = any("error" in s for s in report["steps"].values()) or tests.get("exit_status", 0)
     if tests.get("failed"):

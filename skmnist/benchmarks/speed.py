@@ -30,6 +30,7 @@ import torch
 from skorch import NeuralNetClassifier
 
 from .. import LeNet5Classifier, __version__
+from .._files import write_json, write_text
 from ..estimators import resolve_device
 from ..nets import LeNet5
 
@@ -381,8 +382,8 @@ def main(argv=None):
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         stem = f"speed-{torch.device(result['device']).type}"
-        (args.out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
-        (args.out / f"{stem}.md").write_text(table)
+        write_json(args.out / f"{stem}.json", result)
+        write_text(args.out / f"{stem}.md", table)
     return 0
 
 

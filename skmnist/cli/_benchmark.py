@@ -1,12 +1,12 @@
 """``skmnist benchmark``: run a named study and write its table and plot."""
 
-import json
 import os
 import shlex
 from pathlib import Path
 
 import torch
 
+from .._files import save_figure, save_frame_csv, write_json, write_text
 from ..benchmarks import suites
 from . import _data
 from ._errors import UsageError
@@ -45,8 +45,8 @@ def _speed(args, out):
     print(table)
     if out is not None:
         stem = f"speed-{result['device'].split(':')[0]}"
-        (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
-        (out / f"{stem}.md").write_text(table)
+        write_json(out / f"{stem}.json", result)
+        write_text(out / f"{stem}.md", table)
         print(f"Wrote {stem}.json and {stem}.md to {out}")
     return 0
 
@@ -123,8 +123,8 @@ def benchmark(args):
         if not args.quiet:
             print("(no --out given: nothing was written)")
         return 0
-    results.to_csv(out / "results.csv", index=False)
-    (out / "results.md").write_text(table)
+    save_frame_csv(results, out / "results.csv", index=False)
+    write_text(out / "results.md", table)
     import matplotlib.pyplot as plt
 
     several_seeds = suites.SUITES[args.suite].seeds > 1
@@ -133,7 +133,7 @@ def benchmark(args):
         title=f"{args.suite} on {data.description}"
         + (" (mean accuracy, median fit time over the seeds)" if several_seeds else ""),
     )
-    figure.savefig(out / "results.png", dpi=100)
+    save_figure(figure, out / "results.png", dpi=100)
     plt.close(figure)
     if not args.quiet:
         print(f"Wrote results.csv, results.md and results.png to {out}")

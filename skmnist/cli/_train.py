@@ -1,7 +1,6 @@
 """``skmnist train``: train one model, evaluate it on the test set, write model, metrics, plots."""
 
 import argparse
-import json
 import platform
 import sys
 import warnings
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._files import atomic_write, save_figure, save_frame_csv, write_json, write_text
 from . import _data, _params
 
 MODELS = {
@@ -83,7 +83,7 @@ def check_out(out):
 def _save_figure(figure, path):
     import matplotlib.pyplot as plt
 
-    figure.savefig(path, dpi=100)
+    save_figure(figure, path, dpi=100)
     plt.close(figure)
 
 
@@ -184,15 +184,16 @@ def train(args):
         return 0
 
     out = args.out
-    joblib.dump(model, out / "model.joblib")
+    with atomic_write(out / "model.joblib") as file:
+        joblib.dump(model, file)
     written = ["model.joblib"]
     try:
         skmnist.save_model(clf, out / "model.safetensors")
         written.append("model.safetensors")
     except TypeError as exc:  # a parameter safetensors cannot hold
         print(f"warning: model.safetensors not written: {exc}", file=sys.stderr)
-    (out / "classification_report.txt").write_text(report)
-    clf.history_frame().to_csv(out / "history.csv")
+    write_text(out / "classification_report.txt", report)
+    save_frame_csv(clf.history_frame(), out / "history.csv")
     proba = model.predict_proba(data.X_test)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # tight layouts of long class names
@@ -216,7 +217,7 @@ def train(args):
         "files": written + ["metrics.json"],
         "files_skipped": skipped,
     }
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(out / "metrics.json", metrics)
     say(f"Wrote {', '.join(metrics['files'])} to {out}")
     for name, why in skipped.items():
         say(f"  ({name} not written: {why})")

@@ -11,7 +11,7 @@ from urllib.request import urlopen
 
 from tqdm import tqdm
 
-from ._atomic import _atomic_write
+from .._files import atomic_write
 
 # seconds that connecting, or waiting for the next bytes, may take
 _TIMEOUT = 30
@@ -21,7 +21,7 @@ _CHUNK_SIZE = 1 << 16
 def _download(url: str, path: Path, *, md5: str) -> None:
     """Download ``url`` to ``path``, checking its length and MD5 as it arrives."""
     hasher = hashlib.md5(usedforsecurity=False)
-    with urlopen(url, timeout=_TIMEOUT) as response, _atomic_write(path) as file:
+    with urlopen(url, timeout=_TIMEOUT) as response, atomic_write(path) as file:
         length = response.headers.get("Content-Length")
         expected = int(length) if length is not None else None
         n_read = 0

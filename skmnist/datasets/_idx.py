@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import _atomic_write
+from .._files import atomic_write
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_SIZE = 1 << 20
@@ -293,7 +293,7 @@ def write_idx(
     if compress is None:
         compress = path.name.endswith(".gz")
     with (
-        _atomic_write(path) as file,
+        atomic_write(path) as file,
         (
             gzip.GzipFile(filename="", mode="wb", fileobj=file, mtime=0)
             if compress

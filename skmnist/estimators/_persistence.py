@@ -18,6 +18,7 @@ import safetensors.torch
 import torch
 from skorch.history import History
 
+from .._files import write_bytes
 from .._version import __version__
 from ._base import BaseMNISTClassifier, resolve_device
 
@@ -57,16 +58,22 @@ def _encode_param(name, value):
 
 
 def _decode_param(value):
-    if not isinstance(value, dict):
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if "tuple" in value:
-        return tuple(value["tuple"])
-    if "dict" in value:
-        return {k: _decode_param(v) for k, v in value["dict"].items()}
-    namespace, _, name = value["class"].rpartition(".")
-    if namespace not in _CLASS_NAMESPACES or not hasattr(_CLASS_NAMESPACES[namespace], name):
-        raise ValueError(f"unknown class {value['class']!r} in the model file")
-    return getattr(_CLASS_NAMESPACES[namespace], name)
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, content), = value.items()
+        if kind == "tuple" and isinstance(content, list):
+            return tuple(_decode_param(v) for v in content)
+        if kind == "dict" and isinstance(content, dict):
+            return {k: _decode_param(v) for k, v in content.items()}
+        if kind == "class" and isinstance(content, str):
+            namespace, _, name = content.rpartition(".")
+            found = getattr(_CLASS_NAMESPACES[namespace], name, None) if (
+                namespace in _CLASS_NAMESPACES and not name.startswith("_")) else None
+            if not isinstance(found, type):
+                raise ValueError(f"unknown class {content!r}")
+            return found
+    raise ValueError(f"a parameter value that no skmnist model file holds: {str(value)[:80]!r}")
 
 
 def save_model(estimator, path):
@@ -79,7 +86,10 @@ def save_model(estimator, path):
         or :class:`~skmnist.MLPNetClassifier`. Custom ``callbacks`` cannot be
         stored; their estimator needs :func:`joblib.dump`.
     path : str or path-like
-        The file to write (``.safetensors`` by convention).
+        The file to write (``.safetensors`` by convention). It is written to
+        a temporary file beside it, read back, and only then renamed onto
+        ``path``: a write that fails (a full disk, say) leaves a file that was
+        there as it was.
 
     Examples
     --------
@@ -118,7 +128,15 @@ def save_model(estimator, path):
         ],
     }
     state = {k: v.detach().cpu().contiguous() for k, v in estimator.module_.state_dict().items()}
-    Path(path).write_bytes(safetensors.torch.save(state, metadata={FORMAT: json.dumps(header)}))
+    data = safetensors.torch.save(state, metadata={FORMAT: json.dumps(header)})
+
+    def verify(written):
+        # what is on disk reads back as the same header and tensors, before it replaces anything
+        with safetensors.safe_open(str(written), framework="pt") as f:
+            if f.metadata().get(FORMAT) != json.dumps(header) or set(f.keys()) != set(state):
+                raise OSError(f"{path}: the model file did not read back as written")
+
+    write_bytes(path, data, verify=verify)
 
 
 def load_model(path, *, device=None):
@@ -156,40 +174,33 @@ def load_model(path, *, device=None):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
+    metadata, state = _read_file(path)
+    header = _check_header(path, metadata)
+    cls = _estimator_classes()[header["class"]]
     try:
-        with safetensors.safe_open(str(path), framework="pt") as f:
-            metadata = f.metadata() or {}
-            state = {key: f.get_tensor(key) for key in f.keys()}
-    except (safetensors.SafetensorError, OSError, ValueError) as exc:
-        raise ValueError(f"{path} is not a complete safetensors model file: {exc}") from None
-    if FORMAT not in metadata:
-        raise ValueError(f"{path} is a safetensors file but not an skmnist model (no {FORMAT!r} header).")
-    header = json.loads(metadata[FORMAT])
-    if header.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{path} has model format version {header.get('format_version')}; this skmnist "
-            f"({__version__}) reads version {FORMAT_VERSION}."
-        )
-    classes = _estimator_classes()
-    if header["class"] not in classes:
-        raise ValueError(f"{path} holds a {header['class']!r}, which is no skmnist estimator.")
-    params = {name: _decode_param(value) for name, value in header["params"].items()}
-    if device is not None:
-        params["device"] = device
-    elif params.get("device") not in (None, "auto") and not _available(params["device"]):
-        warnings.warn(
-            f"the model was saved with device={params['device']!r}, which is not available "
-            "here; it is loaded on the CPU.", UserWarning, stacklevel=2,
-        )
-        params["device"] = "cpu"
-    estimator = classes[header["class"]](**params)
-    dtype = object if header["classes_dtype"] == "object" else np.dtype(header["classes_dtype"])
-    estimator.classes_inferred_ = np.asarray(header["classes"], dtype=dtype)
-    estimator.n_features_in_ = header["n_features_in"]
-    if header["feature_names_in"]:
-        estimator.feature_names_in_ = np.asarray(header["feature_names_in"], dtype=object)
-    estimator.image_shape_ = tuple(header["image_shape"])
-    estimator.initialize()
+        params = {name: _decode_param(value) for name, value in header["params"].items()}
+        _check_params(cls, params)
+        if device is not None:
+            params["device"] = device
+        elif params.get("device") not in (None, "auto") and not _available(params["device"]):
+            warnings.warn(
+                f"the model was saved with device={params['device']!r}, which is not available "
+                "here; it is loaded on the CPU.", UserWarning, stacklevel=2,
+            )
+            params["device"] = "cpu"
+        dtype = object if header["classes_dtype"] == "object" else np.dtype(header["classes_dtype"])
+        classes = np.asarray(header["classes"], dtype=dtype)
+        estimator = cls(**params)
+        estimator.classes_inferred_ = classes
+        estimator.n_features_in_ = header["n_features_in"]
+        if header["feature_names_in"]:
+            estimator.feature_names_in_ = np.asarray(header["feature_names_in"], dtype=object)
+        estimator.image_shape_ = tuple(header["image_shape"])
+        estimator.initialize()
+    except (ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"{path}: the saved parameters do not make a {header['class']}: "
+                         f"{message}") from None
     try:
         estimator.module_.load_state_dict(state)
     except RuntimeError as exc:
@@ -200,6 +211,78 @@ def load_model(path, *, device=None):
     estimator.module_.to(resolve_device(estimator.device))
     estimator.history = History(header["history"])
     return estimator
+
+
+def _read_file(path):
+    """The metadata and tensors of a safetensors file; ValueError if it is none."""
+    try:
+        with safetensors.safe_open(str(path), framework="pt") as f:
+            metadata = f.metadata() or {}
+            state = {key: f.get_tensor(key) for key in f.keys()}
+    except BaseException as exc:  # noqa: BLE001 (safetensors' Rust panics are BaseExceptions)
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        raise ValueError(f"{path} is not a complete safetensors model file: {exc}") from None
+    return metadata, state
+
+
+#: The header of a model file: each field and the check its value must pass.
+_HEADER_SCHEMA = {
+    "format": lambda v: v == FORMAT,
+    "format_version": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "skmnist_version": lambda v: isinstance(v, str),
+    "class": lambda v: isinstance(v, str),
+    "params": lambda v: isinstance(v, dict),
+    "classes": lambda v: isinstance(v, list) and len(v) >= 2 and all(
+        isinstance(c, (str, int, float, bool)) for c in v),
+    "classes_dtype": lambda v: isinstance(v, str),
+    "n_features_in": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+    "feature_names_in": lambda v: v is None or (
+        isinstance(v, list) and all(isinstance(n, str) for n in v)),
+    "image_shape": lambda v: isinstance(v, list) and len(v) == 3 and all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in v),
+    "history": lambda v: isinstance(v, list) and all(isinstance(row, dict) for row in v),
+}
+
+
+def _check_header(path, metadata):
+    """The model header of ``metadata``, checked field by field against :data:`_HEADER_SCHEMA`."""
+    if FORMAT not in metadata:
+        raise ValueError(
+            f"{path} is a safetensors file but not an skmnist model (no {FORMAT!r} header)."
+        )
+    try:
+        header = json.loads(metadata[FORMAT])
+    except ValueError as exc:
+        raise ValueError(f"{path}: the model header is not valid JSON ({exc}).") from None
+    if not isinstance(header, dict):
+        raise ValueError(f"{path}: the model header is a JSON {type(header).__name__}, not an object.")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        made_by = header.get("skmnist_version")
+        raise ValueError(
+            f"{path} has model format version {version!r}"
+            + (f" (made by skmnist {made_by})" if isinstance(made_by, str) else "")
+            + f"; this skmnist ({__version__}) reads version {FORMAT_VERSION}."
+        )
+    for field, check in _HEADER_SCHEMA.items():
+        if field not in header:
+            raise ValueError(f"{path}: the model header has no {field!r} field.")
+        if not check(header[field]):
+            raise ValueError(f"{path}: the model header's {field!r} is not valid: "
+                             f"{str(header[field])[:80]!r}.")
+    if header["class"] not in _estimator_classes():
+        raise ValueError(f"{path} holds a {header['class']!r}, which is no skmnist estimator.")
+    return header
+
+
+def _check_params(cls, params):
+    """Every saved parameter is one of ``cls``'s, or a skorch prefixed setting."""
+    names = set(cls().get_params(deep=False))
+    prefixes = {*cls.prefixes_, "module", "criterion", "optimizer"}
+    for name in params:
+        if name not in names and name.split("__")[0] not in prefixes:
+            raise ValueError(f"unknown parameter {name!r}")
 
 
 def _available(device):
