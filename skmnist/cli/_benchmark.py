@@ -82,6 +82,7 @@ def benchmark(args):
         return _speed(args, out)
     dataset = args.dataset or DEFAULT_DATASETS.get(args.suite, "auto")
     _data.check_dataset(dataset)
+    _data.check_data_home(args.data_home)
     check_out(out)
     data = _data.load(dataset, args.data_home)
     n_configs = len(suites.get_suite(args.suite))

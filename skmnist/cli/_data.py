@@ -42,6 +42,17 @@ def check_dataset(value):
         raise UsageError(f"--dataset {value!r} is a file; give the folder holding the IDX files")
 
 
+def check_data_home(data_home):
+    """Refuse, before any work, a data home (``--data-home`` or ``SKMNIST_DATA``) that is a file."""
+    import os
+
+    source, value = "--data-home", data_home
+    if value is None:
+        source, value = "SKMNIST_DATA", os.environ.get("SKMNIST_DATA")
+    if value and Path(value).expanduser().exists() and not Path(value).expanduser().is_dir():
+        raise UsageError(f"{source} {str(value)!r} is a file; give a folder for the data sets")
+
+
 def _names_by_label(target, target_names):
     """{label: name} from a Bunch's ``target_names``, indexed by label where it can be."""
     labels = np.unique(target)

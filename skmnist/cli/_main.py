@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import _benchmark, _train
@@ -43,18 +44,29 @@ def _info(args):
     return 0
 
 
+_DEBUG_HELP = "show the traceback of an unexpected error"
+
+
+def _add_debug(verb_parser):
+    # after the verb too; SUPPRESS keeps a --debug given before the verb
+    verb_parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help=_DEBUG_HELP)
+
+
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="skmnist",
         description="Neural networks for MNIST-family images, the scikit-learn way.",
         epilog="Run 'skmnist VERB --help' for the options of each verb.",
     )
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="{train,benchmark,info}")
-    _train.add_parser(verbs)
-    _benchmark.add_parser(verbs)
+    for verb in (_train.add_parser(verbs), _benchmark.add_parser(verbs)):
+        _add_debug(verb)
     info = verbs.add_parser(
         "info", help="versions, the device 'auto' picks, where data is looked for"
     )
+    _add_debug(info)
     info.add_argument("--data-home", type=Path, metavar="DIR", help="the data folder to report on")
     info.set_defaults(run=_info)
     return parser
@@ -75,8 +87,12 @@ def main(argv=None):
     status : int
         The exit status, returned instead of exiting: 0 on success, 1 when
         the work failed (a data set that cannot be read, training that
-        diverged), 2 for a mistake in the command line (reported on stderr
-        with the usage, before any work), 130 when interrupted.
+        diverged, or an unexpected error: one line, and with ``--debug``
+        the traceback), 2 for a mistake in the command line (reported on
+        stderr with the usage, before any work), 130 when interrupted
+        (``skmnist train`` interrupted while training still evaluates the
+        weights kept and writes its outputs, marked ``"interrupted": true``
+        in ``metrics.json``).
 
     Examples
     --------
@@ -104,9 +120,19 @@ def main(argv=None):
         print(f"{verb}: error: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError, TypeError, TrainingDivergedError) as exc:
+        if args.debug:
+            traceback.print_exc()
         message = str(exc) or type(exc).__name__
         print(f"{verb}: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"\n{verb}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or a case nobody foresaw: still one line
+        if args.debug:
+            traceback.print_exc()
+        message = " ".join(str(exc).split())[:300] or "(no message)"
+        print(f"{verb}: error: {type(exc).__name__}: {message}"
+              + ("" if args.debug else " (run with --debug for the traceback)"),
+              file=sys.stderr)
+        return 1

@@ -2,8 +2,11 @@
 
 import argparse
 import platform
+import signal
 import sys
+import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +164,7 @@ def train(args):
     params.setdefault("verbose", 0 if args.quiet else 1)
     clf = _params.build_estimator(estimator_class, params)
     _data.check_dataset(args.dataset)
+    _data.check_data_home(args.data_home)
     check_out(args.out)
     say = (lambda *a, **k: None) if args.quiet else print
 
@@ -168,7 +172,13 @@ def train(args):
     say(f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
         f"{data.description}.", flush=True)
     model = Pipeline([("norm", PixelNormalizer()), ("clf", clf)])
-    scores, y_pred = fit_and_score(model, data.X_train, data.y_train, data.X_test, data.y_test)
+    with _noting_interrupts() as interrupts:
+        # Ctrl-C during training: the estimator keeps the best weights so far and returns
+        scores, y_pred = fit_and_score(model, data.X_train, data.y_train, data.X_test, data.y_test)
+    interrupted = interrupts["training"]
+    if interrupted:
+        print(f"\nskmnist train: interrupted in epoch {len(clf.history)}; the weights kept were "
+              "evaluated and the outputs are written (exit status 130).", file=sys.stderr)
     labels = clf.classes_
     report = classification_report(
         data.y_test, y_pred, labels=labels,
@@ -181,7 +191,7 @@ def train(args):
           f"{scores['fit_seconds']:.1f} s)")
     if args.out is None:
         say("(no --out given: nothing was written)")
-        return 0
+        return 130 if interrupted else 0
 
     out = args.out
     with atomic_write(out / "model.joblib") as file:
@@ -216,12 +226,40 @@ def train(args):
         "versions": versions(),
         "files": written + ["metrics.json"],
         "files_skipped": skipped,
+        "interrupted": interrupted,
+        "epoch_reached": len(clf.history),
     }
     write_json(out / "metrics.json", metrics)
     say(f"Wrote {', '.join(metrics['files'])} to {out}")
     for name, why in skipped.items():
         say(f"  ({name} not written: {why})")
-    return 0
+    return 130 if interrupted else 0
+
+
+@contextmanager
+def _noting_interrupts():
+    """Note a Ctrl-C while the block runs; it still raises KeyboardInterrupt where it lands.
+
+    The estimators catch that KeyboardInterrupt during training (keeping the
+    best weights), so the command learns of it from here. A second Ctrl-C
+    gets Python's usual handling.
+    """
+    state = {"training": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum, frame):
+        state["training"] = True
+        signal.signal(signal.SIGINT, previous)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def add_parser(verbs):

@@ -58,6 +58,11 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     if data_home is None:
         data_home = os.environ.get("SKMNIST_DATA") or Path("~", "skmnist_data")
     data_home = Path(data_home).expanduser()
+    if data_home.exists() and not data_home.is_dir():
+        raise NotADirectoryError(
+            f"the data home {data_home} is a file, not a folder; point data_home (or "
+            "SKMNIST_DATA) at a folder."
+        )
     data_home.mkdir(parents=True, exist_ok=True)
     return data_home
 

@@ -111,3 +111,41 @@ def test_bad_value_found_while_training(skmnist_cli, fashion_like, tmp_path):
     )
     check_error(result, 1, "skmnist train: error: lr_schedule must be None, one of")
     assert not (tmp_path / "metrics.json").exists()
+
+
+@pytest.mark.parametrize("where", ["--data-home", "SKMNIST_DATA"])
+def test_a_data_home_that_is_a_file(where, skmnist_cli, tmp_path, monkeypatch):
+    file = tmp_path / "data.txt"
+    file.write_text("not a folder")
+    argv = ["train", "--model", "mlp", "--dataset", "mnist"]
+    if where == "--data-home":
+        argv += ["--data-home", file]
+    else:
+        monkeypatch.setenv("SKMNIST_DATA", str(file))
+    check_error(skmnist_cli(*argv), 2, f"{where} '{file}' is a file; give a folder")
+
+
+def test_get_data_home_refuses_a_file(tmp_path):
+    from skmnist.datasets import get_data_home
+
+    file = tmp_path / "data.txt"
+    file.write_text("")
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        get_data_home(file)
+
+
+def test_an_unexpected_error_is_one_line_unless_debug(skmnist_cli, monkeypatch):
+    from skmnist.cli import _main
+
+    def broken(args):
+        raise IndexError("tuple index out of range")
+
+    monkeypatch.setattr(_main, "_info", broken)
+    check_error(skmnist_cli("info"), 1,
+                "skmnist info: error: IndexError: tuple index out of range "
+                "(run with --debug for the traceback)")
+    for argv in (["--debug", "info"], ["info", "--debug"]):
+        result = skmnist_cli(*argv)
+        assert result.code == 1
+        assert "Traceback (most recent call last)" in result.err
+        assert 'raise IndexError("tuple index out of range")' in result.err
