@@ -188,6 +188,20 @@ def _read_verified(path: Path, expected: _Checksums, title: str) -> np.ndarray:
     return array
 
 
+def _mirrors(name: str, mirrors) -> tuple[str, ...]:
+    """Base URLs for data set ``name``: the user's (``mirrors`` or ``SKMNIST_MIRRORS``) first."""
+    if mirrors is None:
+        mirrors = os.environ.get("SKMNIST_MIRRORS", "")
+    if isinstance(mirrors, (str, os.PathLike)):
+        mirrors = str(mirrors).split()
+    given = []
+    for mirror in map(str, mirrors):
+        if "://" not in mirror:  # a local folder
+            mirror = Path(mirror).expanduser().resolve().as_uri()
+        given.append(f"{mirror.rstrip('/')}/{name}/")
+    return (*given, *_MIRRORS[name])
+
+
 def _fetch(
     name: str,
     *,
@@ -196,6 +210,7 @@ def _fetch(
     return_X_y: bool,
     as_frame: bool,
     download_if_missing: bool,
+    mirrors: str | os.PathLike | list | None = None,
 ) -> Bunch | tuple:
     """Load data set ``name`` from ``<data_home>/<name>/``, downloading if allowed."""
     parts = _subset_parts(subset)
@@ -214,7 +229,7 @@ def _fetch(
         )
     for stem in missing:
         paths[stem] = _fetch_remote(
-            f"{stem}.gz", _MIRRORS[name], folder, md5=checksums[stem].gz_md5
+            f"{stem}.gz", _mirrors(name, mirrors), folder, md5=checksums[stem].gz_md5
         )
 
     target_names = _TARGET_NAMES[name]
@@ -241,6 +256,7 @@ def fetch_mnist(
     return_X_y: bool = False,
     as_frame: bool = False,
     download_if_missing: bool = True,
+    mirrors: str | os.PathLike | list | None = None,
 ) -> Bunch | tuple:
     """Load the MNIST data set, verified, downloading it if missing.
 
@@ -279,6 +295,12 @@ def fetch_mnist(
     download_if_missing : bool, default=True
         If False, raise a :class:`FileNotFoundError` instead of downloading
         missing files.
+    mirrors : str, path-like or list of them, default=None
+        Where to download from before the built-in mirrors: base URLs or
+        local folders in the data home's layout (``<mirror>/<data set>/``
+        holding the ``.gz`` files), a list or one string separated by
+        spaces. None reads ``SKMNIST_MIRRORS``. Checksums are verified
+        whatever the source.
 
     Returns
     -------
@@ -349,6 +371,7 @@ def fetch_mnist(
         return_X_y=return_X_y,
         as_frame=as_frame,
         download_if_missing=download_if_missing,
+        mirrors=mirrors,
     )
 
 
@@ -359,6 +382,7 @@ def fetch_fashion_mnist(
     return_X_y: bool = False,
     as_frame: bool = False,
     download_if_missing: bool = True,
+    mirrors: str | os.PathLike | list | None = None,
 ) -> Bunch | tuple:
     """Load the Fashion-MNIST data set, verified, downloading it if missing.
 
@@ -399,6 +423,12 @@ def fetch_fashion_mnist(
     download_if_missing : bool, default=True
         If False, raise a :class:`FileNotFoundError` instead of downloading
         missing files.
+    mirrors : str, path-like or list of them, default=None
+        Where to download from before the built-in mirrors: base URLs or
+        local folders in the data home's layout (``<mirror>/<data set>/``
+        holding the ``.gz`` files), a list or one string separated by
+        spaces. None reads ``SKMNIST_MIRRORS``. Checksums are verified
+        whatever the source.
 
     Returns
     -------
@@ -472,6 +502,7 @@ def fetch_fashion_mnist(
         return_X_y=return_X_y,
         as_frame=as_frame,
         download_if_missing=download_if_missing,
+        mirrors=mirrors,
     )
 
 
@@ -482,6 +513,7 @@ def fetch_kmnist(
     return_X_y: bool = False,
     as_frame: bool = False,
     download_if_missing: bool = True,
+    mirrors: str | os.PathLike | list | None = None,
 ) -> Bunch | tuple:
     """Load the KMNIST data set, verified, downloading it if missing.
 
@@ -522,6 +554,12 @@ def fetch_kmnist(
     download_if_missing : bool, default=True
         If False, raise a :class:`FileNotFoundError` instead of downloading
         missing files.
+    mirrors : str, path-like or list of them, default=None
+        Where to download from before the built-in mirrors: base URLs or
+        local folders in the data home's layout (``<mirror>/<data set>/``
+        holding the ``.gz`` files), a list or one string separated by
+        spaces. None reads ``SKMNIST_MIRRORS``. Checksums are verified
+        whatever the source.
 
     Returns
     -------
@@ -594,4 +632,5 @@ def fetch_kmnist(
         return_X_y=return_X_y,
         as_frame=as_frame,
         download_if_missing=download_if_missing,
+        mirrors=mirrors,
     )
