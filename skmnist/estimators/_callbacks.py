@@ -121,8 +121,19 @@ class EpochProgressBar(Callback):
             self.bar_.set_postfix(postfix, refresh=False)
 
     def on_epoch_end(self, net, **kwargs):
-        self.bar_.close()
+        self._close()
+
+    def on_train_end(self, net, **kwargs):
+        self._close()  # an epoch cut short (Ctrl-C) left its bar open
+
+    def _close(self):
+        if getattr(self, "bar_", None) is not None:
+            self.bar_.close()
         self.bar_ = None  # it holds its stream, which cannot be pickled
+
+    def __getstate__(self):
+        # whatever happened to training, a fitted estimator pickles
+        return {**self.__dict__, "bar_": None}
 
 
 class OneCycleScheduler(LRScheduler):

@@ -269,3 +269,22 @@ def test_a_single_hidden_width_is_one_layer(sample):
     clf = MLPNetClassifier(hidden_layer_sizes=64, max_epochs=1).fit(*sample)
     assert [m.out_features for m in clf.module_.modules() if isinstance(m, torch.nn.Linear)] == [64, 10]
     assert clf.hidden_layer_sizes == 64
+
+
+class _InterruptMidEpoch(Callback):
+    """Ctrl-C at the third batch of epoch 2."""
+
+    def on_batch_end(self, net, training=None, **kwargs):
+        if training and len(net.history) == 2 and len(net.history[-1]["batches"]) == 3:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_epoch_leaves_an_estimator_that_pickles(sample):
+    import pickle
+
+    X, y = sample
+    with pytest.warns(UserWarning, match="interrupted in epoch 2"):
+        clf = LeNet5Classifier(max_epochs=5, batch_size=64, verbose=1, random_state=0,
+                               callbacks=[("interrupt", _InterruptMidEpoch())]).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))  # the epoch's progress bar is not in it
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
