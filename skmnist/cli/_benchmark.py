@@ -6,9 +6,10 @@ from pathlib import Path
 
 import torch
 
-from .._files import save_figure, save_frame_csv, write_json, write_text
+from .._files import save_frame_csv, write_json, write_text
 from ..benchmarks import suites
 from . import _data
+from ._common import save_png
 from ._errors import UsageError
 
 #: Suites that are no list of estimators: the speed benchmark of the training loop.
@@ -72,7 +73,7 @@ def _command(args, dataset):
 def benchmark(args):
     """Run ``skmnist benchmark``; returns the exit status."""
     from . import _params
-    from ._train import check_out, versions
+    from ._common import check_out, versions
 
     if args.device != "auto":
         _params.check_device(args.device, "--device")
@@ -126,23 +127,20 @@ def benchmark(args):
         return 0
     save_frame_csv(results, out / "results.csv", index=False)
     write_text(out / "results.md", table)
-    import matplotlib.pyplot as plt
-
     several_seeds = suites.SUITES[args.suite].seeds > 1
     figure = suites.plot_results(
         suites.summarize(results) if several_seeds else results,
         title=f"{args.suite} on {data.description}"
         + (" (mean accuracy, median fit time over the seeds)" if several_seeds else ""),
     )
-    save_figure(figure, out / "results.png", dpi=100)
-    plt.close(figure)
+    save_png(figure, out / "results.png")
     if not args.quiet:
         print(f"Wrote results.csv, results.md and results.png to {out}")
     return 0
 
 
 def add_parser(verbs):
-    from ._train import add_data_arguments
+    from ._common import add_data_arguments
 
     import argparse
 

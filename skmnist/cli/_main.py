@@ -1,47 +1,21 @@
-"""Argument parsing and the verbs of the ``skmnist`` command: train, benchmark, info."""
+"""The ``skmnist`` command: its parser, the verbs' modules, and how errors end a run.
+
+Each verb lives in its own module (``_train``, ``_benchmark``, ``_info``) with
+an ``add_parser(verbs)`` that registers it and sets ``run``; what verbs share
+is in ``_common``. A new verb is a module like those, added in
+``_build_parser``.
+"""
 
 import argparse
-import os
 import sys
 import traceback
-from pathlib import Path
 
-from . import _benchmark, _train
+from . import _benchmark, _info, _train
 from ._errors import UsageError
 
 # kept importable from here, where they were first defined
 MODELS = _train.MODELS
 DATASETS = _train._data.DATASETS
-
-
-def _info(args):
-    """Run ``skmnist info``: versions, the device "auto" picks, where data is looked for."""
-    import torch
-
-    from ..datasets import get_data_home
-    from ..estimators import resolve_device
-
-    for name, version in _train.versions().items():
-        print(f"{name} {version}")
-    device = resolve_device("auto")
-    detail = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
-    print(f"device 'auto' picks: {device}{detail}")
-    print(f"torch threads: {torch.get_num_threads()}")
-    if args.data_home is not None:
-        source = "--data-home"
-    elif os.environ.get("SKMNIST_DATA"):
-        source = "SKMNIST_DATA"
-    else:
-        source = "the default; set SKMNIST_DATA or --data-home to change it"
-    home = get_data_home(args.data_home)
-    print(f"data home: {home} ({source})")
-    for name in _train._data.NAMED:
-        folder = home / name
-        found = sorted(p.name for p in folder.glob("*idx*-ubyte*")) if folder.is_dir() else []
-        state = f"{len(found)} IDX files" if found else "not found; downloaded when first used"
-        print(f"  {name}: {folder} ({state})")
-    print("sample: shipped with skmnist (--dataset sample)")
-    return 0
 
 
 _DEBUG_HELP = "show the traceback of an unexpected error"
@@ -63,12 +37,7 @@ def _build_parser():
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="{train,benchmark,info}")
     for verb in (_train.add_parser(verbs), _benchmark.add_parser(verbs)):
         _add_debug(verb)
-    info = verbs.add_parser(
-        "info", help="versions, the device 'auto' picks, where data is looked for"
-    )
-    _add_debug(info)
-    info.add_argument("--data-home", type=Path, metavar="DIR", help="the data folder to report on")
-    info.set_defaults(run=_info)
+    _add_debug(_info.add_parser(verbs))
     return parser
 
 

@@ -1,7 +1,6 @@
 """``skmnist train``: train one model, evaluate it on the test set, write model, metrics, plots."""
 
 import argparse
-import platform
 import signal
 import sys
 import threading
@@ -11,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .._files import atomic_write, save_figure, save_frame_csv, write_json, write_text
+from .._files import atomic_write, save_frame_csv, write_json, write_text
 from . import _data, _params
+from ._common import add_data_arguments, check_out, jsonable, save_png, versions
 
 MODELS = {
     "mlp": "MLPNetClassifier",
@@ -35,61 +35,6 @@ OUTPUT_FILES = {
 }
 
 
-def versions():
-    """The versions of skmnist, Python and the libraries it builds on."""
-    import numpy
-    import pandas
-    import sklearn
-    import skorch
-    import torch
-
-    from .. import __version__
-
-    return {
-        "skmnist": __version__,
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "skorch": skorch.__version__,
-        "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "pandas": pandas.__version__,
-    }
-
-
-def jsonable(value):
-    """``value`` as JSON can hold it: numbers, strings, lists and dicts as they are."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (tuple, list)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return repr(value)
-
-
-def check_out(out):
-    """Create the ``--out`` folder now, so that a bad one fails before training."""
-    from ._errors import UsageError
-
-    if out is None:
-        return
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {str(out)!r} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {str(out)!r} cannot be created: {exc.strerror or exc}") from None
-
-
-def _save_figure(figure, path):
-    import matplotlib.pyplot as plt
-
-    save_figure(figure, path, dpi=100)
-    plt.close(figure)
-
-
 def write_plots(out, model, data, y_pred, proba):
     """Write the PNG plots; returns {file name: why it was not written} for those skipped."""
     import matplotlib.pyplot as plt
@@ -103,7 +48,7 @@ def write_plots(out, model, data, y_pred, proba):
 
     skipped = {}
     clf = model[-1]
-    _save_figure(TrainingHistoryDisplay.from_estimator(model).figure_, out / "learning_curves.png")
+    save_png(TrainingHistoryDisplay.from_estimator(model).figure_, out / "learning_curves.png")
 
     labels = clf.classes_
     names = [data.class_name(label) for label in labels]
@@ -114,7 +59,7 @@ def write_plots(out, model, data, y_pred, proba):
         xticks_rotation=45 if max(map(len, names)) > 2 else "horizontal",
     )
     ax.set_title(f"{type(clf).__name__} on {data.description}: test set")
-    _save_figure(fig, out / "confusion_matrix.png")
+    save_png(fig, out / "confusion_matrix.png")
 
     images = data.X_test.reshape(len(data.X_test), *data.image_shape)
     confidence = proba.max(axis=1)
@@ -128,7 +73,7 @@ def write_plots(out, model, data, y_pred, proba):
         )
         display.figure_.set_size_inches(2.2 * 5, 2.0 * display.axes_.shape[0])
         display.figure_.suptitle(title)
-        _save_figure(display.figure_, path)
+        save_png(display.figure_, path)
 
     grid(np.arange(min(25, len(images))), out / "predictions.png", "First test images")
     wrong = np.flatnonzero(y_pred != data.y_test)
@@ -144,7 +89,7 @@ def write_plots(out, model, data, y_pred, proba):
         skipped["filters.png"] = str(exc)
     else:
         display.figure_.suptitle(f"{type(clf).__name__}: first convolution's filters")
-        _save_figure(display.figure_, out / "filters.png")
+        save_png(display.figure_, out / "filters.png")
     return skipped
 
 
@@ -156,7 +101,7 @@ def train(args):
 
     import skmnist
 
-    from ..benchmarks.suites import fit_and_score
+    from .._evaluation import fit_and_score
     from ..preprocessing import PixelNormalizer
 
     estimator_class = getattr(skmnist, MODELS[args.model])
@@ -293,17 +238,3 @@ def add_parser(verbs):
     )
     train_parser.set_defaults(run=train)
     return train_parser
-
-
-def add_data_arguments(parser, *, default, default_text=None):
-    parser.add_argument(
-        "--dataset", default=default, metavar="NAME|PATH",
-        help=f"one of {', '.join(_data.DATASETS)}, or a folder holding the four IDX files "
-        "of an MNIST-format data set (auto: the full MNIST if found or downloadable, else "
-        f"the shipped sample; default: {default_text or default})",
-    )
-    parser.add_argument(
-        "--data-home", type=Path, metavar="DIR",
-        help="where mnist/, fashion-mnist/ and kmnist/ are looked for and downloaded to "
-        "(default: $SKMNIST_DATA, else ~/skmnist_data)",
-    )

@@ -135,12 +135,12 @@ def test_get_data_home_refuses_a_file(tmp_path):
 
 
 def test_an_unexpected_error_is_one_line_unless_debug(skmnist_cli, monkeypatch):
-    from skmnist.cli import _main
+    from skmnist.cli import _info
 
     def broken(args):
         raise IndexError("tuple index out of range")
 
-    monkeypatch.setattr(_main, "_info", broken)
+    monkeypatch.setattr(_info, "info", broken)
     check_error(skmnist_cli("info"), 1,
                 "skmnist info: error: IndexError: tuple index out of range "
                 "(run with --debug for the traceback)")
