@@ -4,8 +4,8 @@ GPU time is rare and short, so everything a GPU machine should tell us runs
 in one call of ``.ci/gpu-check`` (which first installs what a bare CUDA
 machine lacks, then runs this module), in about five minutes on an H200:
 
-1. ``tests``: ``tests/estimators/test_devices.py``, every case on every device
-   the machine has (the CUDA cases and the CPU ones);
+1. ``tests``: ``tests/estimators/test_devices.py``: its CUDA cases on a GPU
+   (``-m cuda``; CI runs the CPU ones), its CPU cases with ``--device cpu``;
 2. ``speed``: :mod:`skmnist.benchmarks.speed` on the device (a hand-written
    loop, plain skorch, ``LeNet5Classifier`` with and without augmentation);
 3. ``fast``: the ``fast`` suite, :func:`~skmnist.benchmarks.suites.fast_recipe`
@@ -93,7 +93,9 @@ def _run_tests(device, quick, out):
         raise FileNotFoundError(f"{TESTS} not found: run the check from the repository's root")
     junit = out / "devices-junit.xml"
     command = [sys.executable, "-m", "pytest", str(TESTS), "-q", "-rs", "-p", "no:cacheprovider",
-               f"--junitxml={junit}"]
+               f"--junitxml={junit}", "--timeout=300"]
+    if device.type == "cuda":
+        command += ["-m", "cuda"]  # the CPU cases run in CI
     if quick:
         command += ["-x"]
     completed = subprocess.run(command, capture_output=True, text=True)

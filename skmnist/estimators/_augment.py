@@ -173,6 +173,7 @@ def _elastic_field(n, h, w, settings, device, dtype):
     field = F.conv2d(field, kernel.view(1, 1, 1, -1), padding=(0, radius))
     field = F.conv2d(field, kernel.view(1, 1, -1, 1), padding=(radius, 0))
     field = field / field.abs().amax(dim=(2, 3), keepdim=True).clamp_min(1e-6)
-    # alpha pixels of displacement, in grid units where the image spans 2
-    scale = torch.tensor([2.0 / w, 2.0 / h], device=device, dtype=dtype)
-    return field.view(n, 2, h, w).permute(0, 2, 3, 1) * settings["elastic_alpha"] * scale
+    # alpha pixels of displacement, in grid units where the image spans 2 (scaled by
+    # Python numbers: a tensor made from a list would be a copy from the host per batch)
+    field = field.view(n, 2, h, w) * settings["elastic_alpha"]
+    return torch.stack((field[:, 0] * (2.0 / w), field[:, 1] * (2.0 / h)), dim=-1)

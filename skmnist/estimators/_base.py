@@ -230,6 +230,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     history_ = None
     initialized_ = False
     virtual_params_ = types.MappingProxyType({})
+    # unpickled with torch's map_location (skorch adds module_, criterion_ and
+    # optimizer_), so that a model trained on a GPU loads on a CPU-only machine: the
+    # callbacks hold device tensors too (batch counts, a scheduler's optimizer)
+    cuda_dependent_attributes_ = ["callbacks_"]
 
     def __init__(
         self,
