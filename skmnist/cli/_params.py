@@ -2,18 +2,19 @@
 
 A value is read as a Python literal when it is one (``5``, ``1e-3``, ``True``,
 ``None``, ``(32, 64, 128)``, ``{"rotation": 15}``), else as a string
-(``relu``, ``cuda:0``). Each value is then checked against what its
-parameter takes, judged from its default where the estimators' defaults say
-enough, so that ``-p max_epochs=abc`` fails at once with a clear message
-rather than deep inside training.
+(``relu``, ``cuda:0``); words such as ``yes`` are read as booleans where the
+parameter's declaration takes one. Each value is then checked by the
+estimator's own declarations (its ``_parameter_constraints``, see
+:mod:`skmnist.estimators._constraints`), so that ``-p max_epochs=abc`` fails
+at once, before any data is loaded, with the message ``fit`` would give.
 """
 
 import argparse
 import ast
 import difflib
 import inspect
-import numbers
 
+from ..estimators._constraints import PositiveInts
 from ._errors import UsageError
 
 # skorch's prefixed settings (``optimizer__betas=(0.9, 0.99)`` and the like)
@@ -21,22 +22,8 @@ _PREFIXES = (
     "optimizer", "criterion", "module", "iterator_train", "iterator_valid", "callbacks",
     "dataset", "compile",
 )
-# parameters whose default does not tell all they take: name -> (kinds, wording)
-_KINDS = {
-    "random_state": ((int, type(None)), "an integer or None"),
-    "mixed_precision": ((bool, "bf16"), "True, False or bf16"),
-    "clip_grad_norm": ((numbers.Real, type(None)), "a number or None"),
-    "device_data_budget": ((numbers.Real, type(None)), "a number (GiB) or None"),
-    "augment": ((str, dict, type(None)), "a preset (affine, elastic, noise), a dict or None"),
-    "lr_schedule": ((str, type(None)), "a schedule (plateau, cosine, onecycle, step) or None"),
-    "lr_schedule_params": ((dict, type(None)), "a dict or None"),
-    "optimizer": ((str,), "an optimizer name (sgd, adam, adamw, rmsprop, ...)"),
-    "device": ((str,), "a device name (auto, cpu, cuda, cuda:1, mps)"),
-}
 # parameters that cannot be given on the command line
 _REFUSED = {"callbacks": "callbacks are Python objects; they cannot be given on the command line"}
-# integers that must be at least 1
-_POSITIVE = ("max_epochs", "batch_size", "kernel_size", "n_iter_no_change")
 _WORDS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
 
 
@@ -54,14 +41,6 @@ def parse_param(text):
         return name, value.strip()
 
 
-def _is(value, kind):
-    if isinstance(kind, str):
-        return value == kind
-    if kind is int or kind is numbers.Real:
-        return isinstance(value, kind) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
 def _as_flag(text):
     """True or False for words such as ``true`` or ``off``; other text as it is."""
     for flag, words in _WORDS.items():
@@ -70,39 +49,16 @@ def _as_flag(text):
     return text
 
 
-def _check_value(name, value, default):
-    """The value, converted where harmless (``true`` for True); raises UsageError."""
+def _read(name, value, constraints):
+    """``value`` as the parameter's declaration reads it: ``true`` for a boolean, a list as a
+    tuple of sizes; whether it is right is for the declaration to say (:meth:`_check_params`)."""
     if name in _REFUSED:
         raise UsageError(f"-p {name}: {_REFUSED[name]}")
-    if name in _KINDS:
-        kinds, wording = _KINDS[name]
-        if bool in kinds and isinstance(value, str):
-            value = _as_flag(value)
-        if not any(_is(value, kind) for kind in kinds):
-            raise UsageError(f"-p {name} takes {wording}; got {value!r}")
-        return value
-    if isinstance(default, bool):
-        value = _as_flag(value) if isinstance(value, str) else value
-        if not isinstance(value, bool):
-            raise UsageError(f"-p {name} takes True or False; got {value!r}")
-    elif isinstance(default, int):
-        if not _is(value, int):
-            raise UsageError(f"-p {name} takes an integer; got {value!r}")
-        if name in _POSITIVE and value < 1:
-            raise UsageError(f"-p {name} must be at least 1; got {value!r}")
-    elif isinstance(default, float):
-        if not _is(value, numbers.Real):
-            raise UsageError(f"-p {name} takes a number; got {value!r}")
-    elif isinstance(default, tuple):
-        if not (isinstance(value, (tuple, list)) and all(_is(v, int) for v in value)):
-            example = ", ".join(str(v) for v in default) + ("," if len(default) == 1 else "")
-            raise UsageError(
-                f"-p {name} takes a tuple of integers, such as '({example})'; got {value!r}"
-            )
+    kinds = constraints.get(name, ())
+    if "boolean" in kinds and isinstance(value, str):
+        return _as_flag(value)
+    if isinstance(value, list) and any(isinstance(k, PositiveInts) for k in kinds):
         return tuple(value)
-    elif isinstance(default, str):
-        if not isinstance(value, str):
-            raise UsageError(f"-p {name} takes a name, such as {default!r}; got {value!r}")
     return value
 
 
@@ -128,10 +84,11 @@ def build_estimator(estimator_class, params):
     defaults = {
         name: p.default for name, p in signature.items() if p.kind is p.KEYWORD_ONLY
     }
+    constraints = estimator_class._parameter_constraints
     checked = {}
     for name, value in params.items():
         if name in defaults:
-            checked[name] = _check_value(name, value, defaults[name])
+            checked[name] = _read(name, value, constraints)
         elif "__" in name and name.split("__")[0] in _PREFIXES:
             checked[name] = value
         else:
@@ -141,9 +98,11 @@ def build_estimator(estimator_class, params):
                 f"{estimator_class.__name__} has no parameter {name!r}{hint}; its "
                 f"parameters are: {', '.join(sorted(defaults))}"
             )
-    if "device" in checked:
+    if isinstance(checked.get("device"), str):
         check_device(checked["device"])
     try:
-        return estimator_class(**checked)
+        estimator = estimator_class(**checked)
+        estimator._check_params()  # the estimator's own declarations, before any data
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    return estimator

@@ -2,7 +2,8 @@
 
 from ._augment import PRESETS as AUGMENT_PRESETS
 from ._augment import augment_batch, resolve_augment
-from ._base import OPTIMIZERS, BaseMNISTClassifier, resolve_device
+from ._base import BaseMNISTClassifier, resolve_device
+from ._constraints import OPTIMIZERS
 from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
 from ._lenet import LeNet5Classifier

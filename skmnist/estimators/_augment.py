@@ -9,6 +9,7 @@ estimators seed from ``random_state`` while training.
 """
 
 import math
+from numbers import Real
 
 import torch
 from torch.nn import functional as F
@@ -92,10 +93,22 @@ def resolve_augment(augment):
     if unknown:
         raise ValueError(f"unknown augment settings {unknown}; known: {sorted(_DEFAULTS)}.")
     settings = {**_DEFAULTS, **augment}
-    low, high = settings["scale"]
-    if not 0 < low <= high:
-        raise ValueError(f"augment scale must be (low, high) with 0 < low <= high; got {(low, high)}.")
+    scale = settings["scale"]
+    if not (isinstance(scale, (tuple, list)) and len(scale) == 2
+            and all(_is_number(v) for v in scale) and 0 < scale[0] <= scale[1]):
+        raise ValueError(
+            f"augment scale must be (low, high) with 0 < low <= high; got {scale!r}."
+        )
+    for key in sorted(set(_DEFAULTS) - {"scale"}):
+        if not (_is_number(settings[key]) and settings[key] >= 0):
+            raise ValueError(f"augment {key} must be a number >= 0; got {settings[key]!r}.")
+    if settings["elastic_alpha"] and not settings["elastic_sigma"] > 0:
+        raise ValueError("augment elastic_sigma must be > 0 when elastic_alpha is set.")
     return settings
+
+
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def augment_batch(x, settings):

@@ -42,6 +42,7 @@ from skorch.callbacks import (
 
 from ..exceptions import TrainingDivergedError
 from ._augment import augment_batch, resolve_augment
+from ._constraints import TRAINING_CONSTRAINTS, check_params, optimizer_class
 from ._callbacks import (
     BatchAccuracy,
     EarlyStop,
@@ -55,17 +56,7 @@ from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 from ._summary import model_summary
 from ._threads import cpu_thread_share, take_thread_share
 
-OPTIMIZERS = {
-    "sgd": torch.optim.SGD,
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "rmsprop": torch.optim.RMSprop,
-    "adagrad": torch.optim.Adagrad,
-    "nadam": torch.optim.NAdam,
-    "radam": torch.optim.RAdam,
-}
 _WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
-LR_SCHEDULES = ("plateau", "cosine", "onecycle", "step")
 
 # skorch settings that each skmnist estimator fixes: they are not parameters.
 _FIXED_SKORCH_SETTINGS = (
@@ -234,6 +225,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     # optimizer_), so that a model trained on a GPU loads on a CPU-only machine: the
     # callbacks hold device tensors too (batch counts, a scheduler's optimizer)
     cuda_dependent_attributes_ = ["callbacks_"]
+
+    #: What each parameter takes (scikit-learn's declarations); subclasses add
+    #: their architecture's. Checked by :meth:`_check_params`.
+    _parameter_constraints: dict = dict(TRAINING_CONSTRAINTS)
 
     def __init__(
         self,
@@ -464,35 +459,15 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             raise ValueError(f"device={self.device!r}, but Apple MPS is not available here.")
         return device
 
+    def _check_params(self):
+        """Check every parameter against ``_parameter_constraints``, and the optimizer's
+        and schedule's settings by making them once; a ValueError names the parameter."""
+        check_params(self)
+
     def _check_training_params(self):
-        """Clear errors for training parameters, raised when training starts."""
-        schedule = self.lr_schedule
-        if not (schedule is None or isinstance(schedule, type)
-                or (isinstance(schedule, str) and schedule in LR_SCHEDULES)):
-            raise ValueError(
-                f"lr_schedule must be None, one of {list(LR_SCHEDULES)} or a "
-                f"torch.optim.lr_scheduler class; got {schedule!r}."
-            )
-        for name, minimum in (("max_epochs", 1), ("batch_size", 1)):
-            value = getattr(self, name)
-            if not (isinstance(value, numbers.Integral) and (value >= minimum or (
-                    name == "batch_size" and value == -1))):
-                raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+        """Clear errors for the parameters and the device, raised when training starts."""
+        self._check_params()
         device = self._require_device()
-        if not (self.lr_schedule_params is None or isinstance(self.lr_schedule_params, dict)):
-            raise ValueError(
-                f"lr_schedule_params must be None or a dict; got {self.lr_schedule_params!r}."
-            )
-        if self.early_stopping and not 0 < self.validation_fraction < 1:
-            raise ValueError(
-                f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}."
-            )
-        if not any(self.mixed_precision is value for value in (False, True)) and not (
-            isinstance(self.mixed_precision, str) and self.mixed_precision == "bf16"
-        ):
-            raise ValueError(
-                f"mixed_precision must be False, True or 'bf16'; got {self.mixed_precision!r}."
-            )
         if (self.mixed_precision and device.type == "cuda"
                 and not torch.cuda.is_bf16_supported()):
             raise ValueError(
@@ -554,15 +529,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self : object
             The estimator, with ``optimizer_`` set.
         """
-        optimizer = self.optimizer
-        if isinstance(optimizer, str):
-            try:
-                optimizer = OPTIMIZERS[optimizer.lower()]
-            except KeyError:
-                raise ValueError(
-                    f"optimizer must be one of {sorted(OPTIMIZERS)} or a torch.optim.Optimizer "
-                    f"class; got {self.optimizer!r}."
-                ) from None
+        optimizer = optimizer_class(self.optimizer)
         args, kwargs = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
         defaults = {"weight_decay": self.weight_decay}
         if isinstance(optimizer, type) and issubclass(optimizer, _WITH_MOMENTUM):
@@ -737,6 +704,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self : object
             The fitted estimator.
         """
+        self._check_params()  # before anything changes
         reset = not (self.warm_start and self.__sklearn_is_fitted__())
         data = self._training_data(X, y, reset=reset)
         if reset:
@@ -765,6 +733,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self : object
             The estimator.
         """
+        self._check_params()  # before anything changes
         first_call = not self.__sklearn_is_fitted__()
         if first_call and classes is None:
             raise ValueError(

@@ -1,7 +1,12 @@
 """The three-block convolutional network estimator."""
 
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval
+
 from ..nets import CNN
 from ._base import BaseMNISTClassifier
+from ._constraints import DROPOUT, PositiveInts
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
@@ -49,6 +54,14 @@ class CNNClassifier(BaseMNISTClassifier):
 
     _net = CNN
 
+    _parameter_constraints: dict = {
+        **BaseMNISTClassifier._parameter_constraints,
+        "channels": [PositiveInts(3)],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "dropout": DROPOUT,
+        "batch_norm": ["boolean"],
+    }
+
     def __init__(self, *, channels=(32, 64, 128), kernel_size=3, dropout=0.25,
                  batch_norm=True, **kwargs):
         self.channels = channels
@@ -59,6 +72,13 @@ class CNNClassifier(BaseMNISTClassifier):
 
     def _build_module(self, input_shape, n_classes):
         c, h, w = input_shape
+        # the third block convolves maps of a quarter of the image's size
+        smallest = min(h, w) // 4
+        if self.kernel_size > smallest:
+            raise ValueError(
+                f"kernel_size={self.kernel_size} is larger than the {smallest}x{smallest} "
+                f"feature maps of the third block for {h}x{w} images; use at most {smallest}."
+            )
         return CNN(
             n_classes=n_classes,
             in_channels=c,

@@ -1,7 +1,11 @@
 """The LeNet-5 estimator."""
 
+from sklearn.utils._param_validation import StrOptions
+
 from ..nets import LeNet5
+from ..nets._layers import ACTIVATIONS
 from ._base import BaseMNISTClassifier
+from ._constraints import DROPOUT
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
@@ -60,6 +64,15 @@ class LeNet5Classifier(BaseMNISTClassifier):
     """
 
     _net = LeNet5
+
+    _parameter_constraints: dict = {
+        **BaseMNISTClassifier._parameter_constraints,
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "pooling": [StrOptions({"avg", "max"})],
+        "conv_dropout": DROPOUT,
+        "fc_dropout": DROPOUT,
+        "batch_norm": ["boolean"],
+    }
 
     def __init__(
         self,

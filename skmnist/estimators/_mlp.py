@@ -2,8 +2,14 @@
 
 import numbers
 
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
 from ..nets import MLP
+from ..nets._layers import ACTIVATIONS
 from ._base import BaseMNISTClassifier
+from ._constraints import DROPOUT, PositiveInts
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 
 
@@ -54,6 +60,14 @@ class MLPNetClassifier(BaseMNISTClassifier):
 
     _net = MLP
     _native_image_shape = None
+
+    _parameter_constraints: dict = {
+        **BaseMNISTClassifier._parameter_constraints,
+        "hidden_layer_sizes": [PositiveInts(), Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": DROPOUT,
+        "batch_norm": ["boolean"],
+    }
 
     def __init__(
         self,

@@ -29,15 +29,38 @@ def check_error(result, status, *messages):
         (["train", "-p", "max_epoch=3"], "no parameter 'max_epoch' (did you mean max_epochs?)"),
         (["train", "--model", "mlp", "-p", "channels=(8, 16, 32)"],
          "MLPNetClassifier has no parameter 'channels'"),
-        (["train", "-p", "max_epochs=abc"], "-p max_epochs takes an integer; got 'abc'"),
-        (["train", "-p", "max_epochs=2.5"], "-p max_epochs takes an integer; got 2.5"),
-        (["train", "-p", "max_epochs=0"], "-p max_epochs must be at least 1; got 0"),
-        (["train", "-p", "batch_size=0"], "-p batch_size must be at least 1"),
-        (["train", "-p", "lr=fast"], "-p lr takes a number; got 'fast'"),
-        (["train", "-p", "early_stopping=maybe"], "-p early_stopping takes True or False"),
-        (["train", "--model", "cnn", "-p", "channels=32"], "-p channels takes a tuple of"),
-        (["train", "-p", "activation=3"], "-p activation takes a name"),
-        (["train", "-p", "random_state=seed"], "-p random_state takes an integer or None"),
+        (["train", "-p", "max_epochs=abc"],
+         "The 'max_epochs' parameter of LeNet5Classifier must be an int in the range [1, inf). "
+         "Got 'abc' instead."),
+        (["train", "-p", "max_epochs=2.5"], "'max_epochs' parameter of LeNet5Classifier must be "
+                                            "an int in the range [1, inf). Got 2.5 instead."),
+        (["train", "-p", "max_epochs=0"], "'max_epochs' parameter of LeNet5Classifier must be "
+                                          "an int in the range [1, inf). Got 0 instead."),
+        (["train", "-p", "batch_size=0"], "The 'batch_size' parameter of LeNet5Classifier must"),
+        (["train", "-p", "lr=fast"], "The 'lr' parameter of LeNet5Classifier must be a float in "
+                                     "the range (0.0, inf). Got 'fast' instead."),
+        (["train", "-p", "lr=-1"], "'lr' parameter of LeNet5Classifier must be a float in the "
+                                   "range (0.0, inf). Got -1 instead."),
+        (["train", "-p", "early_stopping=maybe"],
+         "The 'early_stopping' parameter of LeNet5Classifier must be an instance of 'bool'"),
+        (["train", "--model", "cnn", "-p", "channels=32"],
+         "The 'channels' parameter of CNNClassifier must be a tuple of 3 integers >= 1. Got 32"),
+        (["train", "-p", "activation=3"], "The 'activation' parameter of LeNet5Classifier must "
+                                          "be a str among"),
+        (["train", "-p", "random_state=seed"],
+         "The 'random_state' parameter of LeNet5Classifier must be an int in the range"),
+        (["train", "-p", "optimizer=nope"], "The 'optimizer' parameter of LeNet5Classifier"),
+        (["train", "-p", "augment=nope"], "The 'augment' parameter of LeNet5Classifier"),
+        (["train", "-p", "augment={'scale': 2}"], "augment scale must be (low, high)"),
+        (["train", "-p", "lr_schedule=nope"], "The 'lr_schedule' parameter of LeNet5Classifier"),
+        (["train", "-p", "validation_fraction=1.5"],
+         "The 'validation_fraction' parameter of LeNet5Classifier must be a float in the range "
+         "(0.0, 1.0). Got 1.5 instead."),
+        (["train", "-p", "optimizer__betas=(0.5,)"],
+         "Adam refuses optimizer__betas=(0.5,) (with lr=0.001)"),
+        (["train", "-p", "lr_schedule=cosine", "-p", "lr_schedule_params={'bogus': 1}"],
+         "The learning-rate schedule of LeNet5Classifier (lr_schedule='cosine', "
+         "lr_schedule_params={'bogus': 1}) cannot be made"),
         (["train", "-p", "callbacks=[]"], "cannot be given on the command line"),
         (["train", "-p", "module=None"], "LeNet5Classifier has no parameter 'module'"),
         (["train", "-p", "device=tpu"], "is not a device"),
@@ -103,13 +126,19 @@ def test_out_that_is_a_file(skmnist_cli, tmp_path, verb):
     assert out.read_text() == ""
 
 
-def test_bad_value_found_while_training(skmnist_cli, fashion_like, tmp_path):
-    """A value only the estimator can judge: reported in one line, exit status 1."""
+def test_bad_value_is_refused_before_the_data_is_read(skmnist_cli, tmp_path, monkeypatch):
+    """The estimator's own declarations judge -p values before any data is loaded."""
+    from skmnist.cli import _data
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("the data was loaded")
+
+    monkeypatch.setattr(_data, "load", no_data)
     result = skmnist_cli(
-        "train", "--model", "mlp", "--dataset", fashion_like, "--quiet",
+        "train", "--model", "mlp", "--dataset", "sample", "--quiet",
         "-p", "lr_schedule=bogus", "--out", tmp_path,
     )
-    check_error(result, 1, "skmnist train: error: lr_schedule must be None, one of")
+    check_error(result, 2, "The 'lr_schedule' parameter of MLPNetClassifier must be None, a str")
     assert not (tmp_path / "metrics.json").exists()
 
 
@@ -149,3 +178,11 @@ def test_an_unexpected_error_is_one_line_unless_debug(skmnist_cli, monkeypatch):
         assert result.code == 1
         assert "Traceback (most recent call last)" in result.err
         assert 'raise IndexError("tuple index out of range")' in result.err
+
+
+def test_a_kernel_larger_than_the_images_is_one_line(skmnist_cli):
+    # sizes are judged against the images, so once they are read: exit 1, before training
+    result = skmnist_cli("train", "--model", "cnn", "--dataset", "sample", "--quiet",
+                         "-p", "kernel_size=99")
+    check_error(result, 1, "kernel_size=99 is larger than the 7x7 feature maps of the third "
+                           "block for 28x28 images; use at most 7.")

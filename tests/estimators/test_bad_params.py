@@ -1,0 +1,78 @@
+"""Bad parameter values: one clear ValueError at fit, naming the parameter, before anything changes.
+
+Every case here once trained silently on a bad value or failed deep inside
+torch or skorch without naming the parameter; the declarations in
+``skmnist/estimators/_constraints.py`` now refuse each at the start of fit.
+"""
+
+import numpy as np
+import pytest
+from estimator_helpers import block_images
+
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+
+CASES = [
+    (LeNet5Classifier, {"clip_grad_norm": -1}, "'clip_grad_norm' parameter"),
+    (MLPNetClassifier, {"hidden_layer_sizes": (0,)}, "'hidden_layer_sizes' parameter"),
+    (MLPNetClassifier, {"hidden_layer_sizes": ()}, "'hidden_layer_sizes' parameter"),
+    (LeNet5Classifier, {"n_iter_no_change": 0}, "'n_iter_no_change' parameter"),
+    (LeNet5Classifier, {"tol": float("nan")}, "'tol' parameter"),
+    (CNNClassifier, {"kernel_size": 99}, "kernel_size=99 is larger than the 7x7 feature maps"),
+    (CNNClassifier, {"kernel_size": 29}, "use at most 7"),
+    (CNNClassifier, {"kernel_size": 4}, "kernel_size must be odd"),
+    (LeNet5Classifier, {"lr": -1}, "'lr' parameter .* Got -1 instead"),
+    (LeNet5Classifier, {"lr": "fast"}, "'lr' parameter .* Got 'fast' instead"),
+    (LeNet5Classifier, {"optimizer": 42}, "'optimizer' parameter .* Got 42 instead"),
+    (LeNet5Classifier, {"optimizer": dict}, "'optimizer' parameter .* subclass of torch.optim"),
+    (LeNet5Classifier, {"device": "tpu"}, "'device' parameter .* Got 'tpu' instead"),
+    (LeNet5Classifier, {"device": None}, "'device' parameter .* Got None instead"),
+    (LeNet5Classifier, {"augment": {"scale": 2}}, "'augment' parameter .*scale must be"),
+    (LeNet5Classifier, {"augment": {"rotation": -5}}, "augment rotation must be a number >= 0"),
+    (LeNet5Classifier, {"augment": "nope"}, "'augment' parameter"),
+    (LeNet5Classifier, {"lr_schedule": "plateau", "lr_factor": 2}, "'lr_factor' parameter"),
+    (LeNet5Classifier, {"lr_schedule": "cosine", "lr_schedule_params": {"bogus": 1}},
+     "lr_schedule_params=\\{'bogus': 1\\}\\) cannot be made"),
+    (LeNet5Classifier, {"lr_schedule": "nope"}, "'lr_schedule' parameter"),
+    (CNNClassifier, {"dropout": 1.5}, "'dropout' parameter"),
+    (LeNet5Classifier, {"fc_dropout": -0.1}, "'fc_dropout' parameter"),
+    (CNNClassifier, {"channels": (0, 0, 0)}, "'channels' parameter .* tuple of 3 integers"),
+    (CNNClassifier, {"channels": (8, 16)}, "'channels' parameter"),
+    (LeNet5Classifier, {"momentum": -1}, "'momentum' parameter"),
+    (LeNet5Classifier, {"optimizer__betas": (0.5,)}, "Adam refuses optimizer__betas=\\(0.5,\\)"),
+    (LeNet5Classifier, {"optimizer": "sgd", "optimizer__nesterov": True, "momentum": 0.0},
+     "SGD refuses optimizer__nesterov=True"),
+    (LeNet5Classifier, {"callbacks": "x"}, "'callbacks' parameter"),
+    (LeNet5Classifier, {"validation_fraction": 1.5}, "'validation_fraction' parameter"),
+    (LeNet5Classifier, {"mixed_precision": "fp8"}, "'mixed_precision' parameter"),
+    (LeNet5Classifier, {"device_data_budget": -1}, "'device_data_budget' parameter"),
+    (LeNet5Classifier, {"pooling": "mean"}, "'pooling' parameter"),
+    (LeNet5Classifier, {"early_stopping": "yes"}, "'early_stopping' parameter"),
+]
+
+
+@pytest.mark.parametrize("cls, params, message", CASES,
+                         ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES])
+def test_a_bad_value_is_refused_at_fit_naming_the_parameter(cls, params, message):
+    X, y = block_images()
+    clf = cls(max_epochs=1, **params)  # stored as given, as scikit-learn wants
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert not clf.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize("cls, params, message", CASES[:6],
+                         ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES[:6]])
+def test_partial_fit_checks_too(cls, params, message):
+    X, y = block_images()
+    with pytest.raises(ValueError, match=message):
+        cls(**params).partial_fit(X, y, classes=np.unique(y))
+
+
+def test_a_bad_value_leaves_a_fitted_model_as_it_was():
+    X, y = block_images()
+    clf = LeNet5Classifier(max_epochs=1, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="'lr' parameter"):
+        clf.set_params(lr=-1).fit(X, y + 10)  # new labels too: nothing may change
+    np.testing.assert_array_equal(clf.classes_, np.unique(y))
+    np.testing.assert_array_equal(clf.set_params(lr=1e-3).predict_proba(X), before)
