@@ -706,9 +706,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         self._check_params()  # before anything changes
         reset = not (self.warm_start and self.__sklearn_is_fitted__())
-        data = self._training_data(X, y, reset=reset)
-        if reset:
-            self.initialize()
+        with self._unchanged_on_error():
+            data = self._training_data(X, y, reset=reset)
+            if reset:
+                self.initialize()
         self._train(data, self.max_epochs, **fit_params)
         return self
 
@@ -740,9 +741,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 "classes must be passed on the first call to partial_fit: every label "
                 "that later calls may contain."
             )
-        data = self._training_data(X, y, reset=first_call, classes=classes)
-        if first_call:
-            self.initialize()
+        with self._unchanged_on_error():
+            data = self._training_data(X, y, reset=first_call, classes=classes)
+            if first_call:
+                self.initialize()
         self._train(data, 1, **fit_params)
         return self
 
@@ -989,6 +991,24 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             finally:
                 monitor.forget()
                 del self._shuffle_generator
+
+    @contextmanager
+    def _unchanged_on_error(self):
+        """Put every attribute back as it was if the block raises.
+
+        Checking X and y and building the network set fitted attributes one by
+        one (``n_features_in_``, ``image_shape_``, ``classes_``, ``module_``,
+        ...); a check that fails half-way must not leave a fitted estimator
+        with new labels over its old weights. Those steps bind new objects
+        rather than change the old ones, so a shallow copy is enough.
+        """
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
 
     @contextmanager
     def _seeded(self, offset):

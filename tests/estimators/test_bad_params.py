@@ -76,3 +76,37 @@ def test_a_bad_value_leaves_a_fitted_model_as_it_was():
         clf.set_params(lr=-1).fit(X, y + 10)  # new labels too: nothing may change
     np.testing.assert_array_equal(clf.classes_, np.unique(y))
     np.testing.assert_array_equal(clf.set_params(lr=1e-3).predict_proba(X), before)
+
+
+def test_a_refit_that_fails_on_y_leaves_the_fitted_model_as_it_was():
+    X, y = block_images()
+    clf = LeNet5Classifier(max_epochs=1, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    fewer_features = X.reshape(len(X), -1)[:, :100]  # read as 10x10 images
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(fewer_features, np.zeros(len(X)))  # X checked (and read) first, then y
+    assert clf.n_features_in_ == 784 and clf.image_shape_ == (1, 28, 28)
+    np.testing.assert_array_equal(clf.classes_, np.unique(y))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_a_refit_that_fails_building_the_network_leaves_the_fitted_model_as_it_was():
+    X, y = block_images()
+    clf = CNNClassifier(max_epochs=1, channels=(4, 8, 16), random_state=0).fit(X, y)
+    before, module = clf.predict_proba(X), clf.module_
+    with pytest.raises(ValueError, match="kernel_size=9 is larger"):
+        clf.set_params(kernel_size=9).fit(X, y + 5)  # new labels, then a network that fails
+    np.testing.assert_array_equal(clf.classes_, np.unique(y))
+    assert clf.module_ is module
+    np.testing.assert_array_equal(clf.set_params(kernel_size=3).predict_proba(X), before)
+
+
+def test_a_first_partial_fit_that_fails_leaves_an_unfitted_estimator():
+    X, y = block_images()
+    clf = MLPNetClassifier()
+    with pytest.raises(ValueError, match="not among classes_"):
+        clf.partial_fit(X, y, classes=[0, 1])  # y holds a 2 as well
+    assert not clf.__sklearn_is_fitted__()
+    assert not hasattr(clf, "classes_inferred_") and not hasattr(clf, "n_features_in_")
+    clf.partial_fit(X, y, classes=np.unique(y))
+    assert clf.__sklearn_is_fitted__()

@@ -6,6 +6,7 @@ from estimator_helpers import block_images, make_estimator
 from sklearn.base import clone
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -48,7 +49,8 @@ def test_pipeline_with_standardization_and_images(data):
         [("norm", PixelNormalizer(standardize="mnist")), ("clf", make_estimator(LeNet5Classifier))]
     ).fit(images, y)
     assert pipe.named_steps["clf"].image_shape_ == (1, 28, 28)
-    assert pipe.score(images, y) >= 0
+    # block images are easy: standardized pixels still learn them in two epochs
+    assert pipe.score(images, y) == accuracy_score(y, pipe.predict(images)) > 0.9
 
 
 def test_cross_validate_with_stratified_folds(data):
