@@ -8,7 +8,7 @@ from pathlib import Path
 from sklearn.utils import Bunch
 
 from ._base import _FILE_STEMS, _as_bunch, _read_subset, _subset_parts
-from ._fetchers import _DESCR, _TARGET_NAMES
+from ._sources import _DESCR, _TARGET_NAMES
 from ._idx import read_idx
 
 # Made by ``python -m skmnist.datasets._make_sample``: gzipped IDX files

@@ -13,7 +13,7 @@ from idx_fakes import ALL_STEMS, file_name, write_fake_dataset
 
 from skmnist.datasets import _download, fetch_fashion_mnist, fetch_mnist
 from skmnist.datasets._download import _fetch_remote
-from skmnist.datasets._fetchers import _CHECKSUMS, _MIRRORS, _Checksums
+from skmnist.datasets._sources import _CHECKSUMS, _MIRRORS, _Checksums
 
 # a safety net: each test takes a second or less, the server and client time out
 pytestmark = pytest.mark.timeout(60)

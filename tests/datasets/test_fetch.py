@@ -14,7 +14,7 @@ from skmnist.datasets import (
     fetch_mnist,
     write_idx,
 )
-from skmnist.datasets._fetchers import _CHECKSUMS, _Checksums
+from skmnist.datasets._sources import _CHECKSUMS, _Checksums
 
 FETCHERS = {
     "mnist": fetch_mnist,

@@ -14,7 +14,7 @@ import pytest
 from idx_fakes import ALL_STEMS, write_fake_dataset
 
 from skmnist.datasets import fetch_mnist
-from skmnist.datasets._fetchers import _CHECKSUMS, _MIRRORS, _Checksums, _mirrors
+from skmnist.datasets._sources import _CHECKSUMS, _MIRRORS, _Checksums, _mirrors
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -74,10 +74,10 @@ def test_checksums_are_verified_whatever_the_source(fake, tmp_path, monkeypatch)
 _FETCH_IN_A_CHILD = textwrap.dedent("""
     import json, sys
     from skmnist.datasets import fetch_mnist
-    from skmnist.datasets import _fetchers
+    from skmnist.datasets import _sources
     checksums = json.loads(sys.argv[2])
-    _fetchers._CHECKSUMS["mnist"] = {s: _fetchers._Checksums(*c) for s, c in checksums.items()}
-    _fetchers._MIRRORS["mnist"] = ()  # only SKMNIST_MIRRORS
+    _sources._CHECKSUMS["mnist"] = {s: _sources._Checksums(*c) for s, c in checksums.items()}
+    _sources._MIRRORS["mnist"] = ()  # only SKMNIST_MIRRORS
     bunch = fetch_mnist(data_home=sys.argv[1], subset="all")
     print(bunch.data.shape[0], int(bunch.data.sum()))
 """)

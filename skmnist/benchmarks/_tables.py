@@ -1,0 +1,172 @@
+"""A suite's results as tables and plots: one row per configuration, or per seed summarized."""
+
+# Authors: The skmnist developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def summarize(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per configuration of a table of several seeds: accuracy mean and min, median time.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table :func:`run_suite` returns.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        In the suite's order: ``config``, ``seeds`` (how many), ``accuracy``
+        (mean), ``accuracy_min``, ``macro_f1`` (mean), ``fit_seconds``
+        (median), ``fit_seconds_min``, ``fit_seconds_max``,
+        ``predict_images_per_s`` (median), ``n_params`` and ``epochs``
+        (median).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.suites import summarize
+    >>> results = pd.DataFrame({"config": ["fast"] * 3, "accuracy": [0.990, 0.992, 0.991],
+    ...                         "macro_f1": [0.99] * 3, "fit_seconds": [9.0, 8.0, 12.0],
+    ...                         "predict_images_per_s": [5e4] * 3, "n_params": [61_000] * 3,
+    ...                         "epochs": [2] * 3})
+    >>> row = summarize(results).iloc[0]
+    >>> int(row.seeds), round(float(row.accuracy), 4), float(row.accuracy_min), float(row.fit_seconds)
+    (3, 0.991, 0.99, 9.0)
+    """
+    grouped = results.groupby("config", sort=False)
+    return pd.DataFrame({
+        "seeds": grouped.size(),
+        "accuracy": grouped["accuracy"].mean(),
+        "accuracy_min": grouped["accuracy"].min(),
+        "macro_f1": grouped["macro_f1"].mean(),
+        "fit_seconds": grouped["fit_seconds"].median(),
+        "fit_seconds_min": grouped["fit_seconds"].min(),
+        "fit_seconds_max": grouped["fit_seconds"].max(),
+        "predict_images_per_s": grouped["predict_images_per_s"].median(),
+        "n_params": grouped["n_params"].first(),
+        "epochs": grouped["epochs"].median(),
+    }).reset_index()
+
+
+def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
+    """The results as a Markdown table (config, accuracy, macro F1, times, parameters).
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table :func:`run_suite` returns.
+    title : str, default=None
+        A line put before the table.
+
+    Returns
+    -------
+    table : str
+        The Markdown text, ending with a newline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.suites import to_markdown
+    >>> row = dict(config="CNN", accuracy=0.99123, macro_f1=0.9911, fit_seconds=12.3,
+    ...            predict_images_per_s=45678.9, n_params=241770, epochs=15)
+    >>> print(to_markdown(pd.DataFrame([row])))
+    | model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters | epochs |
+    |---|---:|---:|---:|---:|---:|---:|
+    | CNN | 99.12% | 0.9911 | 12.3 | 45,679 | 241,770 | 15 |
+    <BLANKLINE>
+    """
+    lines = [f"{title}", ""] if title else []
+    several_seeds = "seed" in results and results.groupby("config").size().max() > 1
+    if several_seeds:
+        lines += [
+            "| model / config | seeds | accuracy (mean) | accuracy (min) | fit (s, median) "
+            "| fit (s, min-max) | parameters | epochs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in summarize(results).itertuples(index=False):
+            lines.append(
+                f"| {_cell(row.config)} | {row.seeds} | {row.accuracy:.2%} | "
+                f"{row.accuracy_min:.2%} | {_seconds(row.fit_seconds)} | "
+                f"{_seconds(row.fit_seconds_min)}-{_seconds(row.fit_seconds_max)} | "
+                f"{row.n_params:,} | {row.epochs:g} |"
+            )
+        lines += ["", "Each seed:", ""]
+    lines += [
+        "| model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters "
+        "| epochs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results.itertuples(index=False):
+        config = _cell(row.config) + (f" (seed {row.seed})" if several_seeds else "")
+        lines.append(
+            f"| {config} | {row.accuracy:.2%} | {row.macro_f1:.4f} | {_seconds(row.fit_seconds)} "
+            f"| {row.predict_images_per_s:,.0f} | {row.n_params:,} | {row.epochs} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|")
+
+
+def _seconds(seconds):
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def plot_results(results: pd.DataFrame, *, title: str | None = None):
+    """Bar charts of each configuration's test accuracy and fit time; returns the Figure.
+
+    The accuracy axis starts a little below the lowest accuracy, so that close
+    results can be told apart; each bar is labelled with its value.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table :func:`run_suite` returns (``config``, ``accuracy`` and
+        ``fit_seconds`` are used).
+    title : str, default=None
+        The figure's title.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure, with the accuracy and fit-time panels side by side.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.suites import plot_results
+    >>> results = pd.DataFrame({"config": ["LeNet-5", "CNN"], "accuracy": [0.9903, 0.9947],
+    ...                         "fit_seconds": [66.2, 387.9]})
+    >>> figure = plot_results(results, title="MNIST, 2-core CPU")
+    >>> [ax.get_xlabel() for ax in figure.axes]
+    ['test accuracy', 'fit time (s)']
+    """
+    import matplotlib.pyplot as plt
+
+    n = len(results)
+    fig, (ax_acc, ax_time) = plt.subplots(
+        1, 2, figsize=(11, 1.2 + 0.45 * n), sharey=True, layout="constrained",
+        gridspec_kw={"width_ratios": (2, 1)},
+    )
+    positions = np.arange(n)[::-1]
+    accuracy = results["accuracy"].to_numpy(dtype=float)
+    bars = ax_acc.barh(positions, accuracy, color="tab:blue")
+    ax_acc.bar_label(bars, labels=[f"{a:.2%}" for a in accuracy], padding=3, fontsize=8)
+    margin = max(0.3 * float(np.ptp(accuracy)), 0.02)  # the shortest bar stays visible
+    low = max(0.0, np.floor((float(accuracy.min()) - margin) * 100) / 100)
+    ax_acc.set_xlim(low, 1.0 + 0.12 * (1.0 - low))
+    ax_acc.set(xlabel="test accuracy", yticks=positions, yticklabels=results["config"])
+    seconds = results["fit_seconds"].to_numpy(dtype=float)
+    bars = ax_time.barh(positions, seconds, color="tab:gray")
+    ax_time.bar_label(bars, labels=[_seconds(s) for s in seconds], padding=3, fontsize=8)
+    ax_time.set_xlim(0, 1.2 * max(float(seconds.max()), 1e-3))
+    ax_time.set(xlabel="fit time (s)")
+    if title:
+        fig.suptitle(title)
+    return fig
