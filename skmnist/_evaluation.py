@@ -7,6 +7,17 @@ import time
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+
+def final_estimator(estimator):
+    """The fitted estimator itself, or the last step of a fitted Pipeline.
+
+    Raises :class:`~sklearn.exceptions.NotFittedError` when it is not fitted.
+    """
+    check_is_fitted(estimator)
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
 
 
 def count_parameters(estimator) -> int:
@@ -31,7 +42,7 @@ def count_parameters(estimator) -> int:
     >>> count_parameters(clf.fit(X[:500], y[:500]))
     70904
     """
-    final = estimator[-1] if hasattr(estimator, "steps") else estimator
+    final = final_estimator(estimator)
     return sum(p.numel() for p in final.module_.parameters() if p.requires_grad)
 
 
@@ -77,7 +88,7 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     start = time.perf_counter()
     y_pred = estimator.predict(X_test)
     predict_seconds = time.perf_counter() - start
-    final = estimator[-1] if hasattr(estimator, "steps") else estimator
+    final = final_estimator(estimator)
     scores = {
         "accuracy": float(accuracy_score(y_test, y_pred)),
         "macro_f1": float(f1_score(y_test, y_pred, average="macro")),

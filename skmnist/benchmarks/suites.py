@@ -63,6 +63,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from .._evaluation import count_parameters, fit_and_score
+from ._recipes import best_recipe, fast_recipe
 from ._tables import plot_results, summarize, to_markdown
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 
@@ -103,92 +104,6 @@ COLUMNS = (
     "epochs",
     "params",
 )
-
-
-def best_recipe(max_epochs: int = 45) -> CNNClassifier:
-    """The best CNN recipe of the ``cnn`` suite (99.62% on the MNIST test set, 2-core CPU run).
-
-    ``CNNClassifier`` (32/64/128 feature maps, BatchNorm, dropout 0.25) with
-    random affine augmentation (rotation 10 degrees, scale 0.9-1.1, shift
-    10%, shear 10 degrees), AdamW with weight decay 1e-4 under a one-cycle
-    learning-rate schedule peaking at 3e-3, batches of 128, for
-    ``max_epochs`` epochs. A stratified 10% of the training set is held out:
-    the weights of the epoch with the lowest validation loss are kept, and
-    training stops after 10 epochs without improvement (patient, because the
-    validation loss stalls while the one-cycle rate is high).
-
-    Parameters
-    ----------
-    max_epochs : int, default=45
-        Epochs at most; the one-cycle schedule spans them all.
-
-    Returns
-    -------
-    estimator : CNNClassifier
-        The unfitted estimator.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.suites import best_recipe
-    >>> clf = best_recipe(max_epochs=20)
-    >>> clf.augment, clf.optimizer, clf.lr, clf.lr_schedule, clf.max_epochs
-    ('affine', 'adamw', 0.003, 'onecycle', 20)
-    """
-    return CNNClassifier(
-        channels=(32, 64, 128),
-        dropout=0.25,
-        augment="affine",
-        optimizer="adamw",
-        lr=3e-3,
-        weight_decay=1e-4,
-        lr_schedule="onecycle",
-        batch_size=128,
-        max_epochs=max_epochs,
-        early_stopping=True,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-    )
-
-
-def fast_recipe(max_epochs: int = 2) -> LeNet5Classifier:
-    """The fastest honest 99%: LeNet-5 with ReLU, max pooling and BatchNorm, two epochs.
-
-    ``LeNet5Classifier(activation="relu", pooling="max", batch_norm=True)``
-    trained with Adam under a one-cycle schedule peaking at lr 1e-2, batches
-    of 256, for 2 epochs, the data kept on the device. It was chosen on the
-    training set only (fit on its first 50,000 images, scored on the last
-    10,000) among LeNet-5 and small-CNN variants of 1 to 3 epochs as the
-    cheapest that reached 99% there; ``docs/benchmarks/fast/`` has its test
-    accuracy over 5 seeds and its fit times (``skmnist benchmark --suite
-    fast``).
-
-    Parameters
-    ----------
-    max_epochs : int, default=2
-        Epochs; the one-cycle schedule spans them all.
-
-    Returns
-    -------
-    estimator : LeNet5Classifier
-        The unfitted estimator.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.suites import fast_recipe
-    >>> clf = fast_recipe()
-    >>> clf.batch_norm, clf.lr, clf.lr_schedule, clf.batch_size, clf.max_epochs
-    (True, 0.01, 'onecycle', 256, 2)
-    """
-    return LeNet5Classifier(
-        activation="relu",
-        pooling="max",
-        batch_norm=True,
-        optimizer="adam",
-        lr=1e-2,
-        lr_schedule="onecycle",
-        batch_size=256,
-        max_epochs=max_epochs,
-    )
 
 
 def _optimizers():

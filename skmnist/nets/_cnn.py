@@ -4,10 +4,10 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ._layers import make_activation
+from ._layers import FeaturesThenClassifier, make_activation
 
 
-class CNN(nn.Module):
+class CNN(FeaturesThenClassifier):
     """Three ``conv -> [BatchNorm] -> activation -> max-pool -> dropout`` blocks and a head.
 
     Convolutions use "same" padding; the head is
@@ -83,18 +83,3 @@ class CNN(nn.Module):
             *([nn.Dropout(head_dropout)] if head_dropout else []),
             nn.Linear(hidden_size, n_classes),
         )
-
-    def forward(self, x):
-        """Compute the logits of a batch.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-            A batch of images of shape (n, in_channels, height, width).
-
-        Returns
-        -------
-        logits : torch.Tensor of shape (n, n_classes)
-            Raw scores, before softmax.
-        """
-        return self.classifier(self.features(x))

@@ -1,4 +1,4 @@
-"""Building blocks shared by the networks: activations and pooling by name."""
+"""Building blocks shared by the networks: activations and pooling by name, a conv net's shape."""
 
 from torch import nn
 
@@ -38,3 +38,25 @@ def make_pooling(name: str, kernel_size: int = 2) -> nn.Module:
 def conv_output_size(size: int, kernel_size: int, padding: int = 0, stride: int = 1) -> int:
     """Spatial size after a convolution or pooling layer."""
     return (size + 2 * padding - kernel_size) // stride + 1
+
+
+class FeaturesThenClassifier(nn.Module):
+    """A network of two parts: ``features`` (convolutions) then ``classifier`` (dense layers).
+
+    Subclasses set ``self.features`` and ``self.classifier`` in ``__init__``.
+    """
+
+    def forward(self, x):
+        """Compute the logits of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images of shape (n, in_channels, height, width).
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Raw scores, before softmax.
+        """
+        return self.classifier(self.features(x))

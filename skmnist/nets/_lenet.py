@@ -2,10 +2,10 @@
 
 from torch import nn
 
-from ._layers import conv_output_size, make_activation, make_pooling
+from ._layers import FeaturesThenClassifier, conv_output_size, make_activation, make_pooling
 
 
-class LeNet5(nn.Module):
+class LeNet5(FeaturesThenClassifier):
     """LeNet-5 (LeCun et al., 1998) adapted to 28x28 input.
 
     ``conv(6, 5x5, padding 2) -> pool -> conv(16, 5x5) -> pool -> 120 -> 84 ->
@@ -89,18 +89,3 @@ class LeNet5(nn.Module):
             *fc_block(120, 84),
             nn.Linear(84, n_classes),
         )
-
-    def forward(self, x):
-        """Compute the logits of a batch.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-            A batch of images of shape (n, in_channels, height, width).
-
-        Returns
-        -------
-        logits : torch.Tensor of shape (n, n_classes)
-            Raw scores, before softmax.
-        """
-        return self.classifier(self.features(x))

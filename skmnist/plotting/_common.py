@@ -1,17 +1,11 @@
-"""Helpers shared by the displays: the fitted estimator, images, a grid of Axes."""
+"""Helpers shared by the displays: images as imshow draws them, a grid of Axes."""
 
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
-
-def final_estimator(estimator):
-    """The fitted estimator itself, or the last step of a fitted Pipeline."""
-    check_is_fitted(estimator)
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+from .._layout import image_shape_from, to_images
 
 
 def as_display_images(X, image_shape=None):
@@ -26,14 +20,13 @@ def as_display_images(X, image_shape=None):
     X = np.asarray(X)
     if X.ndim == 2:
         n_pixels = X.shape[1]
-        side = math.isqrt(max(n_pixels - 1, 0)) + 1
-        c, h, w = (1, side, side) if image_shape is None else image_shape
+        c, h, w = image_shape_from(X.shape[1:]) if image_shape is None else image_shape
         if c * h * w < n_pixels:
             raise ValueError(
                 f"Rows of {n_pixels} pixels are no {c}x{h}x{w} images; pass X as "
                 "(n_samples, height, width) or (n_samples, channels, height, width)."
             )
-        X = np.pad(X, ((0, 0), (0, c * h * w - n_pixels))).reshape(len(X), c, h, w)
+        X = to_images(X, (c, h, w))
     if X.ndim == 3:
         return X
     if X.ndim == 4:

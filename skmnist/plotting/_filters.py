@@ -9,7 +9,8 @@ import torch
 from matplotlib.axes import Axes
 from sklearn.base import BaseEstimator
 
-from ._common import draw_grid, final_estimator
+from .._evaluation import final_estimator
+from ._common import draw_grid
 
 
 class FilterDisplay:

@@ -4,13 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from skmnist.estimators._data import (
-    DeviceBatches,
-    DeviceData,
-    image_shape_from,
-    to_float,
-    to_images,
-)
+from skmnist._layout import image_shape_from, to_images
+from skmnist.estimators._data import DeviceBatches, DeviceData, to_float
 
 
 @pytest.mark.parametrize(
