@@ -15,6 +15,7 @@ import difflib
 import inspect
 
 from ..estimators._constraints import PositiveInts
+from ..estimators._devices import device_available
 from ._errors import UsageError
 
 # skorch's prefixed settings (``optimizer__betas=(0.9, 0.99)`` and the like)
@@ -72,10 +73,9 @@ def check_device(value, option="-p device"):
         device = torch.device(value)
     except (RuntimeError, ValueError, TypeError):
         raise UsageError(f"{option} {value!r} is not a device (auto, cpu, cuda, mps)") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise UsageError(f"{option} {value!r}: CUDA is not available on this machine")
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise UsageError(f"{option} {value!r}: Apple MPS is not available on this machine")
+    if not device_available(device):
+        kind = {"cuda": "CUDA", "mps": "Apple MPS"}.get(device.type, device.type)
+        raise UsageError(f"{option} {value!r}: {kind} is not available on this machine")
 
 
 def build_estimator(estimator_class, params):

@@ -2,8 +2,9 @@
 
 from ._augment import PRESETS as AUGMENT_PRESETS
 from ._augment import augment_batch, resolve_augment
-from ._base import BaseMNISTClassifier, resolve_device
+from ._base import BaseMNISTClassifier
 from ._constraints import OPTIMIZERS
+from ._devices import resolve_device
 from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
 from ._lenet import LeNet5Classifier

@@ -8,55 +8,21 @@ A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
 its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
 """
 
-import functools
 import inspect
-import math
-import numbers
 import types
-import warnings
 from contextlib import contextmanager
 
-import numpy as np
-import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
-from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    column_or_1d,
-    validate_data,
-)
 from skorch import NeuralNetClassifier
-from skorch.dataset import get_len
-from skorch.callbacks import (
-    EpochTimer,
-    GradientNormClipping,
-    LRScheduler,
-    PassthroughScoring,
-    PrintLog,
-)
 
-from ..exceptions import TrainingDivergedError
-from ._augment import augment_batch, resolve_augment
-from ._constraints import TRAINING_CONSTRAINTS, check_params, optimizer_class
-from ._callbacks import (
-    BatchAccuracy,
-    EarlyStop,
-    EpochProgressBar,
-    LearningRateRecorder,
-    OneCycleScheduler,
-    TrainingMonitor,
-)
-from ._data import DeviceBatches, DeviceData, image_shape_from, to_float, to_images
+from ._constraints import TRAINING_CONSTRAINTS
+from ._devices import _DeviceMixin, on_resolved_device
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
-from ._summary import model_summary
-from ._threads import cpu_thread_share, take_thread_share
-
-_WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
+from ._summary import _InspectionMixin
+from ._training import _TrainingMixin
+from ._validation import _InputMixin
 
 # skorch settings that each skmnist estimator fixes: they are not parameters.
 _FIXED_SKORCH_SETTINGS = (
@@ -73,79 +39,9 @@ _FIXED_SKORCH_SETTINGS = (
 )
 
 
-def resolve_device(device) -> torch.device:
-    """The :class:`torch.device` for ``device``; ``"auto"`` picks CUDA, then MPS, then CPU.
-
-    Parameters
-    ----------
-    device : str, torch.device or None
-        "auto", a device name such as "cpu", "cuda" or "cuda:1", or a
-        device; None means the CPU.
-
-    Returns
-    -------
-    device : torch.device
-        The device; "auto" resolved to the best one this machine has.
-
-    Examples
-    --------
-    >>> from skmnist.estimators import resolve_device
-    >>> resolve_device("cpu")
-    device(type='cpu')
-    """
-    if device is None:
-        return torch.device("cpu")
-    if device == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    return torch.device(device)
-
-
-def _on_resolved_device(method):
-    """Run ``method`` with ``self.device`` resolved from ``"auto"`` to a real device.
-
-    skorch reads ``self.device`` in many places (moving modules, batches and
-    outputs); the parameter itself must stay as the user set it, so it is
-    resolved only while the method runs and restored afterwards.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        if self.device != "auto":
-            return method(self, *args, **kwargs)
-        self.device = str(resolve_device("auto"))
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            self.device = "auto"
-
-    return wrapper
-
-
-def _nullable_integer_dtype(X):
-    """NumPy dtype of a DataFrame of pandas nullable integer columns, else None.
-
-    scikit-learn's validation turns "Int64", "UInt8", ... columns into float64
-    (to map ``pd.NA`` to NaN), which would make their 0-255 integer pixels
-    floats used as given; the estimators read them as integer pixels instead.
-    """
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(dtypes, "__iter__"):
-        return None
-    from pandas.api.types import is_extension_array_dtype, is_integer_dtype
-
-    dtypes = list(dtypes)
-    if not dtypes or not all(is_integer_dtype(d) for d in dtypes):
-        return None
-    if not any(is_extension_array_dtype(d) for d in dtypes):
-        return None
-    return np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))
-
-
-class BaseMNISTClassifier(NeuralNetClassifier):
+class BaseMNISTClassifier(
+    _InputMixin, _TrainingMixin, _DeviceMixin, _InspectionMixin, NeuralNetClassifier
+):
     __doc__ = f"""Base class of the skmnist estimators: a new architecture in a few lines.
 
     Not meant to be used directly. A subclass sets ``_net`` to its
@@ -323,9 +219,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def set_params(self, **params):
         """Set parameters, as for any scikit-learn estimator.
 
-        Unlike skorch, ``callbacks`` is stored like every other parameter and
-        checked when training starts; an initialized estimator takes a new
-        list of callbacks at once.
+        Unlike skorch, every value is stored as it is and used when training
+        starts: a new ``fit`` builds the network, optimizer and callbacks from
+        them; with ``warm_start`` (and in ``partial_fit``) changed training
+        settings are applied to the trained network, and a changed
+        architecture is refused. An initialized estimator takes a new list of
+        ``callbacks`` at once.
 
         Parameters
         ----------
@@ -342,7 +241,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.callbacks = params.pop("callbacks")
             if self.initialized_ and isinstance(self.callbacks, (list, type(None))):
                 self.initialize_callbacks()
-        return super().set_params(**params) if params else self
+        if not (params and self.initialized_):
+            return super().set_params(**params) if params else self
+        # skorch rebuilds parts of an initialized net here (and fails for some
+        # settings); skmnist stores the values and applies them when training
+        # continues (_apply_changed_settings) or a new fit builds everything
+        self.initialized_ = False
+        try:
+            return super().set_params(**params)
+        finally:
+            self.initialized_ = True
 
     def check_is_fitted(self, attributes=None, *args, **kwargs):
         """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called.
@@ -378,104 +286,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         params += [p for p in shared if p.name not in names and p.name != "self"]
         cls.__init__.__signature__ = inspect.Signature(params)
 
-    def __setstate__(self, state):
-        requested = state["device"]
-        if requested == "auto":
-            state["device"] = str(resolve_device("auto"))
-        super().__setstate__(state)
-        if requested == "auto":
-            self.device = "auto"
-
     # ------------------------------------------------------------------
     # skorch hooks
 
-    @property
-    def _default_callbacks(self):
-        callbacks = [
-            ("epoch_timer", EpochTimer()),
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-            ("train_acc", BatchAccuracy(on_train=True)),
-            ("valid_loss", PassthroughScoring(name="valid_loss")),
-            ("valid_acc", BatchAccuracy(on_train=False)),
-            ("monitor", TrainingMonitor(
-                early_stopping=self.early_stopping,
-                n_iter_no_change=self.n_iter_no_change,
-                tol=self.tol,
-            )),
-        ]
-        scheduler = self._lr_scheduler_callback()
-        if scheduler is not None:
-            callbacks.append(("lr_schedule", scheduler))
-        if self.clip_grad_norm is not None:
-            callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
-        # after the scheduler, which may set the epoch's first rate when it starts
-        callbacks += [("lr", LearningRateRecorder()), ("progress_bar", EpochProgressBar()), ("print_log", PrintLog())]
-        return callbacks
-
-    def on_epoch_begin(self, net, **kwargs):
-        super().on_epoch_begin(net, **kwargs)
-        # fits training side by side in threads share the CPU (see _threads.py)
-        take_thread_share()
-
-    def _lr_scheduler_callback(self):
-        """The skorch LRScheduler for ``lr_schedule``, or None."""
-        # get_params calls this: it must not raise; _check_training_params reports bad values
-        schedule, extra = self.lr_schedule, self.lr_schedule_params
-        extra = dict(extra) if isinstance(extra, dict) else {}
-        schedulers = torch.optim.lr_scheduler
-        if isinstance(schedule, type):
-            return LRScheduler(policy=schedule, **extra)
-        if not isinstance(schedule, str):
-            return None
-        if schedule == "plateau":
-            return LRScheduler(
-                policy=schedulers.ReduceLROnPlateau, monitor=self._monitor_name(),
-                **{"patience": self.lr_patience, "factor": self.lr_factor, **extra},
-            )
-        if schedule == "cosine":
-            return LRScheduler(policy=schedulers.CosineAnnealingLR,
-                               **{"T_max": self.max_epochs, **extra})
-        if schedule == "step":
-            return LRScheduler(
-                policy=schedulers.StepLR,
-                **{"step_size": max(1, self.max_epochs // 3), "gamma": self.lr_factor, **extra},
-            )
-        if schedule == "onecycle":
-            return OneCycleScheduler(**{"max_lr": self.lr, **extra})
-        return None  # an unknown name is reported by initialize
-
-    def _monitor_name(self):
-        return "valid_loss" if self.early_stopping else "train_loss"
-
-    def _require_device(self):
-        """The training device, with a clear error when it is not on this machine."""
-        device = torch.device(self.device)
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r}, but this machine has no CUDA device (or this torch "
-                "build has no CUDA); use device='auto' or 'cpu'."
-            )
-        if device.type == "mps" and not torch.backends.mps.is_available():
-            raise ValueError(f"device={self.device!r}, but Apple MPS is not available here.")
-        return device
-
-    def _check_params(self):
-        """Check every parameter against ``_parameter_constraints``, and the optimizer's
-        and schedule's settings by making them once; a ValueError names the parameter."""
-        check_params(self)
-
-    def _check_training_params(self):
-        """Clear errors for the parameters and the device, raised when training starts."""
-        self._check_params()
-        device = self._require_device()
-        if (self.mixed_precision and device.type == "cuda"
-                and not torch.cuda.is_bf16_supported()):
-            raise ValueError(
-                "mixed_precision uses bfloat16, which this GPU does not support; "
-                "use mixed_precision=False."
-            )
-
-    @_on_resolved_device
+    @on_resolved_device
     def initialize(self):
         """Build the module, criterion, optimizer and callbacks.
 
@@ -487,22 +301,13 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self : object
             The initialized estimator.
         """
-        rs = self.random_state
-        if rs is None or isinstance(rs, numbers.Integral):
-            self._seed = rs
-        else:
-            self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
+        self._resolve_seed()
         self._check_training_params()
-        self._augment_settings = resolve_augment(self.augment)
-        if self._augment_settings is not None and self._native_image_shape is None:
-            c, h, w = self.image_shape_
-            if c * h * w != self.n_features_in_:
-                raise ValueError(
-                    f"augment needs images, but the {self.n_features_in_} features per sample "
-                    "are no square image; pass X as (n_samples, height, width)."
-                )
+        self._resolve_augment()
         with self._seeded(0):
-            return super().initialize()
+            super().initialize()
+        self._built_with = self._settings()
+        return self
 
     def initialize_module(self):
         """Build the network for the fitted input shape and number of classes.
@@ -516,174 +321,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.module_ = self._build_module(self._module_input_shape(), n_classes)
         return self
 
-    def initialize_optimizer(self, triggered_directly=None):
-        """Create the optimizer named by ``optimizer`` with ``lr``, ``momentum``, ``weight_decay``.
-
-        Parameters
-        ----------
-        triggered_directly : None
-            Ignored; skorch's deprecated argument.
-
-        Returns
-        -------
-        self : object
-            The estimator, with ``optimizer_`` set.
-        """
-        optimizer = optimizer_class(self.optimizer)
-        args, kwargs = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
-        defaults = {"weight_decay": self.weight_decay}
-        if isinstance(optimizer, type) and issubclass(optimizer, _WITH_MOMENTUM):
-            defaults["momentum"] = self.momentum
-        self.optimizer_ = optimizer(*args, **{**defaults, **kwargs})
-        return self
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on.
-
-        Parameters
-        ----------
-        X : DeviceData or dataset
-            The validated training data (skorch's datasets are split by skorch).
-        y : None
-            Unused: the labels travel with ``X``.
-        **fit_params : dict
-            Passed on to skorch for other datasets.
-
-        Returns
-        -------
-        dataset_train, dataset_valid : DeviceData
-            The training part and the held-out part (None without
-            ``early_stopping``), sharing ``X``'s memory.
-        """
-        if not (isinstance(X, DeviceData) and self.early_stopping):
-            return super().get_split_datasets(X, y, **fit_params)
-        y_encoded = X.y.cpu().numpy() if X.indices is None else X.y[X.indices].cpu().numpy()
-        n_valid = max(1, int(round(self.validation_fraction * len(y_encoded))))
-        splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
-        if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
-            splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
-        train, valid = next(splitter.split(np.empty(len(y_encoded)), y_encoded))
-        return X.subset(np.sort(train)), X.subset(np.sort(valid))
-
-    def infer(self, x, **fit_params):
-        """The module's output for one batch, under bfloat16 autocast when asked for.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-            One batch, as the module takes it.
-        **fit_params : dict
-            Passed on to the module's ``forward``.
-
-        Returns
-        -------
-        logits : torch.Tensor
-            The module's output, as float32 under ``mixed_precision``.
-        """
-        if not self.mixed_precision:
-            return super().infer(x, **fit_params)
-        with torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16):
-            return super().infer(x, **fit_params).float()
-
-    def history_frame(self):
-        """The training history as a DataFrame, one row per epoch.
-
-        Returns
-        -------
-        history : pandas.DataFrame
-            Indexed by ``epoch``; columns such as ``train_loss``, ``train_acc``,
-            ``valid_loss``, ``valid_acc`` (with early stopping), ``lr``,
-            ``dur`` (seconds) and ``best``.
-        """
-        self.check_is_fitted()
-        rows = [{k: v for k, v in row.items() if k != "batches"} for row in self.history]
-        return pd.DataFrame(rows).set_index("epoch")
-
-    def check_data(self, X, y):
-        """Do nothing: ``X`` and ``y`` were validated before skorch sees them.
-
-        Parameters
-        ----------
-        X : DeviceData
-            The validated data.
-        y : None
-            Unused: the encoded labels travel with ``X``.
-        """
-
-    def get_iterator(self, dataset, training=False):
-        """Batches sliced on the device for array data; skorch's iterator otherwise.
-
-        Parameters
-        ----------
-        dataset : DeviceData or dataset
-            The data to iterate over.
-        training : bool, default=False
-            Whether the batches are for training: shuffled, and augmented
-            when ``augment`` is set.
-
-        Returns
-        -------
-        batches : iterable of (torch.Tensor, torch.Tensor)
-            Module input and encoded labels, batch by batch, on the device.
-        """
-        if not isinstance(dataset, DeviceData):
-            return super().get_iterator(dataset, training=training)
-        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
-        return DeviceBatches(
-            dataset,
-            kwargs.get("batch_size", self.batch_size),
-            shuffle=training,
-            generator=getattr(self, "_shuffle_generator", None) if training else None,
-            prepare=self._prepare_batch,
-            training=training,
-        )
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """One pass over ``iterator``, reading the batch losses from the device once.
-
-        skorch's loop records ``loss.item()`` after every batch, which makes
-        the host wait for the GPU each time. Here each batch's loss is
-        recorded as a device tensor and the whole epoch's losses are read in
-        one transfer when the pass ends (or is cut short), so that the history
-        holds the same floats as skorch's. Callbacks get the loss tensor as
-        ``loss`` in ``on_batch_end``, as in skorch.
-
-        Parameters
-        ----------
-        iterator : iterable of (torch.Tensor, torch.Tensor) or None
-            The batches; None skips the pass.
-        training : bool
-            Whether this is the training pass.
-        prefix : str
-            "train" or "valid": the history keys are ``{prefix}_loss``,
-            ``{prefix}_batch_size`` and ``{prefix}_batch_count``.
-        step_fn : callable
-            ``train_step`` or ``validation_step``.
-        **fit_params : dict
-            Passed on to ``step_fn``.
-        """
-        if iterator is None:
-            return
-        key, rows = f"{prefix}_loss", []
-        try:
-            for batch in iterator:
-                self.notify("on_batch_begin", batch=batch, training=training)
-                step = step_fn(batch, **fit_params)
-                self.history.record_batch(key, step["loss"].detach())
-                self.history.record_batch(f"{prefix}_batch_size", get_len(batch[0]))
-                rows.append(self.history[-1]["batches"][-1])
-                self.notify("on_batch_end", batch=batch, training=training, **step)
-        finally:
-            if rows:
-                losses = torch.stack([row[key] for row in rows]).float().cpu().tolist()
-                for row, loss in zip(rows, losses, strict=True):
-                    row[key] = loss
-        self.history.record(f"{prefix}_batch_count", len(rows))
-
     # ------------------------------------------------------------------
     # Fitting and predicting
 
-    @_on_resolved_device
+    @on_resolved_device
     def fit(self, X, y, **fit_params):
         """Train the network on ``X`` and ``y`` for ``max_epochs`` epochs.
 
@@ -710,10 +351,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             data = self._training_data(X, y, reset=reset)
             if reset:
                 self.initialize()
+            else:
+                self._apply_changed_settings()
         self._train(data, self.max_epochs, **fit_params)
         return self
 
-    @_on_resolved_device
+    @on_resolved_device
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train for one epoch, continuing from the current weights.
 
@@ -745,10 +388,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             data = self._training_data(X, y, reset=first_call, classes=classes)
             if first_call:
                 self.initialize()
+            else:
+                self._apply_changed_settings()
         self._train(data, 1, **fit_params)
         return self
 
-    @_on_resolved_device
+    @on_resolved_device
     def predict_proba(self, X):
         """Probability of each class, in the order of ``classes_``.
 
@@ -765,7 +410,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         return torch.softmax(self._logits(X).float(), dim=1).cpu().numpy()
 
-    @_on_resolved_device
+    @on_resolved_device
     def predict(self, X):
         """Predicted labels, drawn from ``classes_``.
 
@@ -782,62 +427,6 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         indices = self._logits(X).argmax(dim=1).cpu().numpy()
         return self.classes_[indices]
 
-    @_on_resolved_device
-    def forward(self, X, training=False, device="cpu"):
-        """The network's logits for all of ``X``, batch by batch (skorch's ``forward``).
-
-        Parameters
-        ----------
-        X : array-like or DeviceData
-            Input data.
-        training : bool, default=False
-            Whether to run the module in training mode.
-        device : str or torch.device, default="cpu"
-            Where the concatenated output is put.
-
-        Returns
-        -------
-        y_infer : torch.Tensor
-            The logits of every sample.
-        """
-        return super().forward(X, training=training, device=device)
-
-    @_on_resolved_device
-    def load_params(self, *args, **kwargs):
-        """skorch's ``load_params``, with ``device="auto"`` resolved to this machine's device.
-
-        Parameters
-        ----------
-        *args, **kwargs
-            As for :meth:`skorch.net.NeuralNet.load_params`: ``f_params``,
-            ``f_optimizer``, ``f_history``, ``checkpoint``, ...
-        """
-        return super().load_params(*args, **kwargs)
-
-    def summary(self, *, as_text=False):
-        """Each layer's output shape and parameter count.
-
-        Works before fitting too, for the network's native input (one
-        channel of 28x28, 10 classes).
-
-        Parameters
-        ----------
-        as_text : bool, default=False
-            Return a printable table with the totals instead of a DataFrame.
-
-        Returns
-        -------
-        summary : pandas.DataFrame or str
-            One row per layer: ``layer``, ``type``, ``output_shape``,
-            ``n_params``.
-        """
-        if self.__sklearn_is_fitted__():
-            module, n_classes = self.module_, len(self.classes_)
-        else:
-            n_classes = 10
-            module = self._build_module(self._module_input_shape(), n_classes)
-        return model_summary(module, self._sample_input_shape(), as_text=as_text)
-
     # ------------------------------------------------------------------
     # Hooks for subclasses
 
@@ -847,150 +436,6 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     # ------------------------------------------------------------------
     # Internals
-
-    def _module_input_shape(self):
-        """(channels, height, width) of what the module receives."""
-        native = self._native_image_shape
-        shape = getattr(self, "image_shape_", native if native else (1, 28, 28))
-        if native is None:
-            return shape
-        c, h, w = shape
-        return (c, max(h, native[1]), max(w, native[2]))
-
-    def _sample_input_shape(self):
-        """Shape of one sample as :meth:`_prepare_batch` hands it to the module."""
-        if self._native_image_shape is None:
-            # flat rows, as they are: no padding to a square image
-            n_features = getattr(self, "n_features_in_", math.prod(self._module_input_shape()))
-            return (n_features,)
-        return self._module_input_shape()
-
-    def _prepare_batch(self, Xb, training):
-        """Raw batch rows to module input, on the device: cast, reshape, frame, augment."""
-        x = to_float(Xb)
-        augment = training and getattr(self, "_augment_settings", None) is not None
-        if self._native_image_shape is None and not augment:
-            return x.reshape(len(x), -1)
-        x = to_images(x, self.image_shape_, self._module_input_shape()[1:])
-        if augment:
-            x = augment_batch(x, self._augment_settings)
-        return x
-
-    def _validate_X(self, X, *, reset):
-        """Validate ``X`` once and return it as flat rows (a view where possible)."""
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        elif isinstance(X, (list, tuple)):
-            # an array-like without ``ndim`` (a list of images, say): its
-            # dimensions decide the path below, as an array's would
-            X = np.asarray(X)
-        if getattr(X, "ndim", 2) > 2:
-            X = check_array(X, allow_nd=True, dtype="numeric", estimator=self, input_name="X")
-            sample_shape = X.shape[1:]
-            X = X.reshape(len(X), -1)
-            validate_data(self, X, reset=reset, skip_check_array=True)
-        else:
-            integer_dtype = _nullable_integer_dtype(X)
-            X = validate_data(self, X, reset=reset, dtype="numeric")
-            if integer_dtype is not None and X.dtype.kind == "f":
-                # finite by now: back to the integer pixels the columns held
-                X = X.astype(integer_dtype)
-            sample_shape = X.shape[1:]
-        if reset:
-            native = self._native_image_shape
-            self.image_shape_ = image_shape_from(
-                sample_shape,
-                min_size=None if native is None else native[1:],
-                name=type(self).__name__,
-            )
-        return X
-
-    def _encode_y(self, y, n_samples, *, reset, classes=None):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(np.empty(n_samples), y)
-        check_classification_targets(y)
-        if reset:
-            labels = np.unique(y if classes is None else np.asarray(classes))
-            if len(labels) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes; y holds "
-                    f"only one class: {labels[0]!r}."
-                )
-            self.classes_inferred_ = labels
-        encoded = np.searchsorted(self.classes_, y)
-        unknown = (encoded >= len(self.classes_)) | (
-            self.classes_[np.minimum(encoded, len(self.classes_) - 1)] != y
-        )
-        if unknown.any():
-            raise ValueError(
-                f"y contains labels not among classes_ {self.classes_.tolist()}: "
-                f"{np.unique(y[unknown]).tolist()}."
-            )
-        return encoded
-
-    def _training_data(self, X, y, *, reset, classes=None):
-        self._require_device()
-        X = self._validate_X(X, reset=reset)
-        y = self._encode_y(y, len(X), reset=reset, classes=classes)
-        return DeviceData(X, y, device=self.device, budget_bytes=self._device_budget())
-
-    def _device_budget(self):
-        if self.device_data_budget is not None:
-            return float(self.device_data_budget) * 2**30
-        device = torch.device(self.device)
-        if device.type == "cuda":
-            free, _ = torch.cuda.mem_get_info(device)
-            return free / 2
-        return math.inf
-
-    def _logits(self, X):
-        """Logits for ``X`` on the device, in one pass of batches."""
-        self.check_is_fitted()
-        if not isinstance(X, DeviceData):
-            X = DeviceData(
-                self._validate_X(X, reset=False),
-                device=self.device,
-                budget_bytes=self._device_budget(),
-            )
-        return self.forward(X, training=False, device=self.device)
-
-    def _train(self, data, epochs, **fit_params):
-        """Run skorch's loop for ``epochs`` epochs on validated ``data``."""
-        monitor = dict(self.callbacks_)["monitor"]
-        with (
-            self._seeded(len(self.history) + 1) as generator,
-            cpu_thread_share(self.device),
-        ):
-            self._shuffle_generator = generator
-            try:
-                self.notify("on_train_begin", X=data, y=None)
-                try:
-                    self.fit_loop(data, None, epochs=epochs, **fit_params)
-                except EarlyStop:
-                    monitor.restore_best(self)
-                except KeyboardInterrupt:
-                    kept = (
-                        f"the weights of epoch {monitor.best_epoch_} (best {self._monitor_name()})"
-                        if monitor.restore_best(self) else "the weights reached so far"
-                    )
-                    warnings.warn(
-                        f"Training was interrupted in epoch {len(self.history)}; {kept} "
-                        "were kept.", UserWarning, stacklevel=3,
-                    )
-                except TrainingDivergedError:
-                    monitor.restore_safe(self)
-                    raise
-                else:
-                    if self.early_stopping:
-                        monitor.restore_best(self)
-                self.notify("on_train_end", X=data, y=None)
-            finally:
-                monitor.forget()
-                del self._shuffle_generator
 
     @contextmanager
     def _unchanged_on_error(self):
@@ -1010,20 +455,3 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.__dict__.update(saved)
             raise
 
-    @contextmanager
-    def _seeded(self, offset):
-        """Seed torch's global RNG from ``random_state`` (plus ``offset``) and restore it after.
-
-        Yields a generator for the shuffling, or None when ``random_state`` is None.
-        The generator is a CPU one on every device, so that a seed gives the
-        same batches on the CPU and on a GPU.
-        """
-        seed = getattr(self, "_seed", None)
-        if seed is None:
-            yield None
-            return
-        device = torch.device(self.device)
-        devices = [device] if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed + offset)
-            yield torch.Generator().manual_seed(seed + offset)

@@ -94,6 +94,10 @@ ATTRIBUTES = """classes_ : ndarray of shape (n_classes,)
         Column names, when ``X`` was a DataFrame with string column names.
     image_shape_ : tuple of int
         (channels, height, width) the samples are read as.
+    pixel_range_ : tuple of float or None
+        Lowest and highest training pixel as the network read it (integer
+        pixels divided by 255); prediction input far outside it (0-255
+        floats after training on 0-1, say) gets a warning that names the fix.
     module_ : torch.nn.Module
         The trained network.
     history_ : skorch.History

@@ -9,6 +9,7 @@ are ever looked up by name.
 """
 
 import json
+import math
 import warnings
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from skorch.history import History
 
 from .._files import write_bytes
 from .._version import __version__
-from ._base import BaseMNISTClassifier, resolve_device
+from ._base import BaseMNISTClassifier
+from ._devices import device_available, resolve_device
+from ._summary import epoch_rows
 
 FORMAT = "skmnist-model"
 FORMAT_VERSION = 1
@@ -123,9 +126,8 @@ def save_model(estimator, path):
         "n_features_in": int(estimator.n_features_in_),
         "feature_names_in": getattr(estimator, "feature_names_in_", np.array([])).tolist() or None,
         "image_shape": list(estimator.image_shape_),
-        "history": [
-            {k: v for k, v in row.items() if k != "batches"} for row in estimator.history
-        ],
+        "pixel_range": _pixel_range_field(estimator),
+        "history": epoch_rows(estimator.history),
     }
     state = {k: v.detach().cpu().contiguous() for k, v in estimator.module_.state_dict().items()}
     data = safetensors.torch.save(state, metadata={FORMAT: json.dumps(header)})
@@ -182,7 +184,7 @@ def load_model(path, *, device=None):
         _check_params(cls, params)
         if device is not None:
             params["device"] = device
-        elif params.get("device") not in (None, "auto") and not _available(params["device"]):
+        elif params.get("device") not in (None, "auto") and not device_available(params["device"]):
             warnings.warn(
                 f"the model was saved with device={params['device']!r}, which is not available "
                 "here; it is loaded on the CPU.", UserWarning, stacklevel=2,
@@ -196,6 +198,8 @@ def load_model(path, *, device=None):
         if header["feature_names_in"]:
             estimator.feature_names_in_ = np.asarray(header["feature_names_in"], dtype=object)
         estimator.image_shape_ = tuple(header["image_shape"])
+        if header.get("pixel_range") is not None:
+            estimator.pixel_range_ = tuple(header["pixel_range"])
         estimator.initialize()
     except (ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -242,7 +246,17 @@ _HEADER_SCHEMA = {
     "image_shape": lambda v: isinstance(v, list) and len(v) == 3 and all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in v),
     "history": lambda v: isinstance(v, list) and all(isinstance(row, dict) for row in v),
+    "pixel_range": lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+        for x in v)),
 }
+#: fields a file may lack (written by later versions of the format's writer)
+_OPTIONAL_FIELDS = {"pixel_range"}
+
+
+def _pixel_range_field(estimator):
+    pixel_range = getattr(estimator, "pixel_range_", None)
+    return None if pixel_range is None else [float(x) for x in pixel_range]
 
 
 def _check_header(path, metadata):
@@ -267,6 +281,8 @@ def _check_header(path, metadata):
         )
     for field, check in _HEADER_SCHEMA.items():
         if field not in header:
+            if field in _OPTIONAL_FIELDS:
+                continue
             raise ValueError(f"{path}: the model header has no {field!r} field.")
         if not check(header[field]):
             raise ValueError(f"{path}: the model header's {field!r} is not valid: "
@@ -283,12 +299,3 @@ def _check_params(cls, params):
     for name in params:
         if name not in names and name.split("__")[0] not in prefixes:
             raise ValueError(f"unknown parameter {name!r}")
-
-
-def _available(device):
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.is_available()
-    if device.type == "mps":
-        return torch.backends.mps.is_available()
-    return True

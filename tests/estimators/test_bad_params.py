@@ -110,3 +110,22 @@ def test_a_first_partial_fit_that_fails_leaves_an_unfitted_estimator():
     assert not hasattr(clf, "classes_inferred_") and not hasattr(clf, "n_features_in_")
     clf.partial_fit(X, y, classes=np.unique(y))
     assert clf.__sklearn_is_fitted__()
+
+
+def test_labels_mixing_numbers_and_strings_are_refused_with_the_fix():
+    X, y = block_images()
+    y = np.array([1 if c else "one" for c in y], dtype=object)
+    with pytest.raises(ValueError, match=r"y mixes labels of different kinds \(number, "
+                                         r"string\).*y.astype\(str\)"):
+        MLPNetClassifier(max_epochs=1).fit(X, y)
+
+
+def test_a_dataframe_with_text_columns_names_them():
+    pd = pytest.importorskip("pandas")
+    X, y = block_images()
+    frame = pd.DataFrame(X.reshape(len(X), -1), columns=[f"pixel{i}" for i in range(784)])
+    frame.insert(0, "file", "a.png")
+    frame["split"] = "train"
+    with pytest.raises(ValueError, match=r"X has 2 non-numeric column\(s\): 'file', 'split'\. "
+                                         r"Pass only the pixel columns"):
+        MLPNetClassifier(max_epochs=1).fit(frame, y)

@@ -277,6 +277,19 @@ def test_auto_picks_cuda(sample):
 
 
 @pytest.mark.cuda
+def test_set_params_device_moves_a_fitted_model(sample):
+    X, y, X_test, _ = sample
+    clf = _fit("lenet5", "cuda", X, y, warm_start=True)
+    on_cuda = clf.predict_proba(X_test)
+    clf.set_params(device="cpu")
+    np.testing.assert_allclose(clf.predict_proba(X_test), on_cuda, atol=1e-4)
+    assert _module_device(clf) == "cpu"
+    clf.fit(X, y)  # training continues on the CPU, the optimizer's state moved along
+    assert {s.device.type for st in clf.optimizer_.state.values() for s in st.values()
+            if isinstance(s, torch.Tensor) and s.dim()} == {"cpu"}
+
+
+@pytest.mark.cuda
 def test_no_host_synchronisation_per_batch(sample):
     # syncs per fit must not grow with the number of batches (skorch's loss.item()
     # would add one per batch)

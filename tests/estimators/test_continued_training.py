@@ -1,0 +1,85 @@
+"""Changing parameters of a fitted estimator: stored at once, applied when training continues.
+
+skorch rebuilds parts of an initialized net inside ``set_params`` (and fails
+for ``optimizer``); skmnist stores the value, a new ``fit`` builds from it,
+and ``warm_start``/``partial_fit`` apply a changed training setting to the
+trained network, or refuse a change they cannot apply, leaving the model as
+it was.
+"""
+
+import numpy as np
+import pytest
+import torch
+from estimator_helpers import block_images
+
+from skmnist import CNNClassifier, MLPNetClassifier
+
+
+def _fitted(**params):
+    X, y = block_images()
+    return MLPNetClassifier(max_epochs=1, random_state=0, **params).fit(X, y), X, y
+
+
+def test_set_params_optimizer_after_fit_is_used_by_the_next_fit():
+    clf, X, y = _fitted()
+    clf.set_params(optimizer="sgd", momentum=0.5)
+    assert clf.get_params()["optimizer"] == "sgd"
+    assert isinstance(clf.optimizer_, torch.optim.Adam)  # nothing rebuilt yet
+    clf.fit(X, y)
+    assert isinstance(clf.optimizer_, torch.optim.SGD)
+    assert clf.optimizer_.param_groups[0]["momentum"] == 0.5
+
+
+def test_warm_start_applies_changed_optimizer_settings_keeping_its_state():
+    clf, X, y = _fitted(warm_start=True)
+    optimizer = clf.optimizer_
+    clf.set_params(lr=0.02, weight_decay=0.1, optimizer__betas=(0.8, 0.99)).fit(X, y)
+    assert clf.optimizer_ is optimizer  # the same Adam, its moment estimates kept
+    group = clf.optimizer_.param_groups[0]
+    assert (group["lr"], group["weight_decay"], group["betas"]) == (0.02, 0.1, (0.8, 0.99))
+    assert len(clf.history) == 2
+
+
+def test_warm_start_with_another_optimizer_starts_it_afresh_and_says_so():
+    clf, X, y = _fitted(warm_start=True)
+    with pytest.warns(UserWarning, match="optimizer changed from 'adam' to 'sgd'.*no state"):
+        clf.set_params(optimizer="sgd", momentum=0.3).fit(X, y)
+    assert isinstance(clf.optimizer_, torch.optim.SGD)
+    assert clf.optimizer_.param_groups[0]["momentum"] == 0.3
+    assert len(clf.history) == 2
+
+
+def test_partial_fit_applies_a_changed_learning_rate():
+    X, y = block_images()
+    clf = MLPNetClassifier(random_state=0).partial_fit(X, y, classes=np.unique(y))
+    clf.set_params(lr=0.005).partial_fit(X, y)
+    assert clf.optimizer_.param_groups[0]["lr"] == 0.005
+
+
+def test_warm_start_rebuilds_callbacks_for_changed_training_settings():
+    clf, X, y = _fitted(warm_start=True)
+    clf.set_params(clip_grad_norm=1.0, lr_schedule="cosine").fit(X, y)
+    names = dict(clf.callbacks_)
+    assert "clip_grad_norm" in names and "lr_schedule" in names
+
+
+def test_warm_start_refuses_a_changed_architecture_and_leaves_the_model_as_it_was():
+    clf, X, y = _fitted(warm_start=True)
+    before = clf.predict_proba(X)
+    clf.set_params(hidden_layer_sizes=(7,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes changed since the network was built"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert len(clf.history) == 1
+    with pytest.raises(ValueError, match="hidden_layer_sizes changed"):  # still refused
+        clf.partial_fit(X, y)
+    clf.set_params(warm_start=False).fit(X, y)  # a new fit builds the new network
+    assert clf.module_.layers[1].out_features == 7
+
+
+def test_a_fresh_fit_after_set_params_rebuilds_the_network():
+    X, y = block_images()
+    clf = CNNClassifier(channels=(4, 4, 4), max_epochs=1, random_state=0).fit(X, y)
+    n_params = clf.summary()["n_params"].sum()
+    clf.set_params(channels=(8, 8, 8)).fit(X, y)
+    assert clf.summary()["n_params"].sum() > n_params
