@@ -10,8 +10,8 @@ are written in, and only that:
   indented), each block separated from the next by a blank line;
 - fenced code blocks (```` ```bash ````, ```` ```python ````, ...);
 - inline ```code```, ``**bold**`` and ``[text](target)`` links. A URL stays
-  a link; a ``docs/NAME.rst`` file becomes a link to that page (whose name
-  it must be: a page that is missing is an error); a file that
+  a link; a ``docs/NAME.rst`` file becomes a link to the page ``NAME`` (an
+  unknown document, and so an error, until that page exists); a file that
   ``markdown_page_links`` in ``conf.py`` names (another Markdown page) a link
   to its page; any other file of the repository, which is not part of the
   documentation, its path as code. A link to a file that does not exist is an
@@ -37,10 +37,10 @@ _FENCE = re.compile(r"^```(\w*)\s*$")
 _INLINE = re.compile(r"`([^`]+)`|\*\*([^*`]+)\*\*|\[([^\]`*]+)\]\(([^)\s]+)\)")
 # title adornments by heading level: "#" over and under, then underlines
 _ADORNMENT = {1: "=", 2: "=", 3: "-", 4: "~"}
-# reST reads a paragraph or list item starting with these as other markup
 # Unicode categories of the punctuation reST accepts before and after inline markup
 _OPENING = {"Ps", "Pi", "Pf", "Pd", "Po"}
 _CLOSING = {"Pe", "Pi", "Pf", "Pd", "Po"}
+# reST reads a paragraph or list item starting with these as other markup
 _RISKY_START = re.compile(r"^([-+*:|>#.]|\w{1,3}[.)] |\(\w{1,3}\) )")
 
 
