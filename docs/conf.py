@@ -40,6 +40,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "offline_intersphinx",  # also sets up sphinx.ext.intersphinx
     "benchmark_tables",
+    "markdown_pages",
     "api_helpers",
 ]
 
@@ -49,6 +50,10 @@ root_doc = "index"
 # Every reference must resolve: to skmnist's own API, or through intersphinx.
 nitpicky = True
 default_role = "literal"
+
+# The contributor guide and the changelog are Markdown files at the top of the repository,
+# shown as pages by ``.. markdown-page::``; links between them become links between pages.
+markdown_page_links = {"../CONTRIBUTING.md": "contributing", "../CHANGELOG.md": "changelog"}
 
 # -- API reference: autodoc, autosummary, numpydoc ----------------------------
 
