@@ -57,7 +57,7 @@ PAGES = {
     ),
     "user_guide/performance.html": ("Performance", "Performance", 3),
     "generated/skmnist.LeNet5Classifier.html": ("LeNet5Classifier", "LeNet5Classifier", 0),
-    # CONTRIBUTING.md and CHANGELOG.md, shown by docs/_ext/markdown_pages.py
+    # CONTRIBUTING.md and CHANGELOG.md, included by contributing.md and changelog.md (MyST)
     "contributing.html": ("Contributing to skmnist", "Contributing to skmnist", 0),
     "changelog.html": ("Changelog", "Changelog", 0),
 }

@@ -40,20 +40,21 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "offline_intersphinx",  # also sets up sphinx.ext.intersphinx
     "benchmark_tables",
-    "markdown_pages",
+    "myst_parser",
     "api_helpers",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "benchmarks"]
 root_doc = "index"
 # Every reference must resolve: to skmnist's own API, or through intersphinx.
 nitpicky = True
 default_role = "literal"
 
 # The contributor guide and the changelog are Markdown files at the top of the repository,
-# shown as pages by ``.. markdown-page::``; links between them become links between pages.
-markdown_page_links = {"../CONTRIBUTING.md": "contributing", "../CHANGELOG.md": "changelog"}
+# included by contributing.md and changelog.md (MyST); the result tables in benchmarks/ are
+# Markdown too, shown by ``.. benchmark-table::``, not pages of their own.
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 # -- API reference: autodoc, autosummary, numpydoc ----------------------------
 

@@ -4,7 +4,7 @@
   skmnist estimators are skorch nets and scikit-learn estimators: the dozens
   of methods they inherit unchanged are documented by skorch, scikit-learn
   and PyTorch (the page says so and links there), not copied here.
-- Base classes are shown under their public names (``torch.nn.Module``, not
+- Base classes are shown under their public names, private ones left out (``torch.nn.Module``, not
   ``torch.nn.modules.module.Module``; ``skmnist.estimators.BaseMNISTClassifier``,
   not its private module), so that they link and ``nitpicky`` stays quiet.
 """
@@ -45,10 +45,17 @@ def public_name(cls):
 
 
 def process_bases(app, name, obj, options, bases):
-    """Show each base class by its public name, as a cross-reference."""
-    for i, base in enumerate(bases):
-        if inspect.isclass(base) and base.__module__ != "builtins":
-            bases[i] = f":py:class:`{public_name(base)}`"
+    """Show each public base class by its public name, as a cross-reference.
+
+    Private bases (the mixins ``BaseMNISTClassifier`` is assembled from, one
+    per concern) are left out: their members are listed on the class itself.
+    """
+    bases[:] = [
+        f":py:class:`{public_name(base)}`"
+        if inspect.isclass(base) and base.__module__ != "builtins" else base
+        for base in bases
+        if not (inspect.isclass(base) and base.__name__.startswith("_"))
+    ]
 
 
 def setup(app):

@@ -1,8 +1,8 @@
 """Plain :mod:`torch.nn` modules for MNIST-family images (no scikit-learn, no skorch)."""
 
 from ._cnn import CNN
-from ._layers import ACTIVATIONS, POOLINGS
+from ._layers import ACTIVATIONS, POOLINGS, FeaturesThenClassifier
 from ._lenet import LeNet5
 from ._mlp import MLP
 
-__all__ = ["ACTIVATIONS", "CNN", "LeNet5", "MLP", "POOLINGS"]
+__all__ = ["ACTIVATIONS", "CNN", "FeaturesThenClassifier", "LeNet5", "MLP", "POOLINGS"]

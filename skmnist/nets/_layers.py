@@ -43,7 +43,27 @@ def conv_output_size(size: int, kernel_size: int, padding: int = 0, stride: int 
 class FeaturesThenClassifier(nn.Module):
     """A network of two parts: ``features`` (convolutions) then ``classifier`` (dense layers).
 
-    Subclasses set ``self.features`` and ``self.classifier`` in ``__init__``.
+    The base of :class:`LeNet5` and :class:`CNN`: a subclass sets
+    ``self.features`` and ``self.classifier`` in ``__init__``, and
+    ``forward`` runs one after the other.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed on to :class:`torch.nn.Module`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from skmnist.nets import FeaturesThenClassifier
+    >>> class Tiny(FeaturesThenClassifier):
+    ...     def __init__(self, n_classes=10):
+    ...         super().__init__()
+    ...         self.features = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2))
+    ...         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 13 * 13, n_classes))
+    >>> Tiny()(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
     """
 
     def forward(self, x):
