@@ -37,7 +37,7 @@ for preset in ["affine", "elastic", "noise"]:
 print(resolve_augment("affine"))
 
 fig, axes = plt.subplots(len(rows), len(digits), figsize=(10, 5.5), layout="constrained")
-for ax_row, (name, images) in zip(axes, rows.items()):
+for ax_row, (name, images) in zip(axes, rows.items(), strict=False):
     ImageGridDisplay(images[:, 0].numpy()).plot(ax=ax_row)
     ax_row[0].set_title(name, loc="left", fontsize=10)
 

@@ -60,7 +60,7 @@ for name, clf in models.items():
 # validation loss); it generalises best.
 fig, axes = plt.subplots(len(models), 3, figsize=(12, 9), layout="constrained",
                          sharex=True)
-for row, (name, clf) in zip(axes, models.items()):
+for row, (name, clf) in zip(axes, models.items(), strict=False):
     TrainingHistoryDisplay.from_estimator(clf, ax=row)
     row[0].set_ylabel(name)
 for ax in axes[:-1].ravel():

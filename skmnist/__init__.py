@@ -22,6 +22,7 @@ __all__ = [
     "LeNet5Classifier",
     "MLPNetClassifier",
     "PixelNormalizer",
+    "__version__",
     "fetch_fashion_mnist",
     "fetch_kmnist",
     "fetch_mnist",
@@ -29,5 +30,4 @@ __all__ = [
     "load_mnist_sample",
     "load_model",
     "save_model",
-    "__version__",
 ]

@@ -1,4 +1,4 @@
-"""Fit on the training set, score once on the test set: what ``skmnist train`` and the suites share."""
+"""Fit on the training set, score once on the test set (for ``skmnist train`` and the suites)."""
 
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause

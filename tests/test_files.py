@@ -1,4 +1,4 @@
-"""skmnist._files: every file skmnist writes is complete or not there; the old one survives a failure."""
+"""skmnist._files: a file skmnist writes is complete or absent; the old one survives a failure."""
 
 import json
 

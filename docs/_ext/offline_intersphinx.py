@@ -7,7 +7,9 @@ This extension writes one inventory per project, in the documented
 define, with each project's own URL scheme, and points
 ``intersphinx_mapping`` at those local files::
 
-    intersphinx_mapping = {"sklearn": ("https://scikit-learn.org/stable/", "_build/inventories/sklearn.inv")}
+    intersphinx_mapping = {
+        "sklearn": ("https://scikit-learn.org/stable/", "_build/inventories/sklearn.inv"),
+    }
 
 A project's URLs are only generated where its documentation is regular: one
 page per public name (scikit-learn, pandas, and :mod:`torch.nn`,
@@ -297,7 +299,8 @@ def _pandas():
         yield full, _role(obj), f"reference/api/{full}.html#{full}", "-"
         if inspect.isclass(obj):
             for member, role in _members(obj):
-                yield f"{full}.{member}", role, f"reference/api/{full}.{member}.html#{full}.{member}", "-"
+                page = f"reference/api/{full}.{member}.html#{full}.{member}"
+                yield f"{full}.{member}", role, page, "-"
 
 
 def _matplotlib():
@@ -305,14 +308,17 @@ def _matplotlib():
     pages = {
         "matplotlib.figure.Figure": ("py:class", "api/_as_gen/matplotlib.figure.Figure.html"),
         "matplotlib.axes.Axes": ("py:class", "api/_as_gen/matplotlib.axes.Axes.html"),
-        "matplotlib.axes.Axes.imshow": ("py:method",
-                                        "api/_as_gen/matplotlib.axes.Axes.imshow.html"),
+        "matplotlib.axes.Axes.imshow": (
+            "py:method",
+            "api/_as_gen/matplotlib.axes.Axes.imshow.html",
+        ),
         "matplotlib.axes.Axes.plot": ("py:method", "api/_as_gen/matplotlib.axes.Axes.plot.html"),
         "matplotlib.lines.Line2D": ("py:class", "api/_as_gen/matplotlib.lines.Line2D.html"),
-        "matplotlib.colors.Colormap": ("py:class",
-                                       "api/_as_gen/matplotlib.colors.Colormap.html"),
-        "matplotlib.pyplot.subplots": ("py:function",
-                                       "api/_as_gen/matplotlib.pyplot.subplots.html"),
+        "matplotlib.colors.Colormap": ("py:class", "api/_as_gen/matplotlib.colors.Colormap.html"),
+        "matplotlib.pyplot.subplots": (
+            "py:function",
+            "api/_as_gen/matplotlib.pyplot.subplots.html",
+        ),
     }
     for name, (role, page) in pages.items():
         yield name, role, f"{page}#{name}", "-"

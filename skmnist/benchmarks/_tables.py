@@ -35,8 +35,10 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
     ...                         "predict_images_per_s": [5e4] * 3, "n_params": [61_000] * 3,
     ...                         "epochs": [2] * 3})
     >>> row = summarize(results).iloc[0]
-    >>> int(row.seeds), round(float(row.accuracy), 4), float(row.accuracy_min), float(row.fit_seconds)
-    (3, 0.991, 0.99, 9.0)
+    >>> int(row.seeds), round(float(row.accuracy), 4), float(row.accuracy_min)
+    (3, 0.991, 0.99)
+    >>> float(row.fit_seconds)
+    9.0
     """
     grouped = results.groupby("config", sort=False)
     return pd.DataFrame({

@@ -54,6 +54,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.utils import Bunch
 
 from .._files import save_frame_csv, write_json, write_text
 
@@ -83,7 +84,7 @@ def _environment(device):
         "skmnist": __version__,
     }
     if device.type == "cuda":
-        free, total = torch.cuda.mem_get_info(device)
+        _free, total = torch.cuda.mem_get_info(device)
         env["gpu_memory_gib"] = round(total / 2**30, 1)
         env["bf16"] = torch.cuda.is_bf16_supported()
     return env
@@ -92,6 +93,8 @@ def _environment(device):
 def _load(dataset):
     from ..datasets import fetch_mnist, load_mnist_sample
 
+    train: Bunch  # what the loaders return without return_X_y
+    test: Bunch
     if dataset == "sample":
         train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
     else:
@@ -119,8 +122,10 @@ def _run_tests(device, quick, out, test_timeout, step_timeout):
             raise TimeoutError(f"the device tests took over {step_timeout} s; {log} has "
                                f"what they printed") from None
     lines = log.read_text().strip().splitlines()
-    suite = ET.parse(junit).getroot()
-    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    root = ET.parse(junit).getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    if suite is None:
+        raise ValueError(f"{junit} holds no test suite; {log} has what pytest printed")
     counts = {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
     failed = [
         f"{case.get('classname')}::{case.get('name')}"

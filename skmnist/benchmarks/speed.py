@@ -81,7 +81,9 @@ class _RawLoop:
         X = torch.as_tensor(X.reshape(-1, 1, 28, 28) / np.float32(255)).to(self.device)
         self.model.eval()
         with torch.inference_mode():
-            logits = torch.cat([self.model(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+            logits = torch.cat(
+                [self.model(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+            )
         return torch.softmax(logits, 1).cpu().numpy()
 
 
@@ -120,8 +122,13 @@ class _SkMNIST:
         if augment:
             self.name = f'{self.name}, augment="{augment}"'
         self.clf = LeNet5Classifier(
-            optimizer="adam", lr=LR, batch_size=BATCH_SIZE, warm_start=True,
-            device=str(device), augment=augment, verbose=0,
+            optimizer="adam",
+            lr=LR,
+            batch_size=BATCH_SIZE,
+            warm_start=True,
+            device=str(device),
+            augment=augment,
+            verbose=0,
         )
 
     def train(self, epochs):
@@ -142,7 +149,7 @@ def _timed(fn, device):
 def time_epochs(X, y, *, device, rounds=3, epochs=1, seed=0):
     """Median seconds per epoch of each method, timed interleaved round by round."""
     torch.manual_seed(seed)
-    methods = [
+    methods: list[_RawLoop | _PlainSkorch | _SkMNIST] = [
         _RawLoop(X, y, device),
         _PlainSkorch(X, y, device),
         _SkMNIST(X, y, device),
@@ -150,10 +157,11 @@ def time_epochs(X, y, *, device, rounds=3, epochs=1, seed=0):
     ]
     for method in methods:  # warm-up: allocations, kernels, caches
         method.train(1)
-    times = {method.name: [] for method in methods}
+    times: dict[str, list[float]] = {method.name: [] for method in methods}
     for _ in range(rounds):
         for method in methods:
-            times[method.name].append(_timed(lambda: method.train(epochs), device) / epochs)
+            seconds = _timed(lambda m=method: m.train(epochs), device)
+            times[method.name].append(seconds / epochs)
     return times, methods
 
 
@@ -163,8 +171,8 @@ def time_prediction(raw, ours, X, *, device, batch_sizes=(128, 1024), repeats=3)
     for batch_size in batch_sizes:
         raw_t, ours_t = [], []
         for _ in range(repeats):
-            raw_t.append(_timed(lambda: raw.predict_proba(X, batch_size), device))
-            ours_t.append(_timed(lambda: ours.predict_proba(X, batch_size), device))
+            raw_t.append(_timed(lambda b=batch_size: raw.predict_proba(X, b), device))
+            ours_t.append(_timed(lambda b=batch_size: ours.predict_proba(X, b), device))
         result[batch_size] = {
             "raw": len(X) / statistics.median(raw_t),
             "skmnist": len(X) / statistics.median(ours_t),
@@ -191,8 +199,12 @@ def _peak_rss_mib():
 def _memory_probe(method, dataset, device):
     """One epoch of ``method`` in this (fresh) process; print the peak RSS in MiB."""
     X, y = _load(dataset, "train")
-    cls = {"raw": _RawLoop, "skorch": _PlainSkorch, "skmnist": _SkMNIST}[method]
-    cls(X, y, device).train(1)
+    methods: dict[str, type[_RawLoop | _PlainSkorch | _SkMNIST]] = {
+        "raw": _RawLoop,
+        "skorch": _PlainSkorch,
+        "skmnist": _SkMNIST,
+    }
+    methods[method](X, y, device).train(1)
     print(json.dumps({"peak_rss_mib": _peak_rss_mib()}))
 
 
@@ -201,9 +213,20 @@ def measure_memory(dataset, device):
     peaks = {}
     for method in ("raw", "skorch", "skmnist"):
         out = subprocess.run(
-            [sys.executable, "-m", "skmnist.benchmarks.speed", "--memory-probe", method,
-             "--dataset", dataset, "--device", str(device)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "skmnist.benchmarks.speed",
+                "--memory-probe",
+                method,
+                "--dataset",
+                dataset,
+                "--device",
+                str(device),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         peaks[method] = json.loads(out.strip().splitlines()[-1])["peak_rss_mib"]
     return peaks
@@ -259,7 +282,9 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
         "n_train": len(X),
         "n_test": len(X_test),
         "device": str(device),
-        "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or platform.machine(),
+        "device_name": torch.cuda.get_device_name(device)
+        if device.type == "cuda"
+        else platform.processor() or platform.machine(),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "skmnist": __version__,
@@ -313,7 +338,8 @@ def to_markdown(result):
         "interleaved rounds.",
         "",
         *([f"Made by `{result['command']}`.", ""] if "command" in result else []),
-        "| training loop | s/epoch (median) | vs raw loop | s/epoch (fastest round) | vs raw loop |",
+        "| training loop | s/epoch (median) | vs raw loop "
+        "| s/epoch (fastest round) | vs raw loop |",
         "|---|---:|---:|---:|---:|",
     ]
     fastest = result["epoch_seconds_fastest"]
@@ -323,13 +349,25 @@ def to_markdown(result):
         f"{fastest[name] / raw_fastest:.3f} |"
         for name, sec in result["epoch_seconds"].items()
     ]
-    lines += ["", "| predict_proba batch | raw model (img/s) | LeNet5Classifier (img/s) | ratio |", "|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| predict_proba batch | raw model (img/s) | LeNet5Classifier (img/s) | ratio |",
+        "|---:|---:|---:|---:|",
+    ]
     for batch, v in result["predict_images_per_s"].items():
-        lines.append(f"| {batch} | {v['raw']:,.0f} | {v['skmnist']:,.0f} | {v['skmnist'] / v['raw']:.3f} |")
+        lines.append(
+            f"| {batch} | {v['raw']:,.0f} | {v['skmnist']:,.0f} | {v['skmnist'] / v['raw']:.3f} |"
+        )
     if "peak_rss_mib" in result:
         peaks = result["peak_rss_mib"]
-        lines += ["", "| one epoch in a fresh process | peak RSS (MiB) | vs raw loop |", "|---|---:|---:|"]
-        lines += [f"| {name} | {mib:.0f} | {mib / peaks['raw']:.3f} |" for name, mib in peaks.items()]
+        lines += [
+            "",
+            "| one epoch in a fresh process | peak RSS (MiB) | vs raw loop |",
+            "|---|---:|---:|",
+        ]
+        lines += [
+            f"| {name} | {mib:.0f} | {mib / peaks['raw']:.3f} |" for name, mib in peaks.items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -361,14 +399,18 @@ def main(argv=None):
     ...
     0
     """
-    parser = argparse.ArgumentParser(prog="python -m skmnist.benchmarks.speed", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m skmnist.benchmarks.speed", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--dataset", choices=["mnist", "sample"], default="mnist")
     parser.add_argument("--device", default="cpu", help='"cpu", "cuda" or "auto"')
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=1, help="epochs per round and method")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory probes")
     parser.add_argument("--out", type=Path, help="folder for speed-<device>.json and .md")
-    parser.add_argument("--memory-probe", choices=["raw", "skorch", "skmnist"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-probe", choices=["raw", "skorch", "skmnist"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.memory_probe:
         _memory_probe(args.memory_probe, args.dataset, resolve_device(args.device))

@@ -63,9 +63,9 @@ import pandas as pd
 from sklearn.base import clone
 
 from .._evaluation import count_parameters, fit_and_score
+from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from ._recipes import best_recipe, fast_recipe
 from ._tables import plot_results, summarize, to_markdown
-from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 
 __all__ = [
     "COLUMNS",

@@ -140,9 +140,9 @@ def benchmark(args):
 
 
 def add_parser(verbs):
-    from ._common import add_data_arguments
-
     import argparse
+
+    from ._common import add_data_arguments
 
     names = [*suites.SUITES, *SPECIAL]
     listed = "\n".join(

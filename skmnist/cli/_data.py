@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.utils import Bunch
 
 from ._errors import UsageError
 
@@ -78,6 +79,8 @@ def load(value, data_home=None):
                 file=sys.stderr,
             )
             return load("sample", data_home)
+    train: Bunch  # what the loaders return without return_X_y
+    test: Bunch
     if value == "sample":
         train = datasets.load_mnist_sample(subset="train")
         test = datasets.load_mnist_sample(subset="test")

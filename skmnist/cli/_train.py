@@ -169,7 +169,7 @@ def train(args):
         "target_names": [data.class_name(label) for label in labels],
         "device": str(skmnist.estimators.resolve_device(clf.device)),
         "versions": versions(),
-        "files": written + ["metrics.json"],
+        "files": [*written, "metrics.json"],
         "files_skipped": skipped,
         "interrupted": interrupted,
         "epoch_reached": len(clf.history),

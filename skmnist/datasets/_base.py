@@ -121,7 +121,8 @@ def _read_subset(
     given), as many as the images; all parts' images must agree in size and
     dtype. Returns the images and the labels as int64.
     """
-    images_parts, labels_parts = [], []
+    images_parts: list[np.ndarray] = []
+    labels_parts: list[np.ndarray] = []
     for part in parts:
         images_stem, labels_stem = _FILE_STEMS[part]
         images_path, labels_path = paths[images_stem], paths[labels_stem]

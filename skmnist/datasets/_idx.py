@@ -21,7 +21,7 @@ import struct
 import zlib
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 
@@ -31,7 +31,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_SIZE = 1 << 20
 
 # type code -> dtype as stored (big-endian)
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype("u1"),
     0x09: np.dtype("i1"),
     0x0B: np.dtype(">i2"),
@@ -119,7 +119,7 @@ def _read_data(stream: Any, name: str, dtype: np.dtype, shape: tuple) -> np.ndar
             f"{name}: {_describe(shape, n_bytes, dtype)}, too large to allocate "
             "(is the header corrupt?)"
         ) from exc
-    view = memoryview(buffer)
+    view = memoryview(buffer)  # type: ignore[arg-type]  # numpy arrays are buffers
     n_read = 0
     while n_read < n_bytes:
         n_chunk = stream.readinto(view[n_read : n_read + _CHUNK_SIZE])
@@ -166,7 +166,7 @@ def _read_idx(
     with open(path, "rb") as file:
         raw = file if file_hasher is None else _HashingReader(file, file_hasher)
         with (
-            gzip.GzipFile(fileobj=raw, mode="rb")
+            gzip.GzipFile(fileobj=cast(BinaryIO, raw), mode="rb")
             if file.peek(2)[:2] == _GZIP_MAGIC
             else nullcontext(raw)
         ) as stream:
@@ -301,4 +301,4 @@ def write_idx(
         ) as stream,
     ):
         stream.write(header)
-        stream.write(data.reshape(-1).view(np.uint8))
+        stream.write(data.reshape(-1).view(np.uint8).data)

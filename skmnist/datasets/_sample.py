@@ -8,8 +8,8 @@ from pathlib import Path
 from sklearn.utils import Bunch
 
 from ._base import _FILE_STEMS, _as_bunch, _read_subset, _subset_parts
-from ._sources import _DESCR, _TARGET_NAMES
 from ._idx import read_idx
+from ._sources import _DESCR, _TARGET_NAMES
 
 # Made by ``python -m skmnist.datasets._make_sample``: gzipped IDX files
 # named as MNIST's.

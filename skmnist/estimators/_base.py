@@ -10,7 +10,9 @@ its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
 
 import inspect
 import types
+from collections.abc import Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import torch
 from sklearn.base import BaseEstimator
@@ -106,17 +108,17 @@ class BaseMNISTClassifier(
     True
     """
 
-    _net = None
+    _net: type[torch.nn.Module] | None = None
     #: (channels, height, width) the network is built for; conv nets frame
     #: smaller images to it, None for networks that take any flat input.
-    _native_image_shape = (1, 28, 28)
+    _native_image_shape: tuple[int, int, int] | None = (1, 28, 28)
 
     # skorch's NeuralNet.__init__ stores its unfitted state on the instance;
     # scikit-learn wants __init__ to set parameters only, so the unfitted
     # state lives here on the class until ``initialize`` sets it.
     history_ = None
     initialized_ = False
-    virtual_params_ = types.MappingProxyType({})
+    virtual_params_: Mapping[str, Any] = types.MappingProxyType({})
     # unpickled with torch's map_location (skorch adds module_, criterion_ and
     # optimizer_), so that a model trained on a GPU loads on a CPU-only machine: the
     # callbacks hold device tensors too (batch counts, a scheduler's optimizer)
@@ -284,7 +286,7 @@ class BaseMNISTClassifier(
         names = {p.name for p in own}
         params = [p for p in own if p.kind is not p.VAR_KEYWORD]
         params += [p for p in shared if p.name not in names and p.name != "self"]
-        cls.__init__.__signature__ = inspect.Signature(params)
+        cls.__init__.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------
     # skorch hooks

@@ -57,7 +57,7 @@ class BatchAccuracy(Callback):
         self.total_ += len(y_true)
 
     def on_epoch_end(self, net, **kwargs):
-        if self.total_:
+        if self.total_ and self.correct_ is not None:
             net.history.record(self.name, float(self.correct_) / self.total_)
 
     def get_params(self, deep=True):
@@ -98,10 +98,15 @@ class EpochProgressBar(Callback):
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         from tqdm.auto import tqdm
 
-        total = math.ceil(len(dataset_train) / net.batch_size) if dataset_train is not None else None
+        total = (
+            math.ceil(len(dataset_train) / net.batch_size) if dataset_train is not None else None
+        )
         self.bar_ = tqdm(
-            total=total, desc=f"epoch {len(net.history)}/{net.max_epochs}", unit="batch",
-            leave=False, disable=not net.verbose,
+            total=total,
+            desc=f"epoch {len(net.history)}/{net.max_epochs}",
+            unit="batch",
+            leave=False,
+            disable=not net.verbose,
         )
         self.loss_sum_, self.batches_ = None, 0
 
@@ -159,8 +164,9 @@ class OneCycleScheduler(LRScheduler):
 
     def on_batch_end(self, net, training, **kwargs):
         # OneCycleLR refuses to step past its total; a warm start runs on at the final rate
-        if training and self.lr_scheduler_.last_epoch + 1 < self.lr_scheduler_.total_steps:
-            self.lr_scheduler_.step()
+        scheduler = self.lr_scheduler_
+        if training and scheduler is not None and scheduler.last_epoch + 1 < scheduler.total_steps:
+            scheduler.step()
 
 
 class EarlyStop(Exception):
@@ -180,8 +186,14 @@ class TrainingMonitor(Callback):
     :meth:`restore_best` and :meth:`restore_safe` to put weights back.
     """
 
-    def __init__(self, monitor="valid_loss", early_stopping=False, n_iter_no_change=5,
-                 tol=1e-4, explode_factor=100.0):
+    def __init__(
+        self,
+        monitor="valid_loss",
+        early_stopping=False,
+        n_iter_no_change=5,
+        tol=1e-4,
+        explode_factor=100.0,
+    ):
         self.monitor = monitor
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
@@ -215,10 +227,13 @@ class TrainingMonitor(Callback):
         # the batch losses are read from the device once per epoch (see
         # ``BaseMNISTClassifier.run_single_epoch``), so they are checked here
         losses = [row["train_loss"] for row in net.history[-1]["batches"] if "train_loss" in row]
-        if losses and self.first_loss_ is None:
+        if not losses:
+            return
+        if self.first_loss_ is None:
             self.first_loss_ = losses[0]
+        limit = self.explode_factor * max(self.first_loss_, 1.0)
         for loss in losses:
-            if not math.isfinite(loss) or loss > self.explode_factor * max(self.first_loss_, 1.0):
+            if not math.isfinite(loss) or loss > limit:
                 epoch = len(net.history)
                 raise TrainingDivergedError(
                     f"Training diverged in epoch {epoch}: the training loss reached {loss:.4g} "

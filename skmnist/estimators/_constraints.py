@@ -15,8 +15,8 @@ from numbers import Integral, Real
 
 import torch
 from sklearn.utils._param_validation import (
-    Interval,
     HasMethods,
+    Interval,
     InvalidParameterError,
     Options,
     StrOptions,
@@ -69,7 +69,9 @@ class PositiveInts(_Custom):
         return (
             isinstance(val, (tuple, list))
             and (len(val) == self.length if self.length else len(val) >= 1)
-            and all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val)
+            and all(
+                isinstance(v, Integral) and not isinstance(v, bool) and int(v) >= 1 for v in val
+            )
         )
 
     def __str__(self):
@@ -78,7 +80,7 @@ class PositiveInts(_Custom):
 
 
 class Device(_Custom):
-    """"auto", a :class:`torch.device`, or a name torch reads as one ("cpu", "cuda:1")."""
+    """ "auto", a :class:`torch.device`, or a name torch reads as one ("cpu", "cuda:1")."""
 
     def is_satisfied_by(self, val):
         if isinstance(val, torch.device) or val == "auto":
@@ -103,8 +105,10 @@ TRAINING_CONSTRAINTS = {
     "lr": [Interval(Real, 0, None, closed="neither")],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
-    "batch_size": [Interval(Integral, 1, None, closed="left"),
-                   Options(Integral, {-1})],  # -1: all at once
+    "batch_size": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Integral, {-1}),
+    ],  # -1: all at once
     "max_epochs": [Interval(Integral, 1, None, closed="left")],
     "device": [Device()],
     "random_state": ["random_state"],
@@ -114,9 +118,12 @@ TRAINING_CONSTRAINTS = {
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, 0, None, closed="left")],
-    "lr_schedule": [None, StrOptions(set(LR_SCHEDULES)),
-                    SubclassOf(torch.optim.lr_scheduler.LRScheduler),
-                    SubclassOf(torch.optim.lr_scheduler.ReduceLROnPlateau)],
+    "lr_schedule": [
+        None,
+        StrOptions(set(LR_SCHEDULES)),
+        SubclassOf(torch.optim.lr_scheduler.LRScheduler),
+        SubclassOf(torch.optim.lr_scheduler.ReduceLROnPlateau),
+    ],
     "lr_patience": [Interval(Integral, 0, None, closed="left")],
     "lr_factor": [Interval(Real, 0, 1, closed="neither")],
     "lr_schedule_params": [None, dict],

@@ -13,6 +13,8 @@ import math
 
 import torch
 
+from ._net_base import _NetBase
+
 
 def resolve_device(device) -> torch.device:
     """The :class:`torch.device` for ``device``; ``"auto"`` picks CUDA, then MPS, then CPU.
@@ -102,7 +104,7 @@ def on_resolved_device(method):
     return wrapper
 
 
-class _DeviceMixin:
+class _DeviceMixin(_NetBase):
     """How a skmnist estimator keeps its network on ``device``, "auto" included."""
 
     def __setstate__(self, state):

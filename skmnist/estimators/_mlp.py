@@ -1,7 +1,6 @@
 """The multi-layer perceptron estimator."""
 
 import numbers
-
 from numbers import Integral
 
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -92,7 +91,9 @@ class MLPNetClassifier(BaseMNISTClassifier):
             n_features,
             n_classes,
             # a single width is one hidden layer, as in scikit-learn's MLPClassifier
-            hidden_layer_sizes=(sizes,) if isinstance(sizes, numbers.Integral) else sizes,
+            hidden_layer_sizes=[
+                int(n) for n in ((sizes,) if isinstance(sizes, numbers.Integral) else sizes)
+            ],
             activation=self.activation,
             dropout=self.dropout,
             batch_norm=self.batch_norm,

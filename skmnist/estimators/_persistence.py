@@ -28,7 +28,10 @@ from ._summary import epoch_rows
 FORMAT = "skmnist-model"
 FORMAT_VERSION = 1
 # torch namespaces from which classes given as parameters may be stored
-_CLASS_NAMESPACES = {"torch.optim": torch.optim, "torch.optim.lr_scheduler": torch.optim.lr_scheduler}
+_CLASS_NAMESPACES = {
+    "torch.optim": torch.optim,
+    "torch.optim.lr_scheduler": torch.optim.lr_scheduler,
+}
 
 
 def _estimator_classes():
@@ -50,8 +53,9 @@ def _encode_param(name, value):
         return {"dict": {k: _encode_param(f"{name}[{k!r}]", v) for k, v in value.items()}}
     if isinstance(value, type):
         for namespace, module in _CLASS_NAMESPACES.items():
-            if getattr(module, value.__name__, None) is value:
-                return {"class": f"{namespace}.{value.__name__}"}
+            name = value.__name__
+            if getattr(module, name, None) is value:
+                return {"class": f"{namespace}.{name}"}
     if isinstance(value, torch.device):
         return str(value)
     raise TypeError(
@@ -64,15 +68,18 @@ def _decode_param(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (kind, content), = value.items()
+        ((kind, content),) = value.items()
         if kind == "tuple" and isinstance(content, list):
             return tuple(_decode_param(v) for v in content)
         if kind == "dict" and isinstance(content, dict):
             return {k: _decode_param(v) for k, v in content.items()}
         if kind == "class" and isinstance(content, str):
             namespace, _, name = content.rpartition(".")
-            found = getattr(_CLASS_NAMESPACES[namespace], name, None) if (
-                namespace in _CLASS_NAMESPACES and not name.startswith("_")) else None
+            found = (
+                getattr(_CLASS_NAMESPACES[namespace], name, None)
+                if (namespace in _CLASS_NAMESPACES and not name.startswith("_"))
+                else None
+            )
             if not isinstance(found, type):
                 raise ValueError(f"unknown class {content!r}")
             return found
@@ -187,7 +194,9 @@ def load_model(path, *, device=None):
         elif params.get("device") not in (None, "auto") and not device_available(params["device"]):
             warnings.warn(
                 f"the model was saved with device={params['device']!r}, which is not available "
-                "here; it is loaded on the CPU.", UserWarning, stacklevel=2,
+                "here; it is loaded on the CPU.",
+                UserWarning,
+                stacklevel=2,
             )
             params["device"] = "cpu"
         dtype = object if header["classes_dtype"] == "object" else np.dtype(header["classes_dtype"])
@@ -203,8 +212,9 @@ def load_model(path, *, device=None):
         estimator.initialize()
     except (ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"{path}: the saved parameters do not make a {header['class']}: "
-                         f"{message}") from None
+        raise ValueError(
+            f"{path}: the saved parameters do not make a {header['class']}: {message}"
+        ) from None
     try:
         estimator.module_.load_state_dict(state)
     except RuntimeError as exc:
@@ -223,7 +233,7 @@ def _read_file(path):
         with safetensors.safe_open(str(path), framework="pt") as f:
             metadata = f.metadata() or {}
             state = {key: f.get_tensor(key) for key in f.keys()}
-    except BaseException as exc:  # noqa: BLE001 (safetensors' Rust panics are BaseExceptions)
+    except BaseException as exc:
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit
         raise ValueError(f"{path} is not a complete safetensors model file: {exc}") from None
@@ -237,18 +247,33 @@ _HEADER_SCHEMA = {
     "skmnist_version": lambda v: isinstance(v, str),
     "class": lambda v: isinstance(v, str),
     "params": lambda v: isinstance(v, dict),
-    "classes": lambda v: isinstance(v, list) and len(v) >= 2 and all(
-        isinstance(c, (str, int, float, bool)) for c in v),
+    "classes": lambda v: (
+        isinstance(v, list)
+        and len(v) >= 2
+        and all(isinstance(c, (str, int, float, bool)) for c in v)
+    ),
     "classes_dtype": lambda v: isinstance(v, str),
     "n_features_in": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-    "feature_names_in": lambda v: v is None or (
-        isinstance(v, list) and all(isinstance(n, str) for n in v)),
-    "image_shape": lambda v: isinstance(v, list) and len(v) == 3 and all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in v),
+    "feature_names_in": lambda v: (
+        v is None or (isinstance(v, list) and all(isinstance(n, str) for n in v))
+    ),
+    "image_shape": lambda v: (
+        isinstance(v, list)
+        and len(v) == 3
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in v)
+    ),
     "history": lambda v: isinstance(v, list) and all(isinstance(row, dict) for row in v),
-    "pixel_range": lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-        for x in v)),
+    "pixel_range": lambda v: (
+        v is None
+        or (
+            isinstance(v, list)
+            and len(v) == 2
+            and all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                for x in v
+            )
+        )
+    ),
 }
 #: fields a file may lack (written by later versions of the format's writer)
 _OPTIONAL_FIELDS = {"pixel_range"}
@@ -270,7 +295,9 @@ def _check_header(path, metadata):
     except ValueError as exc:
         raise ValueError(f"{path}: the model header is not valid JSON ({exc}).") from None
     if not isinstance(header, dict):
-        raise ValueError(f"{path}: the model header is a JSON {type(header).__name__}, not an object.")
+        raise ValueError(
+            f"{path}: the model header is a JSON {type(header).__name__}, not an object."
+        )
     version = header.get("format_version")
     if version != FORMAT_VERSION:
         made_by = header.get("skmnist_version")
@@ -285,8 +312,9 @@ def _check_header(path, metadata):
                 continue
             raise ValueError(f"{path}: the model header has no {field!r} field.")
         if not check(header[field]):
-            raise ValueError(f"{path}: the model header's {field!r} is not valid: "
-                             f"{str(header[field])[:80]!r}.")
+            raise ValueError(
+                f"{path}: the model header's {field!r} is not valid: {str(header[field])[:80]!r}."
+            )
     if header["class"] not in _estimator_classes():
         raise ValueError(f"{path} holds a {header['class']!r}, which is no skmnist estimator.")
     return header

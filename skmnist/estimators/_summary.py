@@ -3,6 +3,8 @@
 import pandas as pd
 import torch
 
+from ._net_base import _NetBase
+
 
 def model_summary(module, input_shape, *, as_text=False):
     """Summarise ``module`` run on one zero input of shape ``input_shape``.
@@ -73,7 +75,7 @@ def epoch_rows(history):
     return [{k: v for k, v in row.items() if k != "batches"} for row in history]
 
 
-class _InspectionMixin:
+class _InspectionMixin(_NetBase):
     """What a skmnist estimator shows of its network and its training."""
 
     def history_frame(self):

@@ -14,12 +14,12 @@ built, or refused with a message when they cannot be.
 import numbers
 import warnings
 from contextlib import contextmanager
+from typing import cast
 
 import numpy as np
 import torch
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
-from skorch.dataset import get_len
 from skorch.callbacks import (
     EpochTimer,
     GradientNormClipping,
@@ -27,6 +27,7 @@ from skorch.callbacks import (
     PassthroughScoring,
     PrintLog,
 )
+from skorch.dataset import get_len
 
 from ..exceptions import TrainingDivergedError
 from ._augment import resolve_augment
@@ -41,6 +42,7 @@ from ._callbacks import (
 from ._constraints import TRAINING_CONSTRAINTS, check_params, optimizer_class
 from ._data import DeviceData
 from ._devices import require_device
+from ._net_base import _NetBase
 from ._threads import cpu_thread_share, take_thread_share
 
 _WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
@@ -55,7 +57,7 @@ def _same(a, b):
         return a is b
 
 
-class _TrainingMixin:
+class _TrainingMixin(_NetBase):
     """How a skmnist estimator turns its training parameters into skorch's parts."""
 
     @property
@@ -78,7 +80,11 @@ class _TrainingMixin:
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         # after the scheduler, which may set the epoch's first rate when it starts
-        callbacks += [("lr", LearningRateRecorder()), ("progress_bar", EpochProgressBar()), ("print_log", PrintLog())]
+        callbacks += [
+            ("lr", LearningRateRecorder()),
+            ("progress_bar", EpochProgressBar()),
+            ("print_log", PrintLog()),
+        ]
         return callbacks
 
     def on_epoch_begin(self, net, **kwargs):
@@ -98,12 +104,14 @@ class _TrainingMixin:
             return None
         if schedule == "plateau":
             return LRScheduler(
-                policy=schedulers.ReduceLROnPlateau, monitor=self._monitor_name(),
+                policy=schedulers.ReduceLROnPlateau,
+                monitor=self._monitor_name(),
                 **{"patience": self.lr_patience, "factor": self.lr_factor, **extra},
             )
         if schedule == "cosine":
-            return LRScheduler(policy=schedulers.CosineAnnealingLR,
-                               **{"T_max": self.max_epochs, **extra})
+            return LRScheduler(
+                policy=schedulers.CosineAnnealingLR, **{"T_max": self.max_epochs, **extra}
+            )
         if schedule == "step":
             return LRScheduler(
                 policy=schedulers.StepLR,
@@ -125,8 +133,7 @@ class _TrainingMixin:
         """Clear errors for the parameters and the device, raised when training starts."""
         self._check_params()
         device = require_device(self.device)
-        if (self.mixed_precision and device.type == "cuda"
-                and not torch.cuda.is_bf16_supported()):
+        if self.mixed_precision and device.type == "cuda" and not torch.cuda.is_bf16_supported():
             raise ValueError(
                 "mixed_precision uses bfloat16, which this GPU does not support; "
                 "use mixed_precision=False."
@@ -169,8 +176,9 @@ class _TrainingMixin:
         """
         if not (isinstance(X, DeviceData) and self.early_stopping):
             return super().get_split_datasets(X, y, **fit_params)
-        y_encoded = X.y.cpu().numpy() if X.indices is None else X.y[X.indices].cpu().numpy()
-        n_valid = max(1, int(round(self.validation_fraction * len(y_encoded))))
+        labels = cast(torch.Tensor, X.y)  # training data always has labels
+        y_encoded = (labels if X.indices is None else labels[X.indices]).cpu().numpy()
+        n_valid = max(1, round(self.validation_fraction * len(y_encoded)))
         splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
         if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
             splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
@@ -194,11 +202,13 @@ class _TrainingMixin:
                 except KeyboardInterrupt:
                     kept = (
                         f"the weights of epoch {monitor.best_epoch_} (best {self._monitor_name()})"
-                        if monitor.restore_best(self) else "the weights reached so far"
+                        if monitor.restore_best(self)
+                        else "the weights reached so far"
                     )
                     warnings.warn(
-                        f"Training was interrupted in epoch {len(self.history)}; {kept} "
-                        "were kept.", UserWarning, stacklevel=3,
+                        f"Training was interrupted in epoch {len(self.history)}; {kept} were kept.",
+                        UserWarning,
+                        stacklevel=3,
                     )
                 except TrainingDivergedError:
                     monitor.restore_safe(self)
@@ -264,8 +274,15 @@ class _TrainingMixin:
             self._resolve_augment()
         if "random_state" in changed:
             self._resolve_seed()
-        if changed - {"optimizer", "momentum", "weight_decay", "device", "augment", "batch_size",
-                      "random_state"}:
+        if changed - {
+            "optimizer",
+            "momentum",
+            "weight_decay",
+            "device",
+            "augment",
+            "batch_size",
+            "random_state",
+        }:
             for group in self.optimizer_.param_groups:
                 # a schedule added now resumes at this epoch from the current rate
                 group.setdefault("initial_lr", group["lr"])
@@ -275,7 +292,7 @@ class _TrainingMixin:
         """``random_state`` as the integer seed of torch's generators (None: unseeded)."""
         rs = self.random_state
         if rs is None or isinstance(rs, numbers.Integral):
-            self._seed = rs
+            self._seed = None if rs is None else int(rs)
         else:
             self._seed = int(check_random_state(rs).randint(np.iinfo(np.int32).max))
 
@@ -297,7 +314,9 @@ class _TrainingMixin:
             warnings.warn(
                 f"optimizer changed from {previous!r} to {self.optimizer!r} while training "
                 f"continues: the new {type(self.optimizer_).__name__} starts with no state "
-                "(no moment estimates or momentum).", UserWarning, stacklevel=4,
+                "(no moment estimates or momentum).",
+                UserWarning,
+                stacklevel=4,
             )
             return
         _, settings = self._optimizer_arguments()

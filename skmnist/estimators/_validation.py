@@ -28,6 +28,7 @@ from .._layout import image_shape_from, to_images
 from ._augment import augment_batch
 from ._data import DeviceBatches, DeviceData, to_float
 from ._devices import device_budget, require_device
+from ._net_base import _NetBase
 
 
 def _nullable_integer_dtype(X):
@@ -97,7 +98,7 @@ def _check_labels(y):
         )
 
 
-class _InputMixin:
+class _InputMixin(_NetBase):
     """How a skmnist estimator validates ``X``, encodes ``y`` and checks pixel scales."""
 
     def _validate_X(self, X, *, reset):

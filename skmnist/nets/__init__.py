@@ -5,4 +5,4 @@ from ._layers import ACTIVATIONS, POOLINGS, FeaturesThenClassifier
 from ._lenet import LeNet5
 from ._mlp import MLP
 
-__all__ = ["ACTIVATIONS", "CNN", "FeaturesThenClassifier", "LeNet5", "MLP", "POOLINGS"]
+__all__ = ["ACTIVATIONS", "CNN", "MLP", "POOLINGS", "FeaturesThenClassifier", "LeNet5"]

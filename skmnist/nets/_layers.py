@@ -66,6 +66,9 @@ class FeaturesThenClassifier(nn.Module):
     torch.Size([2, 10])
     """
 
+    features: nn.Module
+    classifier: nn.Module
+
     def forward(self, x):
         """Compute the logits of a batch.
 

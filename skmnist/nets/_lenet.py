@@ -60,7 +60,7 @@ class LeNet5(FeaturesThenClassifier):
         super().__init__()
 
         def conv_block(c_in, c_out, padding):
-            layers = [nn.Conv2d(c_in, c_out, 5, padding=padding)]
+            layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 5, padding=padding)]
             if batch_norm:
                 layers.append(nn.BatchNorm2d(c_out))
             layers += [make_activation(activation), make_pooling(pooling, 2)]
@@ -69,7 +69,7 @@ class LeNet5(FeaturesThenClassifier):
             return layers
 
         def fc_block(n_in, n_out):
-            layers = [nn.Linear(n_in, n_out)]
+            layers: list[nn.Module] = [nn.Linear(n_in, n_out)]
             if batch_norm:
                 layers.append(nn.BatchNorm1d(n_out))
             layers.append(make_activation(activation))

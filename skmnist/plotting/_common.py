@@ -63,7 +63,7 @@ def draw_grid(images, titles, colors, *, n_cols, ax, **imshow_kw):
         raise ValueError(f"ax holds {len(flat)} Axes for {n} images.")
     for axis in flat:
         axis.set_axis_off()
-    for axis, image, title, color in zip(flat, images, titles, colors):
+    for axis, image, title, color in zip(flat, images, titles, colors, strict=False):
         axis.imshow(image, **imshow_kw)
         axis.set_title(title, color=color, fontsize=8)
     return flat[0].figure, axes

@@ -90,23 +90,25 @@ class TrainingHistoryDisplay:
         [[1.0, 0.9], [2.0, 0.4]]
         """
         frame = pd.DataFrame(self.history)
-        panels = []
-        for title, keys in _PANELS:
-            present = [key for key in keys if key in frame and frame[key].notna().any()]
+        panels: list[tuple[str, list[str]]] = []
+        for title, series in _PANELS:
+            present = [key for key in series if key in frame and frame[key].notna().any()]
             if present:
                 panels.append((title, present))
         if not panels:
-            keys = ", ".join(key for _, keys in _PANELS for key in keys)
-            raise ValueError(f"The history holds none of the series {keys}.")
+            names = ", ".join(key for _, keys in _PANELS for key in keys)
+            raise ValueError(f"The history holds none of the series {names}.")
         if ax is None:
-            _, ax = plt.subplots(
+            _, grid = plt.subplots(
                 1,
                 len(panels),
                 figsize=(4.5 * len(panels), 3.5),
                 squeeze=False,
                 layout="constrained",
             )
-        axes = np.asarray(ax, dtype=object).ravel()
+            axes = np.asarray(grid, dtype=object).ravel()
+        else:
+            axes = np.asarray(ax, dtype=object).ravel()
         if len(axes) != len(panels):
             titles = ", ".join(title for title, _ in panels)
             raise ValueError(
@@ -115,7 +117,7 @@ class TrainingHistoryDisplay:
             )
         epochs = frame["epoch"] if "epoch" in frame else np.arange(1, len(frame) + 1)
         self.lines_ = {}
-        for axis, (title, keys) in zip(axes, panels):
+        for axis, (title, keys) in zip(axes, panels, strict=False):
             for key in keys:
                 (self.lines_[key],) = axis.plot(
                     epochs, frame[key], marker=".", label=key

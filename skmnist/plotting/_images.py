@@ -112,7 +112,7 @@ class ImageGridDisplay:
         else:
             colors = [
                 "red" if true != pred else "black"
-                for true, pred in zip(self.y_true, self.y_pred)
+                for true, pred in zip(self.y_true, self.y_pred, strict=False)
             ]
         self.figure_, self.axes_ = draw_grid(
             self.images, titles, colors, n_cols=n_cols, ax=ax, cmap=cmap

@@ -114,7 +114,7 @@ class SearchResultsDisplay:
                 "search's metrics."
             )
         if ax is None:
-            _, ax = plt.subplots(
+            _, grid = plt.subplots(
                 1,
                 len(self.params),
                 figsize=(4 * len(self.params), 3.5),
@@ -122,15 +122,17 @@ class SearchResultsDisplay:
                 squeeze=False,
                 layout="constrained",
             )
-        axes = np.asarray(ax, dtype=object).ravel()
+            axes = np.asarray(grid, dtype=object).ravel()
+        else:
+            axes = np.asarray(ax, dtype=object).ravel()
         if len(axes) != len(self.params):
             raise ValueError(
                 f"ax must hold {len(self.params)} Axes, one per parameter; got {len(axes)}."
             )
         halving = "iter" in self.results
         rounds = list(self.results.groupby("iter")) if halving else [(None, self.results)]
-        self.errorbars_ = {}
-        for axis, param in zip(axes, self.params):
+        self.errorbars_: dict = {}
+        for axis, param in zip(axes, self.params, strict=False):
             values = self.results[param]
             numeric = is_numeric_dtype(values) and not is_bool_dtype(values)
             values = values[~values.map(_is_missing)]
@@ -150,7 +152,8 @@ class SearchResultsDisplay:
             self.errorbars_[param] = []
             for iteration, rows in rounds:
                 rows = rows.loc[rows.index.intersection(values.index)]
-                x = rows[param] if numeric else rows[param].map(lambda v: position[repr(v)])
+                x = rows[param] if numeric else rows[param].map(
+                    lambda v, position=position: position[repr(v)])
                 yerr = rows[std].to_numpy(float) if std in rows else None
                 self.errorbars_[param].append(axis.errorbar(
                     x.to_numpy(float), rows[mean].to_numpy(float), yerr=yerr, fmt="o", capsize=3,
@@ -210,7 +213,7 @@ class SearchResultsDisplay:
             name.removeprefix("param_") for name in search.cv_results_
             if name.startswith("param_")
         ]
-        params = [p for p in params if results[p].map(repr).nunique() > 1]
+        params = [p for p in params if results[p].map(repr).nunique() > 1]  # noqa: PD101 (values are reprs of any objects)
         if not params:
             raise ValueError("No parameter takes more than one value in this search.")
         if score_name is None:

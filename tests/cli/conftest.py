@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from skmnist.cli import main  # noqa: E402
-from skmnist.datasets import write_idx  # noqa: E402
+from skmnist.cli import main
+from skmnist.datasets import write_idx
 
 
 class Result(NamedTuple):
@@ -36,7 +36,7 @@ def make_fashion_like(n_per_class, rng):
     labels = np.repeat(np.arange(10, dtype=np.uint8), n_per_class)
     rng.shuffle(labels)
     images = rng.integers(0, 40, size=(len(labels), 28, 28), dtype=np.uint8)
-    for image, label in zip(images, labels):
+    for image, label in zip(images, labels, strict=False):
         row = 2 + 2 * int(label)
         image[row : row + 3, 4:24] = rng.integers(180, 256, size=(3, 20), dtype=np.uint8)
     return images, labels

@@ -42,7 +42,9 @@ def test_lenet_suite_on_the_sample_without_flags(skmnist_cli, tmp_path):
     assert "[3/3] LeNet-5 + dropout + Adam: accuracy" in result.out
     results = check_outputs(tmp_path, 3, epochs=suites.SMALL_DATA_MAX_EPOCHS)
     assert list(results["config"]) == [
-        "LeNet-5 (tanh, avg pool, SGD, cosine)", "MLP 784-82-56-28-10 tanh", "LeNet-5 + dropout + Adam"
+        "LeNet-5 (tanh, avg pool, SGD, cosine)",
+        "MLP 784-82-56-28-10 tanh",
+        "LeNet-5 + dropout + Adam",
     ]
     assert list(results["n_params"]) == [61706, 70904, 61706]
     assert results["accuracy"].min() > 0.5
@@ -50,8 +52,16 @@ def test_lenet_suite_on_the_sample_without_flags(skmnist_cli, tmp_path):
 
 def test_optimizers_suite(skmnist_cli, tmp_path):
     result = skmnist_cli(
-        "benchmark", "--suite", "optimizers", "--dataset", "sample", "--max-epochs", "1",
-        "--out", tmp_path, "--quiet",
+        "benchmark",
+        "--suite",
+        "optimizers",
+        "--dataset",
+        "sample",
+        "--max-epochs",
+        "1",
+        "--out",
+        tmp_path,
+        "--quiet",
     )
     assert result.code == 0, result.err
     results = check_outputs(tmp_path, 6, epochs=1)
@@ -63,8 +73,15 @@ def test_optimizers_suite(skmnist_cli, tmp_path):
 
 def test_cnn_suite(skmnist_cli, tmp_path):
     result = skmnist_cli(
-        "benchmark", "--suite", "cnn", "--dataset", "sample", "--max-epochs", "1",
-        "--out", tmp_path,
+        "benchmark",
+        "--suite",
+        "cnn",
+        "--dataset",
+        "sample",
+        "--max-epochs",
+        "1",
+        "--out",
+        tmp_path,
     )
     assert result.code == 0, result.err
     results = check_outputs(tmp_path, 3, epochs=1)
@@ -74,8 +91,15 @@ def test_cnn_suite(skmnist_cli, tmp_path):
 
 def test_fashion_suite_on_an_idx_folder(skmnist_cli, fashion_like, tmp_path):
     result = skmnist_cli(
-        "benchmark", "--suite", "fashion", "--dataset", fashion_like, "--max-epochs", "1",
-        "--out", tmp_path,
+        "benchmark",
+        "--suite",
+        "fashion",
+        "--dataset",
+        fashion_like,
+        "--max-epochs",
+        "1",
+        "--out",
+        tmp_path,
     )
     assert result.code == 0, result.err
     results = check_outputs(tmp_path, 7, epochs=1)
@@ -143,8 +167,14 @@ def test_run_suite_returns_a_table_and_reports_progress():
     X, y = load_mnist_sample(return_X_y=True)
     seen = []
     results = suites.run_suite(
-        "lenet", X[:300], y[:300], X[300:400], y[300:400], max_epochs=1,
-        on_result=lambda i, n, row: seen.append((i, n, row["config"])), warm_up=False,
+        "lenet",
+        X[:300],
+        y[:300],
+        X[300:400],
+        y[300:400],
+        max_epochs=1,
+        on_result=lambda i, n, row: seen.append((i, n, row["config"])),
+        warm_up=False,
     )
     assert list(results.columns) == list(suites.COLUMNS)
     assert [i for i, _, _ in seen] == [1, 2, 3] and {n for _, n, _ in seen} == {3}
@@ -171,8 +201,15 @@ def test_speed_suite_calls_the_speed_benchmark(skmnist_cli, tmp_path, monkeypatc
     monkeypatch.setattr(speed, "run", fake_run)
     monkeypatch.setattr(speed, "to_markdown", lambda result: "| speed table |\n")
     result = skmnist_cli(
-        "benchmark", "--suite", "speed", "--dataset", "sample", "--max-epochs", "2",
-        "--out", tmp_path,
+        "benchmark",
+        "--suite",
+        "speed",
+        "--dataset",
+        "sample",
+        "--max-epochs",
+        "2",
+        "--out",
+        tmp_path,
     )
     assert result.code == 0, result.err
     assert calls == [("sample", "auto", 2)]
@@ -182,24 +219,35 @@ def test_speed_suite_calls_the_speed_benchmark(skmnist_cli, tmp_path, monkeypatc
 
 def test_fast_suite_trains_each_seed_and_summarizes(skmnist_cli, tmp_path):
     result = skmnist_cli(
-        "benchmark", "--suite", "fast", "--dataset", "sample", "--max-epochs", "1",
-        "--random-state", "7", "--out", tmp_path, "--quiet",
+        "benchmark",
+        "--suite",
+        "fast",
+        "--dataset",
+        "sample",
+        "--max-epochs",
+        "1",
+        "--random-state",
+        "7",
+        "--out",
+        tmp_path,
+        "--quiet",
     )
     assert result.code == 0, result.err
     results = pd.read_csv(tmp_path / "results.csv")
     assert list(results.columns) == CSV_COLUMNS
     assert list(results["seed"]) == [7, 8, 9, 10, 11]
     assert results["config"].eq("fast recipe").all()
-    assert all("random_state=" + str(seed) in params
-               for seed, params in zip(results["seed"], results["params"], strict=True))
+    assert all(
+        "random_state=" + str(seed) in params
+        for seed, params in zip(results["seed"], results["params"], strict=True)
+    )
     markdown = (tmp_path / "results.md").read_text()
     assert "random_state 7 to 11" in markdown
     summary = suites.summarize(results).iloc[0]
     assert summary.seeds == 5
     assert summary.accuracy == pytest.approx(results["accuracy"].mean())
     assert summary.accuracy_min == results["accuracy"].min()
-    assert (f"| fast recipe | 5 | {summary.accuracy:.2%} | {summary.accuracy_min:.2%} |"
-            in markdown)
+    assert f"| fast recipe | 5 | {summary.accuracy:.2%} | {summary.accuracy_min:.2%} |" in markdown
     for seed in range(7, 12):
         assert f"| fast recipe (seed {seed}) |" in markdown
     assert_png(tmp_path / "results.png")

@@ -1,4 +1,4 @@
-"""Ctrl-C during ``skmnist train``: exit 130, the weights kept are evaluated, the outputs written."""
+"""Ctrl-C during ``skmnist train``: exit 130, the kept weights evaluated, the outputs written."""
 
 import json
 import os
@@ -28,7 +28,7 @@ def test_ctrl_c_while_training(tmp_path):
             if re.match(r"\s+2\s", line) or time.monotonic() > deadline:
                 break
         child.send_signal(signal.SIGINT)  # a real Ctrl-C, during epoch 3 or so
-        stdout, stderr = child.communicate(timeout=120)
+        _stdout, stderr = child.communicate(timeout=120)
     finally:
         child.kill()
     assert child.returncode == 130, stderr

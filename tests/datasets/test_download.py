@@ -219,5 +219,5 @@ def test_downloaded_file_is_verified_again_when_read(
     table = dict(_CHECKSUMS["mnist"])
     table[stem] = _Checksums(table[stem].gz_md5, hashlib.sha256(b"other").hexdigest())
     monkeypatch.setitem(_CHECKSUMS, "mnist", table)
-    with pytest.raises(ValueError, match="checksum mismatch.*delete it"):
+    with pytest.raises(ValueError, match=r"checksum mismatch.*delete it"):
         fetch_mnist(data_home=tmp_path)

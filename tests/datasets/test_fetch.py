@@ -200,7 +200,7 @@ def test_uncompressed_gz_only_data_sets_warn_and_check_structure(
     assert bunch.data.shape == (30, 784)
     # structure is still checked
     write_idx(fake.folder / "train-labels-idx1-ubyte", np.full(30, 10, np.uint8))
-    with pytest.warns(UserWarning), pytest.raises(ValueError, match="outside 0..9"):
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"outside 0..9"):
         FETCHERS[name](data_home=tmp_path, download_if_missing=False)
 
 

@@ -67,7 +67,7 @@ def test_target_names(tmp_path):
     write_fake_dataset(tmp_path)
     names = [f"class {i}" for i in range(10)]
     assert load_idx_folder(tmp_path, target_names=names).target_names == names
-    with pytest.raises(ValueError, match="outside 0..4 for 5 classes"):
+    with pytest.raises(ValueError, match=r"outside 0..4 for 5 classes"):
         load_idx_folder(tmp_path, target_names=names[:5])
 
 

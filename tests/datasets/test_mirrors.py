@@ -93,7 +93,7 @@ def test_two_processes_download_from_the_mirror_into_one_fresh_data_home(
     children = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True) for _ in range(2)]
     outputs = [child.communicate(timeout=100) for child in children]
-    for child, (out, err) in zip(children, outputs, strict=True):
+    for child, (_out, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err
     expected = sum(int(fake.arrays[stem].sum()) for stem in ALL_STEMS if "images" in stem)
     assert {out.split()[1] for out, _ in outputs} == {str(expected)}

@@ -70,12 +70,12 @@ def test_fit_and_predict_leave_the_global_torch_rng_unchanged(cls):
     X, y = block_images()
     torch.manual_seed(2024)
     before = torch.get_rng_state()
-    numpy_before = np.random.get_state()[1].copy()
+    numpy_before = np.random.get_state()[1].copy()  # noqa: NPY002 (the global state, on purpose)
     clf = _dropout(cls, random_state=7).fit(X, y)
     clf.partial_fit(X, y)
     clf.predict_proba(X)
     assert torch.equal(torch.get_rng_state(), before)
-    np.testing.assert_array_equal(np.random.get_state()[1], numpy_before)
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_before)  # noqa: NPY002
 
 
 @pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)

@@ -25,7 +25,7 @@ def test_image_shape_from(sample_shape, expected):
 
 
 def test_image_shape_from_refuses_large_non_square_rows_only_with_a_native_size():
-    with pytest.raises(ValueError, match="785 features.*cannot be guessed"):
+    with pytest.raises(ValueError, match=r"785 features.*cannot be guessed"):
         image_shape_from((785,), min_size=(28, 28), name="Net")
     assert image_shape_from((785,)) == (1, 29, 29)
     with pytest.raises(ValueError, match="2 to 4 dimensions"):

@@ -1,4 +1,4 @@
-"""The device-resident training path: same training as skorch's, no float64 copy, streaming, augmentation."""
+"""The device-resident training path: skorch's training, no float64 copy, streaming, augmenting."""
 
 import os
 import sys

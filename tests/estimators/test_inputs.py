@@ -8,8 +8,8 @@ import pytest
 import torch
 from estimator_helpers import CONV_CLASSES, ESTIMATOR_CLASSES, block_images, make_estimator
 from sklearn.datasets import load_digits
-from sklearn.preprocessing import StandardScaler
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 from skmnist import LeNet5Classifier, MLPNetClassifier
 

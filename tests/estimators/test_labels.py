@@ -83,7 +83,7 @@ def test_binary_problems(cls):
 @pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
 def test_a_single_class_is_a_clear_error(cls):
     X, _ = block_images(n_samples=10)
-    with pytest.raises(ValueError, match="at least 2 classes.*only one class"):
+    with pytest.raises(ValueError, match=r"at least 2 classes.*only one class"):
         make_estimator(cls).fit(X, np.full(10, "7"))
 
 

@@ -162,7 +162,7 @@ def test_cross_validate_in_parallel_worker_processes(data):
         estimator, X, y, cv=StratifiedKFold(2), n_jobs=2, return_estimator=True
     )
     sequential = cross_validate(estimator, X, y, cv=StratifiedKFold(2), return_estimator=True)
-    for a, b in zip(parallel["estimator"], sequential["estimator"]):
+    for a, b in zip(parallel["estimator"], sequential["estimator"], strict=False):
         # loky's workers run torch on 1 thread, this process on more: sums are added in
         # another order, so the last bits may differ (seen: 1e-11)
         np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=0, atol=1e-7)

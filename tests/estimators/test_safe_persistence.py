@@ -10,8 +10,14 @@ import safetensors
 import safetensors.torch
 import torch
 
-from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, load_mnist_sample
-from skmnist import load_model, save_model
+from skmnist import (
+    CNNClassifier,
+    LeNet5Classifier,
+    MLPNetClassifier,
+    load_mnist_sample,
+    load_model,
+    save_model,
+)
 
 
 @pytest.fixture(scope="module")

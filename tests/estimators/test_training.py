@@ -1,4 +1,4 @@
-"""Training control: validation, early stopping, schedules, history, progress, resuming, failures."""
+"""Training control: validation, early stopping, schedules, history, progress, resuming, failing."""
 
 import math
 import warnings
@@ -205,7 +205,8 @@ def test_gradient_clipping_bounds_the_step(sample):
     before = torch.cat([p.detach().flatten() for p in start.module_.parameters()])
     clipped = MLPNetClassifier(clip_grad_norm=1e-3, **params).fit(X, y)
     free = MLPNetClassifier(**params).fit(X, y)
-    step = lambda clf: torch.cat([p.detach().flatten() for p in clf.module_.parameters()]) - before
+    def step(clf):
+        return torch.cat([p.detach().flatten() for p in clf.module_.parameters()]) - before
     assert step(clipped).norm() == pytest.approx(1e-3, rel=1e-3)
     assert step(free).norm() > 1e-2
 
@@ -267,7 +268,8 @@ def test_bad_training_values_are_clear_errors_at_fit(sample, params, message, mo
 
 def test_a_single_hidden_width_is_one_layer(sample):
     clf = MLPNetClassifier(hidden_layer_sizes=64, max_epochs=1).fit(*sample)
-    assert [m.out_features for m in clf.module_.modules() if isinstance(m, torch.nn.Linear)] == [64, 10]
+    linear = [m for m in clf.module_.modules() if isinstance(m, torch.nn.Linear)]
+    assert [m.out_features for m in linear] == [64, 10]
     assert clf.hidden_layer_sizes == 64
 
 
@@ -284,7 +286,12 @@ def test_an_interrupted_epoch_leaves_an_estimator_that_pickles(sample):
 
     X, y = sample
     with pytest.warns(UserWarning, match="interrupted in epoch 2"):
-        clf = LeNet5Classifier(max_epochs=5, batch_size=64, verbose=1, random_state=0,
-                               callbacks=[("interrupt", _InterruptMidEpoch())]).fit(X, y)
+        clf = LeNet5Classifier(
+            max_epochs=5,
+            batch_size=64,
+            verbose=1,
+            random_state=0,
+            callbacks=[("interrupt", _InterruptMidEpoch())],
+        ).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))  # the epoch's progress bar is not in it
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))

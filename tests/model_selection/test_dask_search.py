@@ -65,7 +65,7 @@ def test_fitted_pipelines_travel_both_ways(client, data, one_torch_thread):
     with joblib.parallel_config(backend="dask"):
         fitted_there = cross_validate(_pipeline(), X, y, cv=2, return_estimator=True)["estimator"]
     fitted_here = cross_validate(_pipeline(), X, y, cv=2, return_estimator=True)["estimator"]
-    for there, here in zip(fitted_there, fitted_here):
+    for there, here in zip(fitted_there, fitted_here, strict=False):
         np.testing.assert_array_equal(there.predict_proba(X), here.predict_proba(X))
         # and a fitted pipeline predicts the same on a worker
         np.testing.assert_array_equal(client.submit(here.predict, X).result(), here.predict(X))

@@ -4,10 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from skmnist import LeNet5Classifier, load_mnist_sample  # noqa: E402
+from skmnist import LeNet5Classifier, load_mnist_sample
 
 
 @pytest.fixture(autouse=True)

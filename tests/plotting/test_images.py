@@ -40,7 +40,7 @@ def test_from_predictions_accepts_every_layout(mnist, layout):
     disp = ImageGridDisplay.from_predictions(images, y[:10], n_images=4)
     drawn = _drawn(disp)
     assert len(drawn) == 4
-    for ax, image, label in zip(drawn, X[:4], y[:4]):
+    for ax, image, label in zip(drawn, X[:4], y[:4], strict=False):
         shown = ax.images[0].get_array()
         assert shown.shape == (28, 28)
         scale = 255.0 if layout == "flat-float" else 1
@@ -122,7 +122,7 @@ def test_from_estimator_without_labels(mnist, lenet):
     X, _ = mnist
     X_test = X[300:303]
     disp = ImageGridDisplay.from_estimator(lenet, X_test)
-    predictions = zip(lenet.predict(X_test), lenet.predict_proba(X_test).max(axis=1))
+    predictions = zip(lenet.predict(X_test), lenet.predict_proba(X_test).max(axis=1), strict=False)
     expected = [f"pred: {pred} ({confidence:.2f})" for pred, confidence in predictions]
     assert [ax.get_title() for ax in _drawn(disp)] == expected
 
@@ -146,7 +146,7 @@ def test_errors_only_shows_the_most_confident_errors_first(mnist, lenet):
     assert all(ax.title.get_color() == "red" for ax in drawn)
     confidences = [c for _, _, c in parsed]
     assert confidences == sorted(confidences, reverse=True)
-    for ax, i in zip(drawn, expected):
+    for ax, i in zip(drawn, expected, strict=False):
         shown = ax.images[0].get_array()
         np.testing.assert_array_equal(shown, X_test[i].reshape(28, 28))
 
@@ -173,7 +173,7 @@ def test_pipeline_and_the_estimators_image_shape(mnist):
 
     disp = ImageGridDisplay.from_estimator(model, wide[:4], y[:4])
     assert len(_drawn(disp)) == 4
-    for ax, label in zip(_drawn(disp), y[:4]):
+    for ax, label in zip(_drawn(disp), y[:4], strict=False):
         assert ax.get_title().startswith(f"true: {label} / pred: ")
 
 

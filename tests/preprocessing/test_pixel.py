@@ -12,8 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmnist.preprocessing import PixelNormalizer
-from skmnist.preprocessing import _pixel
+from skmnist.preprocessing import PixelNormalizer, _pixel
 
 
 @parametrize_with_checks(
