@@ -1,1 +1,1 @@
-"""Benchmarks runnable from an install: ``python -m skmnist.benchmarks.speed``, the suites, and the GPU check (``python -m skmnist.benchmarks.gpu_check``)."""
+"""Benchmarks runnable from an install: ``python -m skmnist.benchmarks.speed``, the suites, the own-digits test (``python -m skmnist.benchmarks.own_digits``) and the GPU check (``python -m skmnist.benchmarks.gpu_check``)."""

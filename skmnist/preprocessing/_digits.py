@@ -104,7 +104,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
     >>> from skmnist import LeNet5Classifier, PixelNormalizer, load_mnist_sample
     >>> X, y = load_mnist_sample(return_X_y=True)
     >>> model = make_pipeline(DigitNormalizer(), PixelNormalizer(),
-    ...                       LeNet5Classifier(max_epochs=2, random_state=0)).fit(X, y)
+    ...                       LeNet5Classifier(max_epochs=1, random_state=0)).fit(X[:1000], y[:1000])
     >>> model.predict([page]).shape
     (1,)
     """
