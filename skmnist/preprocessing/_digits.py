@@ -104,7 +104,8 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
     >>> from skmnist import LeNet5Classifier, PixelNormalizer, load_mnist_sample
     >>> X, y = load_mnist_sample(return_X_y=True)
     >>> model = make_pipeline(DigitNormalizer(), PixelNormalizer(),
-    ...                       LeNet5Classifier(max_epochs=1, random_state=0)).fit(X[:1000], y[:1000])
+    ...                       LeNet5Classifier(max_epochs=1, random_state=0))
+    >>> model = model.fit(X[:1000], y[:1000])
     >>> model.predict([page]).shape
     (1,)
     """
@@ -241,7 +242,9 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
                 X = X[:, 0]
             _check_pixels(X, "X", name)
             if X.shape[0] == 0:
-                raise ValueError(f"{name} got 0 images (X of shape {X.shape}); it needs at least 1.")
+                raise ValueError(
+                    f"{name} got 0 images (X of shape {X.shape}); it needs at least 1."
+                )
             return list(X.astype(np.float64))
         X = validate_data(self, X, reset=reset, dtype=np.float64)
         height, width = self.image_shape or _square(X.shape[1])

@@ -323,7 +323,8 @@ def test_an_idx_labels_file_is_no_images(skmnist_cli, run, tmp_path):
 def test_missing_input_and_bad_options(skmnist_cli, run, tmp_path):
     check_error(skmnist_cli("predict", run, tmp_path / "nope.png"),
                 f"INPUT '{tmp_path / 'nope.png'}': no such file or folder")
-    check_error(skmnist_cli("predict", run, tmp_path, "--out", tmp_path), "is a folder; give a file")
+    check_error(skmnist_cli("predict", run, tmp_path, "--out", tmp_path),
+                "is a folder; give a file")
     check_error(skmnist_cli("predict", run, tmp_path, "--out", tmp_path / "no" / "p.csv"),
                 "does not exist")
     check_error(skmnist_cli("predict", run, tmp_path, "--top-k", 0),
