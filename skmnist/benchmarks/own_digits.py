@@ -7,7 +7,7 @@ jittered, slanted pen strokes, at several sizes, offsets and stroke widths,
 dark on light paper (with shading, grain and dust) or light on dark, on
 canvases of 32 to 128 pixels. :func:`evaluate` scores a model on them
 prepared three ways: resized to 28x28 as they are, resized and inverted when
-their background is light, and by :class:`~skmnist.preprocessing.DigitNormalizer`.
+their background is light, and by :class:`~skmnist.DigitNormalizer`.
 
 ``python -m skmnist.benchmarks.own_digits --dataset mnist`` (:func:`main`)
 trains the ``fast`` recipe on MNIST with and without the transformer and
@@ -93,7 +93,7 @@ def make_own_digits(
         The seed of everything random.
     system_fonts : bool, default=False
         Whether to print digits in the machine's fonts too (those
-        :func:`matplotlib.font_manager.findSystemFonts` finds whose ten digits
+        ``matplotlib.font_manager.findSystemFonts`` finds whose ten digits
         are drawn and distinct), besides :data:`BUNDLED_FONTS`; the images
         then depend on the machine.
 
@@ -338,7 +338,7 @@ def evaluate(model, digits: Bunch, *, prepared: bool = False) -> dict:
         From :func:`make_own_digits`.
     prepared : bool, default=False
         Whether the model prepares its input itself (a Pipeline starting
-        with a :class:`~skmnist.preprocessing.DigitNormalizer`): it is then
+        with a :class:`~skmnist.DigitNormalizer`): it is then
         given the images as they are, under the name ``"DigitNormalizer"``.
         Else it is scored under each of :data:`PREPARATIONS`.
 
@@ -388,7 +388,7 @@ def run(dataset: str = "mnist", *, n_per_class: int = 100, max_epochs: int = 2,
     Three Pipelines of :func:`~skmnist.benchmarks.suites.fast_recipe`
     (LeNet-5, ReLU, BatchNorm, one-cycle Adam) are trained on the training
     set: on the images as they are, on them prepared by
-    :class:`~skmnist.preprocessing.DigitNormalizer`, and prepared with
+    :class:`~skmnist.DigitNormalizer`, and prepared with
     ``augment="affine"``. Each is scored on the test set and on
     :func:`make_own_digits`; the first also on the test set prepared by
     DigitNormalizer, the cost of preparing MNIST's own images.

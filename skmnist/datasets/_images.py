@@ -33,7 +33,7 @@ def load_images(
     that contrasts with the opaque pixels: white under dark ink, black under
     light ink, so that a drawing on a transparent background stays visible.
     The images keep their size and polarity: bring them to MNIST's
-    convention with :class:`~skmnist.preprocessing.DigitNormalizer`.
+    convention with :class:`~skmnist.DigitNormalizer`.
 
     Parameters
     ----------
@@ -79,7 +79,7 @@ def load_images(
 
     See Also
     --------
-    skmnist.preprocessing.DigitNormalizer : Prepare images of digits the way
+    skmnist.DigitNormalizer : Prepare images of digits the way
         MNIST's were.
 
     Examples
@@ -156,7 +156,7 @@ def _image_files(path: Path, recursive: bool) -> list[Path]:
 def read_image(path: str | os.PathLike) -> np.ndarray:
     """Read one image file as a grey uint8 array of shape (height, width).
 
-    See :func:`load_images` for how colour, 16-bit pixels and transparency
+    See :func:`~skmnist.load_images` for how colour, 16-bit pixels and transparency
     become grey.
 
     Parameters

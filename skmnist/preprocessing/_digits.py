@@ -70,7 +70,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
 
     See Also
     --------
-    skmnist.datasets.load_images : Read image files and folders.
+    skmnist.load_images : Read image files and folders.
     PixelNormalizer : Scale the prepared pixels to [0, 1] for the estimators.
 
     Notes
