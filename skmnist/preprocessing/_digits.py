@@ -218,7 +218,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
             )
 
     def _images(self, X, *, reset: bool) -> list[np.ndarray]:
-        """The images of X, each a 2-D float64 array; validates X."""
+        """The images of X, each a 2-D array in X's dtype (views where it can); validates X."""
         name = type(self).__name__
         if isinstance(X, (list, tuple)) and X and np.ndim(X[0]) >= 2:
             images = [np.asarray(image) for image in X]
@@ -230,7 +230,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
                         "(load_images does)."
                     )
                 _check_pixels(image, f"image {i}", name)
-            return [image.astype(np.float64) for image in images]
+            return images
         if getattr(X, "ndim", None) in (3, 4):
             X = np.asarray(X)
             if X.ndim == 4:
@@ -245,21 +245,23 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
                 raise ValueError(
                     f"{name} got 0 images (X of shape {X.shape}); it needs at least 1."
                 )
-            return list(X.astype(np.float64))
-        X = validate_data(self, X, reset=reset, dtype=np.float64)
+            return list(X)
+        X = validate_data(self, X, reset=reset, dtype="numeric")
         height, width = self.image_shape or _square(X.shape[1])
         if height * width < X.shape[1]:
             raise ValueError(
                 f"image_shape={self.image_shape} holds {height * width} pixels, but the rows of X "
                 f"have {X.shape[1]}."
             )
-        padded = np.zeros((len(X), height * width))
-        padded[:, : X.shape[1]] = X
-        return list(padded.reshape(len(X), height, width))
+        if height * width > X.shape[1]:
+            padded = np.zeros((len(X), height * width), dtype=X.dtype)
+            padded[:, : X.shape[1]] = X
+            X = padded
+        return list(X.reshape(len(X), height, width))
 
     def _prepare(self, image: np.ndarray) -> np.ndarray:
         """One image as MNIST's: a (field_size, field_size) uint8 array."""
-        ink = self._ink(image)
+        ink = self._ink(image.astype(np.float64))
         field = np.zeros((self.field_size, self.field_size))
         if ink is None:
             return field.astype(np.uint8)
@@ -313,7 +315,7 @@ def _check_pixels(X: np.ndarray, what: str, name: str) -> None:
         raise ValueError(f"{name} takes numeric pixels; {what} has dtype {X.dtype}.")
     if X.size == 0:
         raise ValueError(f"{name} got {what} of shape {X.shape}, holding no pixels.")
-    if not np.isfinite(X).all():
+    if X.dtype.kind == "f" and not np.isfinite(X).all():
         kind = "NaN" if np.isnan(X).any() else "infinity"
         raise ValueError(
             f"Input {what} contains {kind}; {name} takes finite pixel values. Impute or drop "
