@@ -88,14 +88,18 @@ def _model_input(batch, model, prepare):
     if _prepares_itself(model):
         return batch.images
     n_features = getattr(model, "n_features_in_", None)
-    side = math.isqrt(n_features) if n_features else None
-    square = side is not None and side * side == n_features
     if prepare:
-        if not square:
-            raise UsageError(f"--prepare makes square images, but the model takes {n_features} "
+        pixels = n_features or 784  # a model that does not say what it takes gets MNIST's
+        side = math.isqrt(pixels)
+        if side * side != pixels:
+            raise UsageError(f"--prepare makes square images, but the model takes {pixels} "
                              "pixels, not a square number")
-        box = max(1, round(side * 20 / 28))
+        box = max(1, round(side * 20 / 28))  # MNIST's 20 in 28
         return DigitNormalizer(box_size=box, field_size=side).transform(batch.images)
+    if n_features is None:  # it will judge the images itself
+        return _flat(batch.images)
+    side = math.isqrt(n_features)
+    square = side * side == n_features
     takes = f"{side}x{side} images" if square else f"{n_features} pixels per image"
     for name, shape in zip(batch.names, batch.shapes()):
         size = "x".join(map(str, shape))
@@ -105,9 +109,14 @@ def _model_input(batch, model, prepare):
             what = f"a {size} image" if len(shape) == 2 else f"rows of {size} pixels"
             raise UsageError(f"{name} is {what}, but the model takes {takes}; add --prepare "
                              "to bring digits of any size to that, the MNIST way")
-    if isinstance(batch.images, list):
-        return np.stack([image.ravel() for image in batch.images])
-    return batch.images.reshape(len(batch.images), -1)
+    return _flat(batch.images)
+
+
+def _flat(images):
+    """Images of one size (a list or an array) as flat rows."""
+    if isinstance(images, list):
+        return np.stack([image.ravel() for image in images])
+    return images.reshape(len(images), -1)
 
 
 def predict(args):

@@ -220,6 +220,24 @@ def test_a_model_trained_with_prepare_applies_it(skmnist_cli, prepared_run, tmp_
     assert "prepares its input itself" in result.err and "--prepare adds nothing" in result.err
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_any_joblib_classifier_and_its_image_size(skmnist_cli, test_set, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    train = load_mnist_sample(subset="train")
+    small = train.images[:500, ::2, ::2].reshape(500, -1)  # 14x14 images
+    model = make_pipeline(skmnist.PixelNormalizer(), LogisticRegression(max_iter=50))
+    joblib.dump(model.fit(small, train.target[:500]), tmp_path / "small.joblib")
+    Image.fromarray(test_set[0][0]).save(tmp_path / "digit.png")
+    check_error(skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png"),
+                "is a 28x28 image, but the model takes 14x14 images")
+    result = skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png", "--prepare")
+    assert result.code == 0, result.err
+    prepared = DigitNormalizer(box_size=10, field_size=14).transform([test_set[0][0]])
+    assert _lines(result)[0][1] == model.predict(prepared)[0]
+
+
 # ----------------------------------------------------------------------------------------
 # Errors: exit status 2 and one line
 
