@@ -6,6 +6,7 @@ from .datasets import (
     fetch_kmnist,
     fetch_mnist,
     load_idx_folder,
+    load_images,
     load_mnist_sample,
 )
 from .estimators import (
@@ -15,10 +16,11 @@ from .estimators import (
     load_model,
     save_model,
 )
-from .preprocessing import PixelNormalizer
+from .preprocessing import DigitNormalizer, PixelNormalizer
 
 __all__ = [
     "CNNClassifier",
+    "DigitNormalizer",
     "LeNet5Classifier",
     "MLPNetClassifier",
     "PixelNormalizer",
@@ -27,6 +29,7 @@ __all__ = [
     "fetch_kmnist",
     "fetch_mnist",
     "load_idx_folder",
+    "load_images",
     "load_mnist_sample",
     "load_model",
     "save_model",

@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, PixelNormalizer
+from skmnist import (
+    CNNClassifier,
+    DigitNormalizer,
+    LeNet5Classifier,
+    MLPNetClassifier,
+    PixelNormalizer,
+)
 
 ESTIMATORS = [
     MLPNetClassifier(random_state=0),
@@ -10,6 +16,8 @@ ESTIMATORS = [
     CNNClassifier(channels=(8, 16, 32), random_state=0),
     PixelNormalizer(),
     PixelNormalizer(standardize="fit"),
+    DigitNormalizer(),
+    DigitNormalizer(box_size=4, field_size=6, invert=True, speck_fraction=0),
 ]
 
 

@@ -10,6 +10,7 @@ ORDER = [
     "plot_dask_search.py",
     "plot_voting.py",
     "plot_save_load.py",
+    "plot_predict_own_handwriting.py",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The ``skmnist`` command: ``skmnist train``, ``skmnist info``."""
+"""The ``skmnist`` command: ``skmnist train``, ``predict``, ``benchmark``, ``info``."""
 
 from ._main import main
 

@@ -1,8 +1,8 @@
 """The ``skmnist`` command: its parser, the verbs' modules, and how errors end a run.
 
-Each verb lives in its own module (``_train``, ``_benchmark``, ``_info``) with
-an ``add_parser(verbs)`` that registers it and sets ``run``; what verbs share
-is in ``_common``. A new verb is a module like those, added in
+Each verb lives in its own module (``_train``, ``_predict``, ``_benchmark``,
+``_info``) with an ``add_parser(verbs)`` that registers it and sets ``run``;
+what verbs share is in ``_common``. A new verb is a module like those, added in
 ``_build_parser``.
 """
 
@@ -10,7 +10,7 @@ import argparse
 import sys
 import traceback
 
-from . import _benchmark, _info, _train
+from . import _benchmark, _info, _predict, _train
 from ._errors import UsageError
 
 # kept importable from here, where they were first defined
@@ -34,8 +34,10 @@ def _build_parser():
         epilog="Run 'skmnist VERB --help' for the options of each verb.",
     )
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="{train,benchmark,info}")
-    for verb in (_train.add_parser(verbs), _benchmark.add_parser(verbs)):
+    verbs = parser.add_subparsers(dest="verb", required=True,
+                                  metavar="{train,predict,benchmark,info}")
+    for verb in (_train.add_parser(verbs), _predict.add_parser(verbs),
+                 _benchmark.add_parser(verbs)):
         _add_debug(verb)
     _add_debug(_info.add_parser(verbs))
     return parser

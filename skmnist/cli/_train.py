@@ -22,8 +22,8 @@ MODELS = {
 
 #: What ``skmnist train --out DIR`` writes, and what each file holds.
 OUTPUT_FILES = {
-    "model.joblib": "the fitted Pipeline, for joblib.load",
-    "model.safetensors": "the fitted estimator, for skmnist.load_model (runs no code)",
+    "model.joblib": "the fitted Pipeline, for joblib.load and skmnist predict",
+    "model.safetensors": "the fitted estimator alone, for skmnist.load_model (runs no code)",
     "metrics.json": "accuracy, macro F1, timings, size, params, data, versions",
     "classification_report.txt": "precision, recall and F1 per class on the test set",
     "history.csv": "the training history, one row per epoch",
@@ -102,7 +102,7 @@ def train(args):
     import skmnist
 
     from .._evaluation import fit_and_score
-    from ..preprocessing import PixelNormalizer
+    from ..preprocessing import DigitNormalizer, PixelNormalizer
 
     estimator_class = getattr(skmnist, MODELS[args.model])
     params = dict(args.param)
@@ -115,8 +115,12 @@ def train(args):
 
     data = _data.load(args.dataset, args.data_home)
     say(f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
-        f"{data.description}.", flush=True)
-    model = Pipeline([("norm", PixelNormalizer()), ("clf", clf)])
+        f"{data.description}" + (", prepared by DigitNormalizer" if args.prepare else "") + ".",
+        flush=True)
+    steps = [("norm", PixelNormalizer()), ("clf", clf)]
+    if args.prepare:
+        steps.insert(0, ("prepare", DigitNormalizer(image_shape=data.image_shape)))
+    model = Pipeline(steps)
     with _noting_interrupts() as interrupts:
         # Ctrl-C during training: the estimator keeps the best weights so far and returns
         scores, y_pred = fit_and_score(model, data.X_train, data.y_train, data.X_test, data.y_test)
@@ -161,6 +165,7 @@ def train(args):
         **scores,
         "params": jsonable(clf.get_params(deep=False)),
         "params_given": jsonable(dict(args.param)),
+        "prepare": args.prepare,
         "dataset": data.name,
         "dataset_description": data.description,
         "n_train": len(data.X_train),
@@ -215,7 +220,8 @@ def add_parser(verbs):
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a model in a Pipeline(PixelNormalizer, estimator) on the training\n"
         "set, evaluate it once on the test set, and with --out write into that folder:\n\n"
-        f"{files}",
+        f"{files}\n\n"
+        "Then 'skmnist predict DIR/model.joblib IMAGES...' applies the model.",
     )
     train_parser.add_argument(
         "--model", choices=sorted(MODELS), default="lenet5",
@@ -227,6 +233,13 @@ def add_parser(verbs):
         help="an estimator parameter, such as -p max_epochs=5 -p lr=0.01 "
         "-p 'channels=(32, 64, 128)' -p augment=affine (repeatable); values are Python "
         "literals or plain words",
+    )
+    train_parser.add_argument(
+        "--prepare", action="store_true",
+        help="put a DigitNormalizer first in the Pipeline: the images are brought to MNIST's "
+        "convention (bright ink on black, cropped, scaled to fit 20x20, centred in 28x28) "
+        "in training, testing and by skmnist predict, which then takes digits of any size "
+        "and polarity (model.joblib holds it; model.safetensors, the estimator alone, does not)",
     )
     add_data_arguments(train_parser, default="auto")
     train_parser.add_argument(

@@ -59,6 +59,7 @@ def test_train_writes_metrics(lenet_run):
     assert metrics["params"]["max_epochs"] == 2 and metrics["params"]["random_state"] == 0
     assert metrics["params_given"] == {"max_epochs": 2, "random_state": 0}
     assert metrics["dataset"] == "sample"
+    assert metrics["prepare"] is False  # no DigitNormalizer without --prepare
     assert metrics["target_names"] == [str(d) for d in range(10)]
     assert {"skmnist", "torch", "skorch", "scikit-learn", "numpy", "python"} <= set(
         metrics["versions"]
