@@ -113,8 +113,8 @@ rows = [("as drawn", drawn.images, None),
         ("resized", resized.reshape(-1, 28, 28), predictions["resized"]),
         ("DigitNormalizer", prepared.reshape(-1, 28, 28), predictions["DigitNormalizer"])]
 fig, axes = plt.subplots(3, 10, figsize=(10, 3.6), layout="constrained")
-for (title, images, predicted), row in zip(rows, axes):
-    for i, (image, ax) in enumerate(zip(images, row)):
+for (title, images, predicted), row in zip(rows, axes, strict=False):
+    for i, (image, ax) in enumerate(zip(images, row, strict=False)):
         ax.imshow(image, cmap="gray", vmin=0, vmax=255)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -54,7 +55,7 @@ GROUPS = ("all", "fonts", "hand-drawn", "dark on light", "light on dark")
 # Hand-drawn digits as pen strokes in a unit box (x to the right, y down). A stroke is a
 # polyline of points, or an arc ("arc", centre x, centre y, radius x, radius y, from, to)
 # in degrees, 0 to the right and 90 down.
-_STROKES = {
+_STROKES: dict[int, Any] = {
     0: [[("arc", 0.5, 0.5, 0.32, 0.48, -90, 270)]],
     1: [[(0.55, 0.0), (0.5, 1.0)], [(0.3, 0.2), (0.55, 0.0), (0.5, 1.0)]],
     2: [[("arc", 0.5, 0.3, 0.33, 0.3, 190, 400), (0.12, 1.0), (0.9, 1.0)]],
@@ -229,7 +230,7 @@ def _hand_drawn_digit(digit, size, rng):
     draw = ImageDraw.Draw(canvas)
     for line in lines:
         xy = [tuple(point) for point in line - origin]
-        draw.line(xy, fill=255, width=int(round(pen)), joint="curve")
+        draw.line(xy, fill=255, width=round(pen), joint="curve")
         for x, y in (xy[0], xy[-1]):  # round pen tips
             draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
     return _paste(np.asarray(canvas, dtype=np.float64) / 255, size, rng)
@@ -237,12 +238,12 @@ def _hand_drawn_digit(digit, size, rng):
 
 def _stroke_points(stroke) -> np.ndarray:
     """The points of a stroke: its polyline corners, its arcs as 32 points each."""
-    points = []
+    points: list[np.ndarray] = []
     for part in stroke:
         if part[0] == "arc":
             _, cx, cy, rx, ry, start, stop = part
             t = np.radians(np.linspace(start, stop, 32))
-            points.extend(zip(cx + rx * np.cos(t), cy + ry * np.sin(t)))
+            points.extend(zip(cx + rx * np.cos(t), cy + ry * np.sin(t), strict=False))
         else:
             points.append(part)
     return np.asarray(points, dtype=np.float64)
@@ -318,7 +319,7 @@ def resize_images(images, *, size: int = 28, invert_light: bool = False) -> np.n
     from PIL import Image
 
     rows = np.empty((len(images), size * size), dtype=np.uint8)
-    for row, image in zip(rows, images):
+    for row, image in zip(rows, images, strict=False):
         image = np.asarray(image, dtype=np.uint8)
         if invert_light and image.mean() > 127:
             image = 255 - image
@@ -365,6 +366,7 @@ def evaluate(model, digits: Bunch, *, prepared: bool = False) -> dict:
         "dark on light": digits.polarity == "dark on light",
         "light on dark": digits.polarity == "light on dark",
     }
+    inputs: dict[str, Any]
     if prepared:
         inputs = {"DigitNormalizer": list(digits.images)}
     else:
@@ -430,7 +432,8 @@ def run(dataset: str = "mnist", *, n_per_class: int = 100, max_epochs: int = 2,
     from .suites import fast_recipe
 
     load = load_mnist_sample if dataset == "sample" else fetch_mnist
-    train, test = load(subset="train"), load(subset="test")
+    train: Bunch = load(subset="train")
+    test: Bunch = load(subset="test")
     digits = make_own_digits(n_per_class, random_state=random_state, system_fonts=system_fonts)
     seconds = {}
     start = time.perf_counter()
@@ -558,11 +561,14 @@ def plot_examples(digits: Bunch, n_images: int = 12):
 
     picks = np.linspace(0, len(digits.images) - 1, n_images).round().astype(int)
     chosen = [digits.images[i] for i in picks]
-    rows = [("as drawn", chosen), ("resized", resize_images(chosen).reshape(-1, 28, 28)),
-            ("DigitNormalizer", DigitNormalizer().transform(chosen).reshape(-1, 28, 28))]
+    rows: list[tuple[str, Any]] = [
+        ("as drawn", chosen),
+        ("resized", resize_images(chosen).reshape(-1, 28, 28)),
+        ("DigitNormalizer", DigitNormalizer().transform(chosen).reshape(-1, 28, 28)),
+    ]
     figure, axes = plt.subplots(3, n_images, figsize=(1.1 * n_images, 3.6), squeeze=False)
-    for (title, images), row in zip(rows, axes):
-        for image, ax in zip(images, row):
+    for (title, images), row in zip(rows, axes, strict=False):
+        for image, ax in zip(images, row, strict=False):
             ax.imshow(image, cmap="gray", vmin=0, vmax=255)
             ax.set_xticks([])
             ax.set_yticks([])

@@ -10,9 +10,10 @@ import gzip
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+from sklearn.utils import Bunch
 
 from ._errors import UsageError
 
@@ -26,7 +27,7 @@ class Batch(NamedTuple):
 
     source: str
     names: list
-    images: object  # list of 2-D arrays, ndarray (n, h, w), or ndarray (n, n_pixels)
+    images: Any  # list of 2-D arrays, ndarray (n, h, w), or ndarray (n, n_pixels)
     labels: np.ndarray | None
 
     def shapes(self):
@@ -64,7 +65,7 @@ def _folder(folder, skip_unreadable, notice):
     for subset in ("test", "train"):
         found, _ = _find_idx_files(folder, [_FILE_STEMS[subset][0]])
         if found:
-            data = load_idx_folder(folder, subset=subset)
+            data: Bunch = load_idx_folder(folder, subset=subset)
             return _arrays(folder, data.images, data.target)
     return _image_files(folder, skip_unreadable, notice)
 

@@ -54,7 +54,7 @@ def load(path):
         else:
             try:
                 model = joblib.load(path)
-            except Exception as exc:  # noqa: BLE001 (unpickling a damaged file raises anything)
+            except Exception as exc:
                 reason = " ".join(str(exc).split())[:200]
                 raise UsageError(
                     f"{path} is not a joblib file skmnist can read ({type(exc).__name__}"
@@ -101,7 +101,7 @@ def _model_input(batch, model, prepare):
     side = math.isqrt(n_features)
     square = side * side == n_features
     takes = f"{side}x{side} images" if square else f"{n_features} pixels per image"
-    for name, shape in zip(batch.names, batch.shapes()):
+    for name, shape in zip(batch.names, batch.shapes(), strict=False):
         size = "x".join(map(str, shape))
         fits = shape == (side, side) if square and len(shape) == 2 else (
             math.prod(shape) == n_features)
@@ -139,7 +139,7 @@ def predict(args):
         prepare = False
     batches = [_inputs.read(path, skip_unreadable=args.skip_unreadable, notice=_notice)
                for path in args.inputs]
-    names, probabilities, labels = [], [], []
+    names, probabilities, label_parts = [], [], []
     for batch in batches:
         if not batch.names:
             continue
@@ -149,12 +149,12 @@ def predict(args):
         except ValueError as exc:
             raise UsageError(f"{batch.source}: {' '.join(str(exc).split())}") from None
         names += batch.names
-        labels.append(np.full(len(batch.names), None, dtype=object) if batch.labels is None
+        label_parts.append(np.full(len(batch.names), None, dtype=object) if batch.labels is None
                       else np.asarray(batch.labels, dtype=object))
     if not names:
         raise UsageError("no images to predict: every file was skipped")
     proba = np.concatenate(probabilities)
-    labels = np.concatenate(labels)
+    labels = np.concatenate(label_parts)
     classes = np.asarray(model.classes_)
     k = min(args.top_k, len(classes))
     top = np.argsort(-proba, axis=1, kind="stable")[:, :k]
@@ -162,8 +162,8 @@ def predict(args):
 
     if args.out is None:
         width = max(map(len, names))
-        for name, order, p in zip(names, top, top_proba):
-            guesses = "  ".join(f"{classes[c]} {q:.4f}" for c, q in zip(order, p))
+        for name, order, p in zip(names, top, top_proba, strict=False):
+            guesses = "  ".join(f"{classes[c]} {q:.4f}" for c, q in zip(order, p, strict=False))
             print(f"{name:<{width}}  {guesses}")
     else:
         save_frame_csv(_frame(names, labels, classes, top, top_proba), args.out, index=False)

@@ -194,7 +194,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
             image.seek(0)
             image.load()
             return _grey(image)
-    except Exception as exc:  # noqa: BLE001 (Pillow's decoders raise many kinds on bad data)
+    except Exception as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         reason = reason.replace(f"{str(path)!r}", "").replace(str(path), "").strip(" :")
         raise ValueError(f"{path}: {reason or type(exc).__name__}") from None

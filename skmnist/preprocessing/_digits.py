@@ -182,7 +182,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
         self._check_sizes()
         images = self._images(X, reset=False)
         out = np.zeros((len(images), self.field_size, self.field_size), dtype=np.uint8)
-        for image, prepared in zip(images, out):
+        for image, prepared in zip(images, out, strict=False):
             prepared[...] = self._prepare(image)
         return out.reshape(len(images), -1)
 

@@ -31,17 +31,17 @@ def test_the_set_is_balanced_and_varied(digits):
 
 
 def test_polarity_is_what_it_says(digits):
-    for image, polarity in zip(digits.images, digits.polarity):
+    for image, polarity in zip(digits.images, digits.polarity, strict=False):
         border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
         assert (np.median(border) > 127) == (polarity == "dark on light")
 
 
 def test_the_same_seed_gives_the_same_images(digits):
     again = own_digits.make_own_digits(n_per_class=12, random_state=0)
-    assert all(np.array_equal(a, b) for a, b in zip(digits.images, again.images))
+    assert all(np.array_equal(a, b) for a, b in zip(digits.images, again.images, strict=False))
     other = own_digits.make_own_digits(n_per_class=12, random_state=1)
     assert not all(a.shape == b.shape and np.array_equal(a, b)
-                   for a, b in zip(digits.images, other.images))
+                   for a, b in zip(digits.images, other.images, strict=False))
 
 
 def test_system_fonts_add_only_fonts_that_draw_ten_digits():

@@ -163,7 +163,7 @@ def test_out_csv_with_top_k(skmnist_cli, run, test_set, tmp_path):
                          "--out", out, "--top-k", 3)
     assert result.code == 0, result.err
     assert f"Wrote {N + 1} predictions to {out}" in result.out
-    assert f"Accuracy: " in result.out and f"({N} of the {N + 1} images have labels)" in result.out
+    assert "Accuracy: " in result.out and f"({N} of the {N + 1} images have labels)" in result.out
     frame = pd.read_csv(out)
     assert list(frame.columns) == ["input", "label", "prediction", "probability", "prediction_2",
                                    "probability_2", "prediction_3", "probability_3"]
@@ -183,7 +183,7 @@ def test_top_k_printed(skmnist_cli, run, test_set, tmp_path):
     result = skmnist_cli("predict", run, tmp_path / "x.npy", "--top-k", 2)
     assert result.code == 0, result.err
     for line in result.out.strip().splitlines():
-        name, first, p1, second, p2 = line.split()
+        _name, first, p1, second, p2 = line.split()
         assert first != second and float(p1) >= float(p2)
 
 

@@ -138,7 +138,7 @@ def test_a_file_named_directly_is_read_whatever_its_name(tmp_path):
 
 
 def test_missing_paths_empty_folders_and_bad_options(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no such file or folder: .*missing"):
+    with pytest.raises(FileNotFoundError, match=r"no such file or folder: .*missing"):
         load_images(tmp_path / "missing")
     with pytest.raises(ValueError, match=r"no image files in .*\(a folder's files must end in"):
         load_images(tmp_path)
