@@ -238,7 +238,7 @@ def _hand_drawn_digit(digit, size, rng):
 
 def _stroke_points(stroke) -> np.ndarray:
     """The points of a stroke: its polyline corners, its arcs as 32 points each."""
-    points: list[np.ndarray] = []
+    points: list[Any] = []
     for part in stroke:
         if part[0] == "arc":
             _, cx, cy, rx, ry, start, stop = part
