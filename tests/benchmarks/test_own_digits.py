@@ -8,7 +8,7 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from skmnist import DigitNormalizer, MLPNetClassifier, PixelNormalizer
-from skmnist.benchmarks import own_digits
+from skmnist.benchmarks import _digit_drawing, own_digits
 from skmnist.datasets import load_mnist_sample
 
 
@@ -45,10 +45,10 @@ def test_the_same_seed_gives_the_same_images(digits):
 
 
 def test_system_fonts_add_only_fonts_that_draw_ten_digits():
-    fonts = own_digits._fonts(system_fonts=True)
+    fonts = _digit_drawing._fonts(system_fonts=True)
     assert [Path(f).name for f in fonts[: len(own_digits.BUNDLED_FONTS)]] == list(
         own_digits.BUNDLED_FONTS)
-    assert all(own_digits._draws_digits(font) for font in fonts)
+    assert all(_digit_drawing._draws_digits(font) for font in fonts)
 
 
 def test_resize_images_keeps_or_inverts_polarity():
