@@ -168,7 +168,8 @@ def check_page(driver, base, page, expected, screenshots):
     if errors:
         problems.append(f"the server answered errors: {errors}")
     outside = [
-        url for url in _requested_urls(driver)
+        url
+        for url in _requested_urls(driver)
         if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname != "127.0.0.1"
     ]
     if outside:
@@ -184,8 +185,10 @@ def check_page(driver, base, page, expected, screenshots):
     driver.set_window_size(1400, 1800)
     n_images = sum(image["ok"] for image in state["images"])
     status = "ok" if not problems else "FAILED"
-    print(f"{status:6} {page}: title {state['title']!r}, {n_images} images loaded, "
-          f"{len(state['sheets'])} stylesheets, {len(_Handler.log)} requests -> {shot}")
+    print(
+        f"{status:6} {page}: title {state['title']!r}, {n_images} images loaded, "
+        f"{len(state['sheets'])} stylesheets, {len(_Handler.log)} requests -> {shot}"
+    )
     return problems
 
 
@@ -195,13 +198,13 @@ def main(argv=None):
     parser.add_argument("--screenshots", type=Path, default=HERE / "_build" / "screenshots")
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file():
-        print(f"no built documentation in {args.html}: run 'make -C docs html' first",
-              file=sys.stderr)
+        print(
+            f"no built documentation in {args.html}: run 'make -C docs html' first", file=sys.stderr
+        )
         return 1
     for path in (CHROMIUM, CHROMEDRIVER):
         if not Path(path).exists():
-            print(f"{path} is missing: apt-get install chromium chromium-driver",
-                  file=sys.stderr)
+            print(f"{path} is missing: apt-get install chromium chromium-driver", file=sys.stderr)
             return 1
     args.screenshots.mkdir(parents=True, exist_ok=True)
     server, base = serve(args.html)

@@ -79,8 +79,13 @@ positions = np.arange(len(test_sets))
 for i, (name, values) in enumerate(scores.items()):
     bars = ax.bar(positions + (i - 0.5) * width, values, width, label=name)
     ax.bar_label(bars, labels=[f"{v:.1%}" for v in values], padding=2, fontsize=8)
-ax.set(xticks=positions, xticklabels=list(test_sets), ylim=(0.0, 1.05),
-       ylabel="accuracy", title="LeNet-5 trained on 1,000 images")
+ax.set(
+    xticks=positions,
+    xticklabels=list(test_sets),
+    ylim=(0.0, 1.05),
+    ylabel="accuracy",
+    title="LeNet-5 trained on 1,000 images",
+)
 _ = ax.legend(loc="upper right")
 
 # %%

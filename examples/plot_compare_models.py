@@ -28,8 +28,15 @@ from skmnist.plotting import TrainingHistoryDisplay
 X_train, y_train = load_mnist_sample(subset="train", return_X_y=True)
 X_test, y_test = load_mnist_sample(subset="test", return_X_y=True)
 
-common = dict(max_epochs=12, early_stopping=True, validation_fraction=0.1,
-              n_iter_no_change=4, lr=2e-3, lr_schedule="cosine", random_state=0)
+common = dict(
+    max_epochs=12,
+    early_stopping=True,
+    validation_fraction=0.1,
+    n_iter_no_change=4,
+    lr=2e-3,
+    lr_schedule="cosine",
+    random_state=0,
+)
 models = {
     "MLP 784-82-56-28-10 tanh": MLPNetClassifier(
         hidden_layer_sizes=(82, 56, 28), activation="tanh", **common
@@ -45,8 +52,10 @@ for name, clf in models.items():
     seconds = time.perf_counter() - start
     n_params = int(clf.summary()["n_params"].sum())
     rows.append((name, clf.score(X_test, y_test), n_params, seconds, len(clf.history_)))
-    print(f"{name}: test accuracy {rows[-1][1]:.3f}, {n_params:,} parameters, "
-          f"{len(clf.history_)} epochs, {seconds:.1f} s")
+    print(
+        f"{name}: test accuracy {rows[-1][1]:.3f}, {n_params:,} parameters, "
+        f"{len(clf.history_)} epochs, {seconds:.1f} s"
+    )
 
 # %%
 # Learning curves
@@ -58,8 +67,7 @@ for name, clf in models.items():
 # widest gap. The CNN trains with dropout, which makes its training batches
 # harder than the validation images (its training loss stays above its
 # validation loss); it generalises best.
-fig, axes = plt.subplots(len(models), 3, figsize=(12, 9), layout="constrained",
-                         sharex=True)
+fig, axes = plt.subplots(len(models), 3, figsize=(12, 9), layout="constrained", sharex=True)
 for row, (name, clf) in zip(axes, models.items(), strict=False):
     TrainingHistoryDisplay.from_estimator(clf, ax=row)
     row[0].set_ylabel(name)
@@ -69,15 +77,21 @@ for ax in axes[:-1].ravel():
 # %%
 # Accuracy, size and time
 # -----------------------
-fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(10, 3), layout="constrained",
-                                      sharey=True)
+fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(10, 3), layout="constrained", sharey=True)
 names = [row[0] for row in rows]
 ax_acc.barh(names, [row[1] for row in rows], color="tab:blue")
 ax_acc.set(xlim=(0.8, 1.0), xlabel="test accuracy")
 for i, row in enumerate(rows):
-    ax_acc.annotate(f"{row[1]:.1%} ({row[2]:,} parameters)", (row[1], i),
-                    xytext=(-4, 0), textcoords="offset points", ha="right", va="center",
-                    color="white", fontsize=8)
+    ax_acc.annotate(
+        f"{row[1]:.1%} ({row[2]:,} parameters)",
+        (row[1], i),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        color="white",
+        fontsize=8,
+    )
 ax_time.barh(names, [row[3] for row in rows], color="tab:gray")
 _ = ax_time.set(xlabel="fit time (s)")
 

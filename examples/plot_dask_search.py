@@ -26,8 +26,7 @@ an optional dependency: ``pip install "skmnist[distributed]"``.
 # ``LocalCluster`` of processes).
 from distributed import Client, LocalCluster, get_task_stream
 
-cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                       dashboard_address=None)
+cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
 client = Client(cluster)
 print(client)
 
@@ -51,10 +50,12 @@ X, y = load_mnist_sample(subset="train", return_X_y=True)
 X_test, y_test = load_mnist_sample(subset="test", return_X_y=True)
 X, y = X[:1500], y[:1500]
 
-pipe = Pipeline([
-    ("norm", PixelNormalizer()),
-    ("clf", LeNet5Classifier(max_epochs=2, batch_size=64, random_state=0)),
-])
+pipe = Pipeline(
+    [
+        ("norm", PixelNormalizer()),
+        ("clf", LeNet5Classifier(max_epochs=2, batch_size=64, random_state=0)),
+    ]
+)
 grid = {"clf__lr": [3e-4, 3e-3], "clf__fc_dropout": [0.0, 0.5]}
 search = GridSearchCV(pipe, grid, cv=StratifiedKFold(3))
 with get_task_stream(client) as tasks, joblib.parallel_config(backend="dask", scatter=[X, y]):

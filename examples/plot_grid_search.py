@@ -31,10 +31,12 @@ from skmnist.plotting import SearchResultsDisplay
 X_train, y_train = load_mnist_sample(subset="train", return_X_y=True)
 X_test, y_test = load_mnist_sample(subset="test", return_X_y=True)
 
-pipe = Pipeline([
-    ("norm", PixelNormalizer()),
-    ("clf", MLPNetClassifier(max_epochs=3, batch_size=64, random_state=0)),
-])
+pipe = Pipeline(
+    [
+        ("norm", PixelNormalizer()),
+        ("clf", MLPNetClassifier(max_epochs=3, batch_size=64, random_state=0)),
+    ]
+)
 grid = {
     "clf__dropout": [0.0, 0.3],
     "clf__optimizer": ["adam", "sgd"],
@@ -97,8 +99,16 @@ randomized = RandomizedSearchCV(
 print(cv_results_frame(randomized).to_string(float_format="{:.4f}".format))
 
 halving = HalvingRandomSearchCV(
-    pipe, distributions, resource="clf__max_epochs", min_resources=1, max_resources=9,
-    factor=3, n_candidates=9, cv=StratifiedKFold(3), n_jobs=2, random_state=0,
+    pipe,
+    distributions,
+    resource="clf__max_epochs",
+    min_resources=1,
+    max_resources=9,
+    factor=3,
+    n_candidates=9,
+    cv=StratifiedKFold(3),
+    n_jobs=2,
+    random_state=0,
 ).fit(X_train, y_train)
 print(cv_results_frame(halving).head(4).to_string(float_format="{:.4f}".format))
 

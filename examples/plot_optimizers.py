@@ -56,8 +56,13 @@ accuracy = np.array([acc for _, _, acc in results])
 positions = np.arange(len(names))[::-1]
 bars = ax_acc.barh(positions, accuracy, color="tab:blue")
 ax_acc.bar_label(bars, labels=[f"{a:.1%}" for a in accuracy], padding=3, fontsize=8)
-_ = ax_acc.set(yticks=positions, yticklabels=names, xlim=(0.5, 1.05),
-               xlabel="test accuracy", title="1,000 test images")
+_ = ax_acc.set(
+    yticks=positions,
+    yticklabels=names,
+    xlim=(0.5, 1.05),
+    xlabel="test accuracy",
+    title="1,000 test images",
+)
 
 # %%
 # On the full MNIST (60,000 images, 10 epochs) the same suite gives 92.8% for

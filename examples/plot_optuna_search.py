@@ -49,9 +49,9 @@ for name, distribution in space.items():
 # Each trial fits the pipeline on 3 stratified folds; early stopping holds out
 # 10% of each fold's training images.
 pipe = Pipeline([("norm", PixelNormalizer()), ("clf", MLPNetClassifier(random_state=0))])
-search = OptunaSearchCV(
-    pipe, space, cv=StratifiedKFold(3), n_trials=6, random_state=0
-).fit(X_train, y_train)
+search = OptunaSearchCV(pipe, space, cv=StratifiedKFold(3), n_trials=6, random_state=0).fit(
+    X_train, y_train
+)
 print(f"best cross-validated accuracy {search.best_score_:.3f}:")
 print(search.best_params_)
 print(f"test accuracy of the refitted best {search.score(X_test, y_test):.3f}")
@@ -83,15 +83,22 @@ tmp = tempfile.TemporaryDirectory()
 workdir = Path(tmp.name)
 storage = f"sqlite:///{workdir / 'study.db'}"
 study = optuna.create_study(
-    study_name="mlp", storage=storage, direction="maximize", load_if_exists=True,
+    study_name="mlp",
+    storage=storage,
+    direction="maximize",
+    load_if_exists=True,
     sampler=optuna.samplers.TPESampler(seed=0),
     pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1),
 )
 pruned_search = OptunaSearchCV(
     MLPNetClassifier(max_epochs=5, random_state=0),
     seed_search_space(for_partial_fit=True),
-    enable_pruning=True, max_iter=5, study=study, n_trials=12,
-    cv=StratifiedKFold(3), random_state=0,
+    enable_pruning=True,
+    max_iter=5,
+    study=study,
+    n_trials=12,
+    cv=StratifiedKFold(3),
+    random_state=0,
 ).fit(X_train, y_train)
 shared = optuna.load_study(study_name="mlp", storage=storage)
 states = [trial.state.name for trial in shared.trials]

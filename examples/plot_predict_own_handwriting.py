@@ -38,8 +38,11 @@ STROKES = {
     2: [np.vstack([arc(0.5, 0.68, 0.32, 0.27, 160, -40), [[0.12, 0.05], [0.9, 0.05]]])],
     3: [np.vstack([arc(0.5, 0.73, 0.28, 0.22, 160, -90), arc(0.5, 0.28, 0.32, 0.25, 90, -160)])],
     4: [np.array([[0.68, 0.05], [0.68, 0.95], [0.08, 0.32], [0.92, 0.32]])],
-    5: [np.vstack([[[0.82, 0.95], [0.3, 0.95], [0.25, 0.55]],
-                   arc(0.5, 0.32, 0.33, 0.28, 140, -155)])],
+    5: [
+        np.vstack(
+            [[[0.82, 0.95], [0.3, 0.95], [0.25, 0.55]], arc(0.5, 0.32, 0.33, 0.28, 140, -155)]
+        )
+    ],
     6: [np.vstack([[[0.72, 0.95], [0.35, 0.62]], arc(0.5, 0.3, 0.29, 0.26, 165, -195)])],
     7: [np.array([[0.1, 0.95], [0.9, 0.95], [0.4, 0.05]])],
     8: [arc(0.5, 0.73, 0.22, 0.22, -90, 270), arc(0.5, 0.28, 0.28, 0.26, 90, 450)],
@@ -57,8 +60,14 @@ for digit, strokes in STROKES.items():
     left, bottom = rng.uniform(0.05, 0.95 - size * 0.8), rng.uniform(0.05, 0.95 - size)
     for stroke in strokes:
         x = left + size * 0.8 * (stroke[:, 0] + slant * (stroke[:, 1] - 0.5))
-        ax.plot(x, bottom + size * stroke[:, 1], color="#eeeeee" if chalk else "#1c2a5a",
-                linewidth=rng.uniform(4, 8), solid_capstyle="round", solid_joinstyle="round")
+        ax.plot(
+            x,
+            bottom + size * stroke[:, 1],
+            color="#eeeeee" if chalk else "#1c2a5a",
+            linewidth=rng.uniform(4, 8),
+            solid_capstyle="round",
+            solid_joinstyle="round",
+        )
     ax.set(xlim=(0, 1), ylim=(0, 1))
     fig.savefig(folder / f"digit_{digit}.png", dpi=80, facecolor=fig.get_facecolor())
     plt.close(fig)
@@ -109,9 +118,11 @@ for name, predicted in predictions.items():
 
 # %%
 # Before and after, with the predictions (green: right, red: wrong):
-rows = [("as drawn", drawn.images, None),
-        ("resized", resized.reshape(-1, 28, 28), predictions["resized"]),
-        ("DigitNormalizer", prepared.reshape(-1, 28, 28), predictions["DigitNormalizer"])]
+rows = [
+    ("as drawn", drawn.images, None),
+    ("resized", resized.reshape(-1, 28, 28), predictions["resized"]),
+    ("DigitNormalizer", prepared.reshape(-1, 28, 28), predictions["DigitNormalizer"]),
+]
 fig, axes = plt.subplots(3, 10, figsize=(10, 3.6), layout="constrained")
 for (title, images, predicted), row in zip(rows, axes, strict=False):
     for i, (image, ax) in enumerate(zip(images, row, strict=False)):

@@ -50,8 +50,10 @@ print(from_safetensors)
 reference = clf.predict_proba(test.images)
 for name, loaded in [("safetensors", from_safetensors), ("joblib", from_joblib)]:
     same = (loaded.predict_proba(test.images) == reference).all()
-    print(f"{name:12} identical probabilities: {same}, "
-          f"test accuracy {loaded.score(test.images, test.target):.3f}")
+    print(
+        f"{name:12} identical probabilities: {same}, "
+        f"test accuracy {loaded.score(test.images, test.target):.3f}"
+    )
 
 # %%
 # The history travels with the model
@@ -62,8 +64,7 @@ TrainingHistoryDisplay.from_estimator(from_safetensors)
 
 # %%
 # The loaded model's predictions on the first test images:
-ImageGridDisplay.from_estimator(from_safetensors, test.images, test.target, n_images=12,
-                                n_cols=6)
+ImageGridDisplay.from_estimator(from_safetensors, test.images, test.target, n_images=12, n_cols=6)
 # sphinx_gallery_thumbnail_number = 2
 plt.show()
 

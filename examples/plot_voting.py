@@ -28,10 +28,11 @@ X_train, y_train = load_mnist_sample(subset="train", return_X_y=True)
 X_test, y_test = load_mnist_sample(subset="test", return_X_y=True)
 
 estimators = [
-    ("mlp", MLPNetClassifier(hidden_layer_sizes=(256,), dropout=0.3, max_epochs=15,
-                             random_state=0)),
-    ("lenet5", LeNet5Classifier(activation="relu", pooling="max", max_epochs=10,
-                                random_state=3)),
+    (
+        "mlp",
+        MLPNetClassifier(hidden_layer_sizes=(256,), dropout=0.3, max_epochs=15, random_state=0),
+    ),
+    ("lenet5", LeNet5Classifier(activation="relu", pooling="max", max_epochs=10, random_state=3)),
     ("cnn", CNNClassifier(channels=(8, 16, 32), max_epochs=10, random_state=2)),
 ]
 ensemble = VotingClassifier(estimators, voting="soft")
@@ -65,8 +66,10 @@ _ = ax.set(xlim=(0.85, 1.0), xlabel="test accuracy", title="Soft voting on the M
 predictions = np.array([clf.predict(X_test) for clf in ensemble.named_estimators_.values()])
 some_wrong = (predictions != y_test).any(axis=0)
 vote_right = ensemble.predict(X_test) == y_test
-print(f"{some_wrong.sum()} images fool at least one member; "
-      f"the vote gets {(some_wrong & vote_right).sum()} of them right.")
+print(
+    f"{some_wrong.sum()} images fool at least one member; "
+    f"the vote gets {(some_wrong & vote_right).sum()} of them right."
+)
 
 # %%
 # The ensemble's confusion matrix

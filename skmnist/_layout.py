@@ -74,8 +74,7 @@ def to_images(x, image_shape, frame_size=None):
     (1, 1, 4, 4)
     """
     if not isinstance(x, torch.Tensor):
-        return to_images(torch.from_numpy(np.ascontiguousarray(x)), image_shape,
-                         frame_size).numpy()
+        return to_images(torch.from_numpy(np.ascontiguousarray(x)), image_shape, frame_size).numpy()
     c, h, w = image_shape
     n = x.shape[0]
     x = x.reshape(n, -1)

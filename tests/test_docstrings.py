@@ -28,8 +28,14 @@ MODULES = _modules_with_examples()
 
 
 def test_every_public_module_has_examples():
-    for package in ["datasets", "estimators", "model_selection", "nets", "plotting",
-                    "preprocessing"]:
+    for package in [
+        "datasets",
+        "estimators",
+        "model_selection",
+        "nets",
+        "plotting",
+        "preprocessing",
+    ]:
         assert any(m.startswith(f"skmnist.{package}.") for m in MODULES), package
 
 

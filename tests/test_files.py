@@ -53,5 +53,4 @@ def test_text_table_and_figure(tmp_path):
     save_figure(figure, tmp_path / "curve.png", dpi=50)
     plt.close(figure)
     assert plt.imread(tmp_path / "curve.png").shape[2] in (3, 4)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["curve.png", "history.csv",
-                                                           "report.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["curve.png", "history.csv", "report.txt"]

@@ -52,7 +52,8 @@ def process_bases(app, name, obj, options, bases):
     """
     bases[:] = [
         f":py:class:`{public_name(base)}`"
-        if inspect.isclass(base) and base.__module__ != "builtins" else base
+        if inspect.isclass(base) and base.__module__ != "builtins"
+        else base
         for base in bases
         if not (inspect.isclass(base) and base.__name__.startswith("_"))
     ]

@@ -88,8 +88,11 @@ def _members(cls):
             continue
         if isinstance(inspect.getattr_static(cls, name, None), property):
             yield name, "py:property"
-        elif (inspect.isfunction(member) or inspect.ismethod(member)  # classmethods too
-              or inspect.ismethoddescriptor(member)):
+        elif (
+            inspect.isfunction(member)
+            or inspect.ismethod(member)  # classmethods too
+            or inspect.ismethoddescriptor(member)
+        ):
             yield name, "py:method"
 
 
@@ -112,8 +115,14 @@ def _python():
     for name in ["None", "True", "False", "NotImplemented", "Ellipsis"]:
         yield name, "py:data", f"library/constants.html#{name}", "-"
     for name in [
-        "Exception", "ValueError", "TypeError", "RuntimeError", "OSError",
-        "FileNotFoundError", "KeyboardInterrupt", "UserWarning",
+        "Exception",
+        "ValueError",
+        "TypeError",
+        "RuntimeError",
+        "OSError",
+        "FileNotFoundError",
+        "KeyboardInterrupt",
+        "UserWarning",
     ]:
         yield name, "py:exception", f"library/exceptions.html#{name}", "-"
     # standard-library modules: one page each, named after the module
@@ -136,11 +145,21 @@ def _python():
         yield module, "py:module", f"{page}#module-{module}", "-"
         for name, role in names:
             yield f"{module}.{name}", role, f"{page}#{module}.{name}", "-"
-    for term in ["iterable", "sequence", "generator", "mapping", "path-like object",
-                 "file-like object"]:
+    for term in [
+        "iterable",
+        "sequence",
+        "generator",
+        "mapping",
+        "path-like object",
+        "file-like object",
+    ]:
         yield term, "std:term", f"glossary.html#term-{term.replace(' ', '-')}", "-"
-    yield "bltin-boolean-values", "std:label", "library/stdtypes.html#bltin-boolean-values", \
-        "Boolean Values"
+    yield (
+        "bltin-boolean-values",
+        "std:label",
+        "library/stdtypes.html#bltin-boolean-values",
+        "Boolean Values",
+    )
 
 
 def _numpy():
@@ -158,12 +177,30 @@ def _numpy():
             continue  # aliases are documented under their own name
         yield f"numpy.{name}", role, f"reference/generated/numpy.{name}.html#numpy.{name}", "-"
     # irregular pages: the scalar types, the random generators, constants
-    for name in ["generic", "number", "integer", "floating", "bool", "uint8", "int8", "int16",
-                 "int32", "int64", "uint16", "uint32", "uint64", "float16", "float32",
-                 "float64"]:
+    for name in [
+        "generic",
+        "number",
+        "integer",
+        "floating",
+        "bool",
+        "uint8",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float16",
+        "float32",
+        "float64",
+    ]:
         yield f"numpy.{name}", "py:class", f"reference/arrays.scalars.html#numpy.{name}", "-"
-    for name, page in [("Generator", "generator"), ("default_rng", "generator"),
-                       ("RandomState", "legacy")]:
+    for name, page in [
+        ("Generator", "generator"),
+        ("default_rng", "generator"),
+        ("RandomState", "legacy"),
+    ]:
         role = "py:function" if name == "default_rng" else "py:class"
         yield f"numpy.random.{name}", role, f"reference/random/{page}.html#numpy.random.{name}", "-"
     for name in ["nan", "inf"]:
@@ -194,8 +231,10 @@ def _sklearn():
     modules = ["sklearn"] + [
         info.name
         for info in pkgutil.walk_packages(sklearn.__path__, prefix="sklearn.")
-        if not any(part.startswith("_") or part in ("tests", "experimental")
-                   or part == "conftest" for part in info.name.split("."))
+        if not any(
+            part.startswith("_") or part in ("tests", "experimental") or part == "conftest"
+            for part in info.name.split(".")
+        )
         and info.name.count(".") <= 2
     ]
     for module_name in modules:
@@ -228,8 +267,9 @@ def _torch():
         "torch.nn": lambda obj: inspect.isclass(obj) and issubclass(obj, torch.nn.Module),
         "torch.nn.functional": inspect.isfunction,
         "torch.optim": lambda obj: inspect.isclass(obj) and issubclass(obj, torch.optim.Optimizer),
-        "torch.optim.lr_scheduler": lambda obj: inspect.isclass(obj)
-        and issubclass(obj, torch.optim.lr_scheduler.LRScheduler),
+        "torch.optim.lr_scheduler": lambda obj: (
+            inspect.isclass(obj) and issubclass(obj, torch.optim.lr_scheduler.LRScheduler)
+        ),
     }
     for module_name, wanted in regular.items():
         module = importlib.import_module(module_name)
@@ -239,8 +279,20 @@ def _torch():
                 continue
             full = f"{module_name}.{name}"
             yield full, _role(obj), f"generated/{full}.html#{full}", "-"
-    for name in ["compile", "manual_seed", "softmax", "no_grad", "inference_mode", "save",
-                 "load", "from_numpy", "as_tensor", "zeros", "randperm", "Generator"]:
+    for name in [
+        "compile",
+        "manual_seed",
+        "softmax",
+        "no_grad",
+        "inference_mode",
+        "save",
+        "load",
+        "from_numpy",
+        "as_tensor",
+        "zeros",
+        "randperm",
+        "Generator",
+    ]:
         full = f"torch.{name}"
         role = "py:class" if inspect.isclass(getattr(torch, name)) else "py:function"
         yield full, role, f"generated/{full}.html#{full}", "-"
@@ -251,17 +303,30 @@ def _torch():
     yield "torch.autocast", "py:class", "amp.html#torch.autocast", "-"
     yield "torch.utils.data.Dataset", "py:class", "data.html#torch.utils.data.Dataset", "-"
     yield "torch.utils.data.DataLoader", "py:class", "data.html#torch.utils.data.DataLoader", "-"
-    for module_name, page in [("torch", "torch.html"), ("torch.nn", "nn.html"),
-                              ("torch.optim", "optim.html"),
-                              ("torch.nn.functional", "nn.functional.html"),
-                              ("torch.utils.data", "data.html")]:
+    for module_name, page in [
+        ("torch", "torch.html"),
+        ("torch.nn", "nn.html"),
+        ("torch.optim", "optim.html"),
+        ("torch.nn.functional", "nn.functional.html"),
+        ("torch.utils.data", "data.html"),
+    ]:
         yield module_name, "py:module", f"{page}#module-{module_name}", "-"
 
 
 def _skorch():
     """skorch: one page per module, ``<module>.html`` (skorch.readthedocs.io/en/stable)."""
-    pages = ["callbacks", "classifier", "net", "history", "dataset", "helper", "exceptions",
-             "regressor", "scoring", "utils"]
+    pages = [
+        "callbacks",
+        "classifier",
+        "net",
+        "history",
+        "dataset",
+        "helper",
+        "exceptions",
+        "regressor",
+        "scoring",
+        "utils",
+    ]
     aliases = {  # names skorch's top-level package re-exports
         "skorch.classifier.NeuralNetClassifier": "skorch.NeuralNetClassifier",
         "skorch.net.NeuralNet": "skorch.NeuralNet",

@@ -15,12 +15,27 @@ from sklearn.utils import Bunch
 
 #: The fonts matplotlib ships whose digits are ordinary (lining) figures.
 BUNDLED_FONTS = (
-    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
-    "DejaVuSans-BoldOblique.ttf", "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf",
-    "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono-BoldOblique.ttf", "DejaVuSerif.ttf",
-    "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf",
-    "STIXGeneral.ttf", "STIXGeneralBol.ttf", "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf",
-    "cmr10.ttf", "cmb10.ttf", "cmss10.ttf", "cmtt10.ttf", "cmti10.ttf",
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSansMono-Oblique.ttf",
+    "DejaVuSansMono-BoldOblique.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "DejaVuSerif-Italic.ttf",
+    "DejaVuSerif-BoldItalic.ttf",
+    "STIXGeneral.ttf",
+    "STIXGeneralBol.ttf",
+    "STIXGeneralItalic.ttf",
+    "STIXGeneralBolIta.ttf",
+    "cmr10.ttf",
+    "cmb10.ttf",
+    "cmss10.ttf",
+    "cmtt10.ttf",
+    "cmti10.ttf",
 )
 
 # Hand-drawn digits as pen strokes in a unit box (x to the right, y down). A stroke is a
@@ -31,8 +46,11 @@ _STROKES: dict[int, Any] = {
     1: [[(0.55, 0.0), (0.5, 1.0)], [(0.3, 0.2), (0.55, 0.0), (0.5, 1.0)]],
     2: [[("arc", 0.5, 0.3, 0.33, 0.3, 190, 400), (0.12, 1.0), (0.9, 1.0)]],
     3: [[("arc", 0.5, 0.27, 0.3, 0.25, 200, 450), ("arc", 0.5, 0.74, 0.33, 0.26, 270, 520)]],
-    4: [[(0.68, 1.0), (0.68, 0.0), (0.05, 0.68), (0.95, 0.68)],
-        [(0.15, 0.0), (0.1, 0.6), (0.9, 0.6)], [(0.7, 0.15), (0.7, 1.0)]],
+    4: [
+        [(0.68, 1.0), (0.68, 0.0), (0.05, 0.68), (0.95, 0.68)],
+        [(0.15, 0.0), (0.1, 0.6), (0.9, 0.6)],
+        [(0.7, 0.15), (0.7, 1.0)],
+    ],
     5: [[(0.85, 0.0), (0.25, 0.0), (0.2, 0.42), ("arc", 0.5, 0.68, 0.32, 0.3, 220, 500)]],
     6: [[(0.75, 0.0), (0.42, 0.2), (0.24, 0.45), ("arc", 0.5, 0.72, 0.3, 0.27, 180, 540)]],
     7: [[(0.1, 0.02), (0.9, 0.02), (0.4, 1.0)]],
@@ -112,8 +130,11 @@ def make_own_digits(
             polarity.append("dark on light" if dark_on_light else "light on dark")
             target.append(digit)
     return Bunch(
-        images=images, target=np.asarray(target, dtype=np.int64), source=np.asarray(source),
-        polarity=np.asarray(polarity), fonts=[Path(font).name for font in fonts],
+        images=images,
+        target=np.asarray(target, dtype=np.int64),
+        source=np.asarray(source),
+        polarity=np.asarray(polarity),
+        fonts=[Path(font).name for font in fonts],
     )
 
 
@@ -128,8 +149,7 @@ def _fonts(system_fonts: bool) -> list[str]:
 
         bundled = set(BUNDLED_FONTS)
         found = sorted(font_manager.findSystemFonts(fontext="ttf"))
-        fonts += [path for path in found if Path(path).name not in bundled
-                  and _draws_digits(path)]
+        fonts += [path for path in found if Path(path).name not in bundled and _draws_digits(path)]
     return fonts
 
 
@@ -152,8 +172,9 @@ def _render_text(text, font, stroke_width):
 
     left, top, right, bottom = font.getbbox(text, stroke_width=stroke_width)
     image = Image.new("L", (right - left + 4, bottom - top + 4), 0)
-    ImageDraw.Draw(image).text((2 - left, 2 - top), text, font=font, fill=255,
-                               stroke_width=stroke_width, stroke_fill=255)
+    ImageDraw.Draw(image).text(
+        (2 - left, 2 - top), text, font=font, fill=255, stroke_width=stroke_width, stroke_fill=255
+    )
     box = image.getbbox()
     return image.crop(box) if box else image
 
@@ -168,8 +189,9 @@ def _font_digit(digit, font_path, size, rng):
     glyph = _render_text(str(digit), font, stroke)
     glyph = glyph.rotate(rng.uniform(-10, 10), resample=Image.Resampling.BICUBIC, expand=True)
     scale = height / glyph.height
-    glyph = glyph.resize((max(1, round(glyph.width * scale)), max(1, round(height))),
-                         Image.Resampling.BICUBIC)
+    glyph = glyph.resize(
+        (max(1, round(glyph.width * scale)), max(1, round(height))), Image.Resampling.BICUBIC
+    )
     return _paste(np.asarray(glyph, dtype=np.float64) / 255, size, rng)
 
 
@@ -192,8 +214,11 @@ def _hand_drawn_digit(digit, size, rng):
         points = points + rng.normal(0, 0.012, size=points.shape)
         x = (points[:, 0] - 0.5 + slant * (points[:, 1] - 0.5)) * width
         y = (points[:, 1] - 0.5) * height
-        lines.append(np.column_stack([x * np.cos(angle) - y * np.sin(angle),
-                                      x * np.sin(angle) + y * np.cos(angle)]))
+        lines.append(
+            np.column_stack(
+                [x * np.cos(angle) - y * np.sin(angle), x * np.sin(angle) + y * np.cos(angle)]
+            )
+        )
     every = np.concatenate(lines)
     origin = every.min(axis=0) - pen
     extent = np.ceil(every.max(axis=0) - origin + pen).astype(int)
@@ -228,9 +253,12 @@ def _paste(coverage, size, rng):
     height, width = coverage.shape
     if max(height, width) > big:  # a wide glyph: shrink it to fit the canvas
         scale = big / max(height, width)
-        coverage = np.asarray(Image.fromarray(coverage.astype(np.float32)).resize(
-            (max(1, int(width * scale)), max(1, int(height * scale))),
-            Image.Resampling.BOX), dtype=np.float64)
+        coverage = np.asarray(
+            Image.fromarray(coverage.astype(np.float32)).resize(
+                (max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.BOX
+            ),
+            dtype=np.float64,
+        )
         height, width = coverage.shape
     canvas = np.zeros((big, big))
     top, left = int(rng.integers(0, big - height + 1)), int(rng.integers(0, big - width + 1))

@@ -41,18 +41,20 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
     9.0
     """
     grouped = results.groupby("config", sort=False)
-    return pd.DataFrame({
-        "seeds": grouped.size(),
-        "accuracy": grouped["accuracy"].mean(),
-        "accuracy_min": grouped["accuracy"].min(),
-        "macro_f1": grouped["macro_f1"].mean(),
-        "fit_seconds": grouped["fit_seconds"].median(),
-        "fit_seconds_min": grouped["fit_seconds"].min(),
-        "fit_seconds_max": grouped["fit_seconds"].max(),
-        "predict_images_per_s": grouped["predict_images_per_s"].median(),
-        "n_params": grouped["n_params"].first(),
-        "epochs": grouped["epochs"].median(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "seeds": grouped.size(),
+            "accuracy": grouped["accuracy"].mean(),
+            "accuracy_min": grouped["accuracy"].min(),
+            "macro_f1": grouped["macro_f1"].mean(),
+            "fit_seconds": grouped["fit_seconds"].median(),
+            "fit_seconds_min": grouped["fit_seconds"].min(),
+            "fit_seconds_max": grouped["fit_seconds"].max(),
+            "predict_images_per_s": grouped["predict_images_per_s"].median(),
+            "n_params": grouped["n_params"].first(),
+            "epochs": grouped["epochs"].median(),
+        }
+    ).reset_index()
 
 
 def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
@@ -153,7 +155,11 @@ def plot_results(results: pd.DataFrame, *, title: str | None = None):
 
     n = len(results)
     fig, (ax_acc, ax_time) = plt.subplots(
-        1, 2, figsize=(11, 1.2 + 0.45 * n), sharey=True, layout="constrained",
+        1,
+        2,
+        figsize=(11, 1.2 + 0.45 * n),
+        sharey=True,
+        layout="constrained",
         gridspec_kw={"width_ratios": (2, 1)},
     )
     positions = np.arange(n)[::-1]

@@ -72,8 +72,11 @@ def _environment(device):
 
     env = {
         "device": str(device),
-        "device_name": (torch.cuda.get_device_name(device) if device.type == "cuda"
-                        else platform.processor() or platform.machine()),
+        "device_name": (
+            torch.cuda.get_device_name(device)
+            if device.type == "cuda"
+            else platform.processor() or platform.machine()
+        ),
         "cpu_cores": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
@@ -107,8 +110,18 @@ def _run_tests(device, quick, out, test_timeout, step_timeout):
     if not TESTS.is_file():
         raise FileNotFoundError(f"{TESTS} not found: run the check from the repository's root")
     junit = out / "devices-junit.xml"
-    command = [sys.executable, "-m", "pytest", str(TESTS), "-v", "-rs", "-p", "no:cacheprovider",
-               f"--junitxml={junit}", f"--timeout={test_timeout}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(TESTS),
+        "-v",
+        "-rs",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        f"--timeout={test_timeout}",
+    ]
     if device.type == "cuda":
         command += ["-m", "cuda"]  # the CPU cases run in CI
     if quick:
@@ -116,11 +129,13 @@ def _run_tests(device, quick, out, test_timeout, step_timeout):
     log = out / "devices-tests.log"
     with open(log, "w") as stream:  # written as the tests run, read back even if they hang
         try:
-            completed = subprocess.run(command, stdout=stream, stderr=subprocess.STDOUT,
-                                       text=True, timeout=step_timeout)
+            completed = subprocess.run(
+                command, stdout=stream, stderr=subprocess.STDOUT, text=True, timeout=step_timeout
+            )
         except subprocess.TimeoutExpired:
-            raise TimeoutError(f"the device tests took over {step_timeout} s; {log} has "
-                               f"what they printed") from None
+            raise TimeoutError(
+                f"the device tests took over {step_timeout} s; {log} has what they printed"
+            ) from None
     lines = log.read_text().strip().splitlines()
     root = ET.parse(junit).getroot()
     suite = root if root.tag == "testsuite" else root.find("testsuite")
@@ -146,14 +161,19 @@ def _run_speed(device, dataset, quick, out):
     from . import speed
 
     result = speed.run(dataset, str(device), rounds=1 if quick else 3, memory=False)
-    result["command"] = (f"python -m skmnist.benchmarks.speed --dataset {dataset} "
-                         f"--device {device.type} --rounds {result['rounds']} --no-memory")
+    result["command"] = (
+        f"python -m skmnist.benchmarks.speed --dataset {dataset} "
+        f"--device {device.type} --rounds {result['rounds']} --no-memory"
+    )
     table = speed.to_markdown(result)
     stem = f"speed-{device.type}"
     write_json(out / f"{stem}.json", result)
     write_text(out / f"{stem}.md", table)
-    return {"epoch_seconds": result["epoch_seconds"], "ratios": result["ratios"],
-            "predict_images_per_s": result["predict_images_per_s"]}
+    return {
+        "epoch_seconds": result["epoch_seconds"],
+        "ratios": result["ratios"],
+        "predict_images_per_s": result["predict_images_per_s"],
+    }
 
 
 def _run_fast(device, data, env, out):
@@ -162,10 +182,12 @@ def _run_fast(device, data, env, out):
     X, y, X_test, y_test = data
     results = suites.run_suite("fast", X, y, X_test, y_test, random_state=0, device=str(device))
     summary = suites.summarize(results).iloc[0]
-    title = (f"Suite `fast` on {len(y):,} training and {len(y_test):,} test images, device "
-             f"{device} ({env['device_name']}), random_state 0 to "
-             f"{suites.SUITES['fast'].seeds - 1}; skmnist {env['skmnist']}, torch {env['torch']}, "
-             f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check`).")
+    title = (
+        f"Suite `fast` on {len(y):,} training and {len(y_test):,} test images, device "
+        f"{device} ({env['device_name']}), random_state 0 to "
+        f"{suites.SUITES['fast'].seeds - 1}; skmnist {env['skmnist']}, torch {env['torch']}, "
+        f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check`)."
+    )
     write_text(out / f"fast-{device.type}.md", suites.to_markdown(results, title=title))
     save_frame_csv(results, out / f"fast-{device.type}.csv", index=False)
     return {
@@ -199,17 +221,24 @@ def _run_records(device, data, quick, members, env, out):
         accuracies = [row["accuracy"] for row in rows]
         vote = float(accuracy_score(y_test, classes[np.argmax(proba_sum, axis=1)]))
         result = {
-            "members": rows, "accuracy_mean": float(np.mean(accuracies)),
-            "accuracy_min": float(np.min(accuracies)), "soft_vote_accuracy": vote,
+            "members": rows,
+            "accuracy_mean": float(np.mean(accuracies)),
+            "accuracy_min": float(np.min(accuracies)),
+            "soft_vote_accuracy": vote,
             "fit_seconds_total": float(sum(row["fit_seconds"] for row in rows)),
             "recipe": " ".join(repr(clone(recipe).set_params(device="auto")).split()),
         }
         write_json(out / f"records-{device.type}.json", result)
-        write_text(out / f"records-{device.type}.md", _records_markdown(result, device, env,
-                                                                         len(y), len(y_test)))
-        print(f"  member {seed}: accuracy {scores['accuracy']:.4f} in "
-              f"{scores['fit_seconds']:.1f} s ({scores['epochs']} epochs); soft vote of "
-              f"{len(rows)}: {vote:.4f}", flush=True)
+        write_text(
+            out / f"records-{device.type}.md",
+            _records_markdown(result, device, env, len(y), len(y_test)),
+        )
+        print(
+            f"  member {seed}: accuracy {scores['accuracy']:.4f} in "
+            f"{scores['fit_seconds']:.1f} s ({scores['epochs']} epochs); soft vote of "
+            f"{len(rows)}: {vote:.4f}",
+            flush=True,
+        )
     return result
 
 
@@ -229,8 +258,10 @@ def _records_markdown(result, device, env, n_train, n_test):
         "|---|---|---|---|",
     ]
     for row in result["members"]:
-        lines.append(f"| random_state {row['random_state']} | {row['accuracy']:.2%} | "
-                     f"{row['fit_seconds']:.1f} | {row['epochs']} |")
+        lines.append(
+            f"| random_state {row['random_state']} | {row['accuracy']:.2%} | "
+            f"{row['fit_seconds']:.1f} | {row['epochs']} |"
+        )
     lines += [
         f"| mean (min) of the {len(result['members'])} | {result['accuracy_mean']:.2%} "
         f"({result['accuracy_min']:.2%}) | | |",
@@ -246,8 +277,13 @@ def _summary_rows(report):
     tests = steps.get("tests", {})
     if "result" in tests:
         r = tests["result"]
-        rows.append(("device tests", f"{r['passed']} passed, {r['failures'] + r['errors']} "
-                     f"failed, {r['skipped']} skipped"))
+        rows.append(
+            (
+                "device tests",
+                f"{r['passed']} passed, {r['failures'] + r['errors']} "
+                f"failed, {r['skipped']} skipped",
+            )
+        )
     speed = steps.get("speed", {}).get("result")
     if speed:
         for name in ("skmnist / raw", "augmented / unaugmented"):
@@ -256,19 +292,31 @@ def _summary_rows(report):
         rows.append(("speed: raw loop s/epoch", f"{raw:.3f}"))
     fast = steps.get("fast", {}).get("result")
     if fast:
-        rows.append(("fast: test accuracy mean / min (5 seeds)",
-                     f"{fast['accuracy_mean']:.2%} / {fast['accuracy_min']:.2%}"))
+        rows.append(
+            (
+                "fast: test accuracy mean / min (5 seeds)",
+                f"{fast['accuracy_mean']:.2%} / {fast['accuracy_min']:.2%}",
+            )
+        )
         rows.append(("fast: fit seconds (median)", f"{fast['fit_seconds_median']:.2f}"))
     records = steps.get("records", {}).get("result")
     if records:
         n = len(records["members"])
         first = records["members"][0]
-        rows.append(("best recipe (random_state 0): accuracy, fit seconds, epochs",
-                     f"{first['accuracy']:.2%}, {first['fit_seconds']:.1f}, {first['epochs']}"))
+        rows.append(
+            (
+                "best recipe (random_state 0): accuracy, fit seconds, epochs",
+                f"{first['accuracy']:.2%}, {first['fit_seconds']:.1f}, {first['epochs']}",
+            )
+        )
         if n > 1:
-            rows.append((f"best recipe: accuracy mean / min ({n} seeds); soft vote",
-                         f"{records['accuracy_mean']:.2%} / {records['accuracy_min']:.2%}; "
-                         f"{records['soft_vote_accuracy']:.2%}"))
+            rows.append(
+                (
+                    f"best recipe: accuracy mean / min ({n} seeds); soft vote",
+                    f"{records['accuracy_mean']:.2%} / {records['accuracy_min']:.2%}; "
+                    f"{records['soft_vote_accuracy']:.2%}",
+                )
+            )
     for name, step in steps.items():
         if "error" in step:
             rows.append((f"{name}: ERROR", step["error"].splitlines()[-1][:100]))
@@ -352,26 +400,49 @@ def main(argv: list[str] | None = None) -> int:
     0
     """
     parser = argparse.ArgumentParser(
-        prog=".ci/gpu-check", description=__doc__.split("\n")[0],
+        prog=".ci/gpu-check",
+        description=__doc__.split("\n")[0],
         epilog="See the module docstring of skmnist.benchmarks.gpu_check.",
     )
     parser.add_argument("--device", default="cuda", help='"cuda" (default), "cpu", "cuda:1", ...')
-    parser.add_argument("--quick", action="store_true",
-                        help="the shipped sample, one round, one epoch of the best recipe, "
-                             "stop at the first failed test")
-    parser.add_argument("--data", type=Path,
-                        help="data home holding mnist/*.gz (default: $SKMNIST_DATA)")
-    parser.add_argument("--out", type=Path, default=os.environ.get("OUT") or "gpu-check-out",
-                        help="folder for the reports (default: $OUT, else ./gpu-check-out)")
-    parser.add_argument("--steps", default=",".join(STEPS),
-                        help=f"comma-separated steps to run (default: {','.join(STEPS)})")
-    parser.add_argument("--members", type=int, default=1,
-                        help="models the records step fits, at random_state 0, 1, ... "
-                             "(default: 1)")
-    parser.add_argument("--test-timeout", type=int, default=90,
-                        help="seconds after which one device test fails (default: 90)")
-    parser.add_argument("--tests-timeout", type=int, default=240,
-                        help="seconds after which the tests step stops (default: 240)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the shipped sample, one round, one epoch of the best recipe, "
+        "stop at the first failed test",
+    )
+    parser.add_argument(
+        "--data", type=Path, help="data home holding mnist/*.gz (default: $SKMNIST_DATA)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=os.environ.get("OUT") or "gpu-check-out",
+        help="folder for the reports (default: $OUT, else ./gpu-check-out)",
+    )
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated steps to run (default: {','.join(STEPS)})",
+    )
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=1,
+        help="models the records step fits, at random_state 0, 1, ... (default: 1)",
+    )
+    parser.add_argument(
+        "--test-timeout",
+        type=int,
+        default=90,
+        help="seconds after which one device test fails (default: 90)",
+    )
+    parser.add_argument(
+        "--tests-timeout",
+        type=int,
+        default=240,
+        help="seconds after which the tests step stops (default: 240)",
+    )
     args = parser.parse_args(argv)
     steps = [s for s in args.steps.split(",") if s]
     unknown = sorted(set(steps) - set(STEPS))
@@ -398,8 +469,9 @@ def main(argv: list[str] | None = None) -> int:
             if step in ("fast", "records") and data is None:
                 data = _load(dataset)
             if step == "tests":
-                result = _run_tests(device, args.quick, args.out, args.test_timeout,
-                                    args.tests_timeout)
+                result = _run_tests(
+                    device, args.quick, args.out, args.test_timeout, args.tests_timeout
+                )
             elif step == "speed":
                 result = _run_speed(device, dataset, args.quick, args.out)
             elif step == "fast":

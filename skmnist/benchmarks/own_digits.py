@@ -31,8 +31,16 @@ from .._files import save_figure, write_json, write_text
 from ._digit_drawing import BUNDLED_FONTS, make_own_digits
 
 __all__ = [
-    "BUNDLED_FONTS", "GROUPS", "PREPARATIONS", "evaluate", "main", "make_own_digits",
-    "plot_examples", "resize_images", "run", "to_markdown",
+    "BUNDLED_FONTS",
+    "GROUPS",
+    "PREPARATIONS",
+    "evaluate",
+    "main",
+    "make_own_digits",
+    "plot_examples",
+    "resize_images",
+    "run",
+    "to_markdown",
 ]
 
 #: The ways :func:`evaluate` prepares the images for a model trained on 28x28 MNIST.
@@ -43,6 +51,7 @@ PREPARATIONS = {
 }
 #: The groups :func:`evaluate` reports, and which images each holds.
 GROUPS = ("all", "fonts", "hand-drawn", "dark on light", "light on dark")
+
 
 def resize_images(images, *, size: int = 28, invert_light: bool = False) -> np.ndarray:
     """Images resized to ``size`` x ``size`` as they are: what one does without DigitNormalizer.
@@ -77,8 +86,9 @@ def resize_images(images, *, size: int = 28, invert_light: bool = False) -> np.n
         image = np.asarray(image, dtype=np.uint8)
         if invert_light and image.mean() > 127:
             image = 255 - image
-        row[:] = np.asarray(Image.fromarray(image).resize(
-            (size, size), Image.Resampling.LANCZOS)).ravel()
+        row[:] = np.asarray(
+            Image.fromarray(image).resize((size, size), Image.Resampling.LANCZOS)
+        ).ravel()
     return rows
 
 
@@ -132,13 +142,21 @@ def evaluate(model, digits: Bunch, *, prepared: bool = False) -> dict:
     accuracies = {}
     for name, X in inputs.items():
         correct = np.asarray(model.predict(X)) == digits.target
-        accuracies[name] = {group: float(correct[mask].mean()) if mask.any() else float("nan")
-                            for group, mask in masks.items()}
+        accuracies[name] = {
+            group: float(correct[mask].mean()) if mask.any() else float("nan")
+            for group, mask in masks.items()
+        }
     return accuracies
 
 
-def run(dataset: str = "mnist", *, n_per_class: int = 100, max_epochs: int = 2,
-        random_state: int = 0, system_fonts: bool = False) -> dict:
+def run(
+    dataset: str = "mnist",
+    *,
+    n_per_class: int = 100,
+    max_epochs: int = 2,
+    random_state: int = 0,
+    system_fonts: bool = False,
+) -> dict:
     """Train with and without DigitNormalizer and score on MNIST's test set and the own digits.
 
     Three Pipelines of :func:`~skmnist.benchmarks.suites.fast_recipe`
@@ -195,24 +213,35 @@ def run(dataset: str = "mnist", *, n_per_class: int = 100, max_epochs: int = 2,
     prepared_test = DigitNormalizer().transform(test.data)
     seconds["DigitNormalizer on the training and test sets"] = time.perf_counter() - start
     mnist, own = {}, {}
-    for name, X_train, augment in [("raw", train.data, None),
-                                   ("prepared", prepared_train, None),
-                                   ("augmented, prepared", prepared_train, "affine")]:
+    for name, X_train, augment in [
+        ("raw", train.data, None),
+        ("prepared", prepared_train, None),
+        ("augmented, prepared", prepared_train, "affine"),
+    ]:
         clf = fast_recipe(max_epochs).set_params(random_state=random_state, augment=augment)
         start = time.perf_counter()
         model = make_pipeline(PixelNormalizer(), clf).fit(X_train, train.target)
         seconds[f"fit {name}"] = time.perf_counter() - start
         if name == "raw":
-            mnist[name] = {"as is": model.score(test.data, test.target),
-                           "DigitNormalizer": model.score(prepared_test, test.target)}
+            mnist[name] = {
+                "as is": model.score(test.data, test.target),
+                "DigitNormalizer": model.score(prepared_test, test.target),
+            }
             own[name] = evaluate(model, digits)
         else:
             mnist[name] = {"DigitNormalizer": model.score(prepared_test, test.target)}
             own[name] = evaluate(make_pipeline(DigitNormalizer(), model), digits, prepared=True)
     return {
-        "dataset": dataset, "n_train": len(train.data), "n_test": len(test.data),
-        "n_own_digits": len(digits.target), "fonts": digits.fonts, "max_epochs": max_epochs,
-        "random_state": random_state, "mnist": mnist, "own_digits": own, "seconds": seconds,
+        "dataset": dataset,
+        "n_train": len(train.data),
+        "n_test": len(test.data),
+        "n_own_digits": len(digits.target),
+        "fonts": digits.fonts,
+        "max_epochs": max_epochs,
+        "random_state": random_state,
+        "mnist": mnist,
+        "own_digits": own,
+        "seconds": seconds,
     }
 
 
@@ -276,8 +305,11 @@ def to_markdown(result: dict) -> str:
     for model, scores in result["mnist"].items():
         for preparation, accuracy in scores.items():
             lines.append(f"| {_MODELS[model]} | {preparation} | {accuracy:.2%} |")
-    lines += ["", "| model | preparation | " + " | ".join(GROUPS) + " |",
-              "|---|---|" + "---:|" * len(GROUPS)]
+    lines += [
+        "",
+        "| model | preparation | " + " | ".join(GROUPS) + " |",
+        "|---|---|" + "---:|" * len(GROUPS),
+    ]
     for model, preparations in result["own_digits"].items():
         for preparation, groups in preparations.items():
             cells = " | ".join(f"{groups[group]:.1%}" for group in GROUPS)
@@ -361,28 +393,39 @@ def main(argv: list[str] | None = None) -> int:
     """
     import matplotlib.pyplot as plt
 
-    parser = argparse.ArgumentParser(prog="python -m skmnist.benchmarks.own_digits",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m skmnist.benchmarks.own_digits", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--dataset", choices=["mnist", "sample"], default="mnist")
     parser.add_argument("--n-per-class", type=int, default=100, help="own digits of each class")
     parser.add_argument("--max-epochs", type=int, default=2, help="epochs of each training")
     parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--system-fonts", action="store_true",
-                        help="print own digits in the machine's fonts too")
+    parser.add_argument(
+        "--system-fonts", action="store_true", help="print own digits in the machine's fonts too"
+    )
     parser.add_argument("--out", type=Path, help="folder for own-digits.json, .md and .png")
     args = parser.parse_args(argv)
-    result = run(args.dataset, n_per_class=args.n_per_class, max_epochs=args.max_epochs,
-                 random_state=args.random_state, system_fonts=args.system_fonts)
+    result = run(
+        args.dataset,
+        n_per_class=args.n_per_class,
+        max_epochs=args.max_epochs,
+        random_state=args.random_state,
+        system_fonts=args.system_fonts,
+    )
     result["command"] = "python -m skmnist.benchmarks.own_digits " + " ".join(
-        sys.argv[1:] if argv is None else argv)
+        sys.argv[1:] if argv is None else argv
+    )
     table = to_markdown(result)
     print(table)
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         write_json(args.out / "own-digits.json", result)
         write_text(args.out / "own-digits.md", table)
-        figure = plot_examples(make_own_digits(args.n_per_class, random_state=args.random_state,
-                                               system_fonts=args.system_fonts))
+        figure = plot_examples(
+            make_own_digits(
+                args.n_per_class, random_state=args.random_state, system_fonts=args.system_fonts
+            )
+        )
         save_figure(figure, args.out / "own-digits.png", dpi=100)
         plt.close(figure)
     return 0

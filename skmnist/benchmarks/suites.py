@@ -143,8 +143,9 @@ def _lenet():
         ),
         (
             "LeNet-5 + dropout + Adam",
-            LeNet5Classifier(conv_dropout=0.2, fc_dropout=0.5, optimizer="adam", lr=1e-3,
-                             max_epochs=15),
+            LeNet5Classifier(
+                conv_dropout=0.2, fc_dropout=0.5, optimizer="adam", lr=1e-3, max_epochs=15
+            ),
         ),
     ]
 
@@ -166,10 +167,12 @@ def _fashion():
     for hidden in ((128,), (256, 128)):
         sizes = "-".join(str(n) for n in (784, *hidden, 10))
         for lr in (1e-2, 1e-3, 1e-4):
-            configs.append((
-                f"MLP {sizes} (Adam, lr {lr:g})",
-                MLPNetClassifier(hidden_layer_sizes=hidden, lr=lr, max_epochs=15),
-            ))
+            configs.append(
+                (
+                    f"MLP {sizes} (Adam, lr {lr:g})",
+                    MLPNetClassifier(hidden_layer_sizes=hidden, lr=lr, max_epochs=15),
+                )
+            )
     configs.append(("CNN", CNNClassifier(max_epochs=15)))
     return configs
 
@@ -203,9 +206,7 @@ class Suite(NamedTuple):
 
 #: The suites by name.
 SUITES = {
-    "optimizers": Suite(
-        "the 784-128-10 MLP with several activations and optimizers", _optimizers
-    ),
+    "optimizers": Suite("the 784-128-10 MLP with several activations and optimizers", _optimizers),
     "lenet": Suite("LeNet-5, a deeper tanh MLP, and LeNet-5 with dropout and Adam", _lenet),
     "cnn": Suite("the CNN, LeNet-5 and the best CNN recipe", _cnn),
     "fast": Suite("the fastest honest 99% (fast_recipe), over 5 seeds", _fast, seeds=5),
@@ -370,12 +371,19 @@ def run_suite(
      ['LeNet-5 + dropout + Adam', 1]]
     """
     configs = get_suite(
-        name, n_train=len(y_train), max_epochs=max_epochs,
-        random_state=random_state, device=device, verbose=verbose,
+        name,
+        n_train=len(y_train),
+        max_epochs=max_epochs,
+        random_state=random_state,
+        device=device,
+        verbose=verbose,
     )
     n_seeds = SUITES[name].seeds
-    seeds = [random_state] if random_state is None else list(
-        range(random_state, random_state + n_seeds))
+    seeds = (
+        [random_state]
+        if random_state is None
+        else list(range(random_state, random_state + n_seeds))
+    )
     runs = [(config, estimator, seed) for config, estimator in configs for seed in seeds]
     rows = []
     for i, (config, estimator, seed) in enumerate(runs, start=1):
@@ -383,8 +391,13 @@ def run_suite(
             _warm_up(estimator, X_train, y_train)
         estimator = clone(estimator).set_params(random_state=seed)
         scores, _ = fit_and_score(estimator, X_train, y_train, X_test, y_test)
-        row = {"config": config, "estimator": type(estimator).__name__, "seed": seed,
-               **scores, "params": " ".join(repr(estimator).split())}
+        row = {
+            "config": config,
+            "estimator": type(estimator).__name__,
+            "seed": seed,
+            **scores,
+            "params": " ".join(repr(estimator).split()),
+        }
         rows.append(row)
         if on_result is not None:
             on_result(i, len(runs), row)

@@ -88,26 +88,39 @@ def benchmark(args):
     data = _data.load(dataset, args.data_home)
     n_configs = len(suites.get_suite(args.suite))
     epochs = (
-        f"{args.max_epochs} epochs each" if args.max_epochs
+        f"{args.max_epochs} epochs each"
+        if args.max_epochs
         else f"at most {suites.SMALL_DATA_MAX_EPOCHS} epochs each (small training set)"
-        if len(data.y_train) < suites.SMALL_TRAINING_SET else "each its own epochs"
+        if len(data.y_train) < suites.SMALL_TRAINING_SET
+        else "each its own epochs"
     )
     if not args.quiet:
-        print(f"Suite {args.suite!r}: {suites.SUITES[args.suite].description}; "
-              f"{n_configs} configurations on {len(data.y_train):,} training and "
-              f"{len(data.y_test):,} test images from {data.description}, {epochs}.",
-              flush=True)
+        print(
+            f"Suite {args.suite!r}: {suites.SUITES[args.suite].description}; "
+            f"{n_configs} configurations on {len(data.y_train):,} training and "
+            f"{len(data.y_test):,} test images from {data.description}, {epochs}.",
+            flush=True,
+        )
 
     def progress(i, n, row):
         if not args.quiet:
-            print(f"[{i}/{n}] {row['config']}: accuracy {row['accuracy']:.4f}, macro F1 "
-                  f"{row['macro_f1']:.4f}, {row['epochs']} epochs in {row['fit_seconds']:.1f} s",
-                  flush=True)
+            print(
+                f"[{i}/{n}] {row['config']}: accuracy {row['accuracy']:.4f}, macro F1 "
+                f"{row['macro_f1']:.4f}, {row['epochs']} epochs in {row['fit_seconds']:.1f} s",
+                flush=True,
+            )
 
     results = suites.run_suite(
-        args.suite, data.X_train, data.y_train, data.X_test, data.y_test,
-        max_epochs=args.max_epochs, random_state=args.random_state, device=args.device,
-        verbose=args.verbose, on_result=progress,
+        args.suite,
+        data.X_train,
+        data.y_train,
+        data.X_test,
+        data.y_test,
+        max_epochs=args.max_epochs,
+        random_state=args.random_state,
+        device=args.device,
+        verbose=args.verbose,
+        on_result=progress,
     )
     from ..estimators import resolve_device
 
@@ -145,9 +158,7 @@ def add_parser(verbs):
     from ._common import add_data_arguments
 
     names = [*suites.SUITES, *SPECIAL]
-    listed = "\n".join(
-        f"  {name:<11} {suite.description}" for name, suite in suites.SUITES.items()
-    )
+    listed = "\n".join(f"  {name:<11} {suite.description}" for name, suite in suites.SUITES.items())
     parser = verbs.add_parser(
         "benchmark",
         help="run a named study (a suite of models) and write its table and plot",
@@ -166,26 +177,34 @@ def add_parser(verbs):
     )
     parser.add_argument("--suite", required=True, choices=names, help="the study to run")
     add_data_arguments(
-        parser, default=None,
+        parser,
+        default=None,
         default_text="fashion-mnist for the fashion suite, auto for the others",
     )
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="folder for results.csv, .md and .png"
     )
     parser.add_argument(
-        "--max-epochs", type=_positive_int, metavar="N",
+        "--max-epochs",
+        type=_positive_int,
+        metavar="N",
         help="epochs for every configuration, overriding their own",
     )
     parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda, mps, ...")
     parser.add_argument(
-        "--random-state", type=int, default=0, metavar="SEED",
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
         help="seed of every configuration (default: 0)",
     )
     parser.add_argument("--quiet", action="store_true", help="print the table only")
     parser.add_argument(
-        "--verbose", "-v", action="count", default=0,
+        "--verbose",
+        "-v",
+        action="count",
+        default=0,
         help="show each configuration's epochs as it trains",
     )
     parser.set_defaults(run=benchmark)
     return parser
-

@@ -67,13 +67,17 @@ def save_png(figure, path):
 
 def add_data_arguments(parser, *, default, default_text=None):
     parser.add_argument(
-        "--dataset", default=default, metavar="NAME|PATH",
+        "--dataset",
+        default=default,
+        metavar="NAME|PATH",
         help=f"one of {', '.join(_data.DATASETS)}, or a folder holding the four IDX files "
         "of an MNIST-format data set (auto: the full MNIST if found or downloadable, else "
         f"the shipped sample; default: {default_text or default})",
     )
     parser.add_argument(
-        "--data-home", type=Path, metavar="DIR",
+        "--data-home",
+        type=Path,
+        metavar="DIR",
         help="where mnist/, fashion-mnist/ and kmnist/ are looked for and downloaded to "
         "(default: $SKMNIST_DATA, else ~/skmnist_data)",
     )

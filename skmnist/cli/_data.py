@@ -36,8 +36,7 @@ def check_dataset(value):
     folder = Path(value)
     if not folder.exists():
         raise UsageError(
-            f"--dataset {value!r} is neither one of {', '.join(DATASETS)} nor an "
-            "existing folder"
+            f"--dataset {value!r} is neither one of {', '.join(DATASETS)} nor an existing folder"
         )
     if not folder.is_dir():
         raise UsageError(f"--dataset {value!r} is a file; give the folder holding the IDX files")
@@ -103,6 +102,12 @@ def load(value, data_home=None):
     known_names = train.target_names if value in DATASETS else None
     names = _names_by_label(np.concatenate([train.target, test.target]), known_names)
     return Data(
-        train.data, train.target, test.data, test.target, value, description, names,
+        train.data,
+        train.target,
+        test.data,
+        test.target,
+        value,
+        description,
+        names,
         tuple(train.images.shape[1:]),
     )

@@ -41,7 +41,8 @@ def add_parser(verbs):
     parser = verbs.add_parser(
         "info", help="versions, the device 'auto' picks, where data is looked for"
     )
-    parser.add_argument("--data-home", type=Path, metavar="DIR",
-                        help="the data folder to report on")
+    parser.add_argument(
+        "--data-home", type=Path, metavar="DIR", help="the data folder to report on"
+    )
     parser.set_defaults(run=info)
     return parser

@@ -75,9 +75,11 @@ def _image_files(path, skip_unreadable, notice):
 
     found = load_images(path, on_error="skip" if skip_unreadable else "raise")
     if found.skipped:
-        notice(f"notice: skipped {len(found.skipped)} unreadable file"
-               f"{'s' * (len(found.skipped) != 1)}: " + "; ".join(
-                   f"{name} ({why})" for name, why in found.skipped.items()))
+        notice(
+            f"notice: skipped {len(found.skipped)} unreadable file"
+            f"{'s' * (len(found.skipped) != 1)}: "
+            + "; ".join(f"{name} ({why})" for name, why in found.skipped.items())
+        )
     return Batch(str(path), found.filenames, found.images, None)
 
 
@@ -100,8 +102,10 @@ def _idx_file(path):
 
     images = read_idx(path)
     if images.ndim != 3:
-        raise ValueError(f"{path} holds an array of shape {images.shape}, not images "
-                         "(n_images, rows, columns); is it a labels file?")
+        raise ValueError(
+            f"{path} holds an array of shape {images.shape}, not images "
+            "(n_images, rows, columns); is it a labels file?"
+        )
     labels = None
     name = path.name.replace("images", "labels").replace("idx3", "idx1")
     stem = name.removesuffix(".gz")
@@ -109,8 +113,10 @@ def _idx_file(path):
         if candidate != path and "labels" in name and candidate.is_file():
             labels = read_idx(candidate)
             if labels.shape != (len(images),):
-                raise ValueError(f"{candidate} holds {labels.shape} labels for the "
-                                 f"{len(images)} images of {path}")
+                raise ValueError(
+                    f"{candidate} holds {labels.shape} labels for the "
+                    f"{len(images)} images of {path}"
+                )
             break
     return _arrays(path, images, labels)
 
@@ -134,8 +140,11 @@ def _csv(path):
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a readable CSV file: {exc}") from None
-    numbered = {int(m.group(1)): column for column in frame.columns
-                if isinstance(column, str) and (m := _PIXEL_COLUMN.fullmatch(column))}
+    numbered = {
+        int(m.group(1)): column
+        for column in frame.columns
+        if isinstance(column, str) and (m := _PIXEL_COLUMN.fullmatch(column))
+    }
     if not numbered:
         raise ValueError(
             "no pixel columns: name them pixel0 ... pixel783 (as Kaggle's digit CSVs) or "

@@ -23,8 +23,9 @@ _DEBUG_HELP = "show the traceback of an unexpected error"
 
 def _add_debug(verb_parser):
     # after the verb too; SUPPRESS keeps a --debug given before the verb
-    verb_parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help=_DEBUG_HELP)
+    verb_parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP
+    )
 
 
 def _build_parser():
@@ -34,10 +35,14 @@ def _build_parser():
         epilog="Run 'skmnist VERB --help' for the options of each verb.",
     )
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
-    verbs = parser.add_subparsers(dest="verb", required=True,
-                                  metavar="{train,predict,benchmark,info}")
-    for verb in (_train.add_parser(verbs), _predict.add_parser(verbs),
-                 _benchmark.add_parser(verbs)):
+    verbs = parser.add_subparsers(
+        dest="verb", required=True, metavar="{train,predict,benchmark,info}"
+    )
+    for verb in (
+        _train.add_parser(verbs),
+        _predict.add_parser(verbs),
+        _benchmark.add_parser(verbs),
+    ):
         _add_debug(verb)
     _add_debug(_info.add_parser(verbs))
     return parser
@@ -103,7 +108,9 @@ def main(argv=None):
         if args.debug:
             traceback.print_exc()
         message = " ".join(str(exc).split())[:300] or "(no message)"
-        print(f"{verb}: error: {type(exc).__name__}: {message}"
-              + ("" if args.debug else " (run with --debug for the traceback)"),
-              file=sys.stderr)
+        print(
+            f"{verb}: error: {type(exc).__name__}: {message}"
+            + ("" if args.debug else " (run with --debug for the traceback)"),
+            file=sys.stderr,
+        )
         return 1

@@ -20,8 +20,14 @@ from ._errors import UsageError
 
 # skorch's prefixed settings (``optimizer__betas=(0.9, 0.99)`` and the like)
 _PREFIXES = (
-    "optimizer", "criterion", "module", "iterator_train", "iterator_valid", "callbacks",
-    "dataset", "compile",
+    "optimizer",
+    "criterion",
+    "module",
+    "iterator_train",
+    "iterator_valid",
+    "callbacks",
+    "dataset",
+    "compile",
 )
 # parameters that cannot be given on the command line
 _REFUSED = {"callbacks": "callbacks are Python objects; they cannot be given on the command line"}
@@ -81,9 +87,7 @@ def check_device(value, option="-p device"):
 def build_estimator(estimator_class, params):
     """An instance of ``estimator_class`` with ``params`` checked; raises UsageError."""
     signature = inspect.signature(estimator_class).parameters
-    defaults = {
-        name: p.default for name, p in signature.items() if p.kind is p.KEYWORD_ONLY
-    }
+    defaults = {name: p.default for name, p in signature.items() if p.kind is p.KEYWORD_ONLY}
     constraints = estimator_class._parameter_constraints
     checked = {}
     for name, value in params.items():

@@ -38,11 +38,14 @@ def load(path):
     if not path.exists():
         raise UsageError(f"MODEL {str(path)!r}: no such file or folder")
     if path.is_dir():
-        found = [path / name for name in ("model.joblib", "model.safetensors")
-                 if (path / name).is_file()]
+        found = [
+            path / name for name in ("model.joblib", "model.safetensors") if (path / name).is_file()
+        ]
         if not found:
-            raise UsageError(f"MODEL {str(path)!r} is a folder without model.joblib or "
-                             "model.safetensors (what skmnist train --out writes)")
+            raise UsageError(
+                f"MODEL {str(path)!r} is a folder without model.joblib or "
+                "model.safetensors (what skmnist train --out writes)"
+            )
         path = found[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -64,8 +67,9 @@ def load(path):
     for warning in caught:
         _notice(f"notice: {' '.join(str(warning.message).split())}")
     if not (hasattr(model, "predict_proba") and hasattr(model, "fit")):
-        raise UsageError(f"{path} holds a {type(model).__name__}, not a fitted classifier "
-                         "with predict_proba")
+        raise UsageError(
+            f"{path} holds a {type(model).__name__}, not a fitted classifier with predict_proba"
+        )
     try:
         check_is_fitted(model)
     except NotFittedError:
@@ -92,8 +96,10 @@ def _model_input(batch, model, prepare):
         pixels = n_features or 784  # a model that does not say what it takes gets MNIST's
         side = math.isqrt(pixels)
         if side * side != pixels:
-            raise UsageError(f"--prepare makes square images, but the model takes {pixels} "
-                             "pixels, not a square number")
+            raise UsageError(
+                f"--prepare makes square images, but the model takes {pixels} "
+                "pixels, not a square number"
+            )
         box = max(1, round(side * 20 / 28))  # MNIST's 20 in 28
         return DigitNormalizer(box_size=box, field_size=side).transform(batch.images)
     if n_features is None:  # it will judge the images itself
@@ -103,12 +109,17 @@ def _model_input(batch, model, prepare):
     takes = f"{side}x{side} images" if square else f"{n_features} pixels per image"
     for name, shape in zip(batch.names, batch.shapes(), strict=False):
         size = "x".join(map(str, shape))
-        fits = shape == (side, side) if square and len(shape) == 2 else (
-            math.prod(shape) == n_features)
+        fits = (
+            shape == (side, side)
+            if square and len(shape) == 2
+            else (math.prod(shape) == n_features)
+        )
         if not fits:
             what = f"a {size} image" if len(shape) == 2 else f"rows of {size} pixels"
-            raise UsageError(f"{name} is {what}, but the model takes {takes}; add --prepare "
-                             "to bring digits of any size to that, the MNIST way")
+            raise UsageError(
+                f"{name} is {what}, but the model takes {takes}; add --prepare "
+                "to bring digits of any size to that, the MNIST way"
+            )
     return _flat(batch.images)
 
 
@@ -126,19 +137,25 @@ def predict(args):
     from .._files import save_frame_csv
 
     if args.out is not None and args.out.is_dir():
-        raise UsageError(f"--out {str(args.out)!r} is a folder; give a file such as "
-                         "predictions.csv")
+        raise UsageError(
+            f"--out {str(args.out)!r} is a folder; give a file such as predictions.csv"
+        )
     if args.out is not None and not args.out.parent.is_dir():
-        raise UsageError(f"--out {str(args.out)!r}: the folder {str(args.out.parent)!r} "
-                         "does not exist")
+        raise UsageError(
+            f"--out {str(args.out)!r}: the folder {str(args.out.parent)!r} does not exist"
+        )
     model, model_path = load(args.model)
     prepare = args.prepare
     if prepare and _prepares_itself(model):
-        _notice(f"notice: {model_path} prepares its input itself (a DigitNormalizer in its "
-                "pipeline); --prepare adds nothing")
+        _notice(
+            f"notice: {model_path} prepares its input itself (a DigitNormalizer in its "
+            "pipeline); --prepare adds nothing"
+        )
         prepare = False
-    batches = [_inputs.read(path, skip_unreadable=args.skip_unreadable, notice=_notice)
-               for path in args.inputs]
+    batches = [
+        _inputs.read(path, skip_unreadable=args.skip_unreadable, notice=_notice)
+        for path in args.inputs
+    ]
     names, probabilities, label_parts = [], [], []
     for batch in batches:
         if not batch.names:
@@ -149,8 +166,11 @@ def predict(args):
         except ValueError as exc:
             raise UsageError(f"{batch.source}: {' '.join(str(exc).split())}") from None
         names += batch.names
-        label_parts.append(np.full(len(batch.names), None, dtype=object) if batch.labels is None
-                      else np.asarray(batch.labels, dtype=object))
+        label_parts.append(
+            np.full(len(batch.names), None, dtype=object)
+            if batch.labels is None
+            else np.asarray(batch.labels, dtype=object)
+        )
     if not names:
         raise UsageError("no images to predict: every file was skipped")
     proba = np.concatenate(probabilities)
@@ -174,8 +194,10 @@ def predict(args):
         y_true = np.asarray(labels[known].tolist())
         y_pred = classes[top[known, 0]]
         of = "" if known.all() else f" ({known.sum():,} of the {len(names):,} images have labels)"
-        print(f"\nAccuracy: {accuracy_score(y_true, y_pred):.4f} on {known.sum():,} labelled "
-              f"images{of}\n")
+        print(
+            f"\nAccuracy: {accuracy_score(y_true, y_pred):.4f} on {known.sum():,} labelled "
+            f"images{of}\n"
+        )
         print(classification_report(y_true, y_pred, digits=4, zero_division=0))
     return 0
 
@@ -206,30 +228,47 @@ def add_parser(verbs):
         "classification report.",
     )
     parser.add_argument(
-        "model", type=Path, metavar="MODEL",
+        "model",
+        type=Path,
+        metavar="MODEL",
         help="model.safetensors (save_model), a joblib file of a fitted model or Pipeline "
         "(loading it runs code: give only your own), or a folder written by skmnist train "
         "--out (its model.joblib, the whole pipeline)",
     )
     parser.add_argument(
-        "inputs", type=Path, nargs="+", metavar="INPUT",
+        "inputs",
+        type=Path,
+        nargs="+",
+        metavar="INPUT",
         help="image files (PNG, JPEG, BMP, TIFF, GIF, ...) or folders of them; an IDX "
         "images file (with its labels file beside it, if any) or a folder of IDX files "
         "(its test set); a .npy array of images or flat rows; a CSV of pixel columns "
         "(pixel0 ... pixel783, as Kaggle's) with an optional label column",
     )
     parser.add_argument(
-        "--prepare", action="store_true",
+        "--prepare",
+        action="store_true",
         help="bring the images to MNIST's convention first (skmnist.DigitNormalizer: "
         "bright ink on black, cropped, scaled to fit 20x20, centred in 28x28), so that "
         "photos, scans and drawings of any size can be predicted",
     )
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="write the predictions to this CSV file instead of printing them")
-    parser.add_argument("--top-k", type=_top_k, default=1, metavar="K",
-                        help="the K most probable classes of each image (default: 1)")
-    parser.add_argument("--skip-unreadable", action="store_true",
-                        help="skip image files that cannot be read (named on stderr) instead "
-                        "of stopping")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the predictions to this CSV file instead of printing them",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=_top_k,
+        default=1,
+        metavar="K",
+        help="the K most probable classes of each image (default: 1)",
+    )
+    parser.add_argument(
+        "--skip-unreadable",
+        action="store_true",
+        help="skip image files that cannot be read (named on stderr) instead of stopping",
+    )
     parser.set_defaults(run=predict)
     return parser

@@ -55,7 +55,12 @@ def write_plots(out, model, data, y_pred, proba):
     size = max(6.0, 0.6 * len(labels) + 2)
     fig, ax = plt.subplots(figsize=(size, size), layout="constrained")
     ConfusionMatrixDisplay.from_predictions(
-        data.y_test, y_pred, labels=labels, display_labels=names, ax=ax, colorbar=False,
+        data.y_test,
+        y_pred,
+        labels=labels,
+        display_labels=names,
+        ax=ax,
+        colorbar=False,
         xticks_rotation=45 if max(map(len, names)) > 2 else "horizontal",
     )
     ax.set_title(f"{type(clf).__name__} on {data.description}: test set")
@@ -68,8 +73,12 @@ def write_plots(out, model, data, y_pred, proba):
 
     def grid(rows, path, title):
         display = ImageGridDisplay.from_predictions(
-            images[rows], true_names[rows], pred_names[rows],
-            confidence=confidence[rows], n_images=len(rows), n_cols=5,
+            images[rows],
+            true_names[rows],
+            pred_names[rows],
+            confidence=confidence[rows],
+            n_images=len(rows),
+            n_cols=5,
         )
         display.figure_.set_size_inches(2.2 * 5, 2.0 * display.axes_.shape[0])
         display.figure_.suptitle(title)
@@ -114,9 +123,11 @@ def train(args):
     say = (lambda *a, **k: None) if args.quiet else print
 
     data = _data.load(args.dataset, args.data_home)
-    say(f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
+    say(
+        f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
         f"{data.description}" + (", prepared by DigitNormalizer" if args.prepare else "") + ".",
-        flush=True)
+        flush=True,
+    )
     steps = [("norm", PixelNormalizer()), ("clf", clf)]
     if args.prepare:
         steps.insert(0, ("prepare", DigitNormalizer(image_shape=data.image_shape)))
@@ -126,18 +137,28 @@ def train(args):
         scores, y_pred = fit_and_score(model, data.X_train, data.y_train, data.X_test, data.y_test)
     interrupted = interrupts["training"]
     if interrupted:
-        print(f"\nskmnist train: interrupted in epoch {len(clf.history)}; the weights kept were "
-              "evaluated and the outputs are written (exit status 130).", file=sys.stderr)
+        print(
+            f"\nskmnist train: interrupted in epoch {len(clf.history)}; the weights kept were "
+            "evaluated and the outputs are written (exit status 130).",
+            file=sys.stderr,
+        )
     labels = clf.classes_
     report = classification_report(
-        data.y_test, y_pred, labels=labels,
-        target_names=[data.class_name(label) for label in labels], digits=4, zero_division=0,
+        data.y_test,
+        y_pred,
+        labels=labels,
+        target_names=[data.class_name(label) for label in labels],
+        digits=4,
+        zero_division=0,
     )
-    say(f"\nTest set ({len(data.X_test):,} images), fit in {scores['fit_seconds']:.1f} s:\n"
-        f"{report}")
-    print(f"{estimator_class.__name__}: test accuracy {scores['accuracy']:.4f}, macro F1 "
-          f"{scores['macro_f1']:.4f} ({scores['epochs']} epoch{'s' * (scores['epochs'] != 1)}, "
-          f"{scores['fit_seconds']:.1f} s)")
+    say(
+        f"\nTest set ({len(data.X_test):,} images), fit in {scores['fit_seconds']:.1f} s:\n{report}"
+    )
+    print(
+        f"{estimator_class.__name__}: test accuracy {scores['accuracy']:.4f}, macro F1 "
+        f"{scores['macro_f1']:.4f} ({scores['epochs']} epoch{'s' * (scores['epochs'] != 1)}, "
+        f"{scores['fit_seconds']:.1f} s)"
+    )
     if args.out is None:
         say("(no --out given: nothing was written)")
         return 130 if interrupted else 0
@@ -224,18 +245,25 @@ def add_parser(verbs):
         "Then 'skmnist predict DIR/model.joblib IMAGES...' applies the model.",
     )
     train_parser.add_argument(
-        "--model", choices=sorted(MODELS), default="lenet5",
+        "--model",
+        choices=sorted(MODELS),
+        default="lenet5",
         help="mlp: MLPNetClassifier, lenet5: LeNet5Classifier (default), cnn: CNNClassifier",
     )
     train_parser.add_argument(
-        "--param", "-p", action="append", type=_params.parse_param, default=[],
+        "--param",
+        "-p",
+        action="append",
+        type=_params.parse_param,
+        default=[],
         metavar="NAME=VALUE",
         help="an estimator parameter, such as -p max_epochs=5 -p lr=0.01 "
         "-p 'channels=(32, 64, 128)' -p augment=affine (repeatable); values are Python "
         "literals or plain words",
     )
     train_parser.add_argument(
-        "--prepare", action="store_true",
+        "--prepare",
+        action="store_true",
         help="put a DigitNormalizer first in the Pipeline: the images are brought to MNIST's "
         "convention (bright ink on black, cropped, scaled to fit 20x20, centred in 28x28) "
         "in training, testing and by skmnist predict, which then takes digits of any size "
@@ -246,7 +274,8 @@ def add_parser(verbs):
         "--out", type=Path, metavar="DIR", help="folder for the model, metrics and plots"
     )
     train_parser.add_argument(
-        "--quiet", action="store_true",
+        "--quiet",
+        action="store_true",
         help="no progress: only the final result line (and errors) are printed",
     )
     train_parser.set_defaults(run=train)

@@ -84,9 +84,7 @@ def _spellings(stem: str) -> list[str]:
     return [f"{stem}.gz", stem, f"{kaggle}.gz", kaggle]
 
 
-def _find_idx_files(
-    folder: Path, stems: Sequence[str]
-) -> tuple[dict[str, Path], list[str]]:
+def _find_idx_files(folder: Path, stems: Sequence[str]) -> tuple[dict[str, Path], list[str]]:
     """Find the files in ``folder``: ({stem: path} found, [stem] missing)."""
     found, missing = {}, []
     for stem in stems:
@@ -101,9 +99,7 @@ def _find_idx_files(
 
 def _searched(folder: Path, missing: Sequence[str]) -> str:
     """The paths searched for the missing files, one a line."""
-    return "\n".join(
-        f"  {folder / name}" for stem in missing for name in _spellings(stem)
-    )
+    return "\n".join(f"  {folder / name}" for stem in missing for name in _spellings(stem))
 
 
 def _read_subset(
@@ -141,8 +137,7 @@ def _read_subset(
             )
         if len(labels) != len(images):
             raise ValueError(
-                f"{labels_path}: {len(labels)} labels, but {images_path} holds "
-                f"{len(images)} images"
+                f"{labels_path}: {len(labels)} labels, but {images_path} holds {len(images)} images"
             )
         if (
             n_classes is not None
@@ -154,8 +149,7 @@ def _read_subset(
                 f"{labels.max()}, outside 0..{n_classes - 1} for {n_classes} classes"
             )
         if images_parts and (
-            images.shape[1:] != images_parts[0].shape[1:]
-            or images.dtype != images_parts[0].dtype
+            images.shape[1:] != images_parts[0].shape[1:] or images.dtype != images_parts[0].dtype
         ):
             raise ValueError(
                 f"{images_path}: images of shape {images.shape[1:]} and dtype "
@@ -309,9 +303,7 @@ def load_idx_folder(
             f"{_searched(folder, missing)}"
         )
     n_classes = None if target_names is None else len(target_names)
-    images, target = _read_subset(
-        parts, paths, lambda stem: read_idx(paths[stem]), n_classes
-    )
+    images, target = _read_subset(parts, paths, lambda stem: read_idx(paths[stem]), n_classes)
     if target_names is None:
         target_names = [str(label) for label in range(int(target.max()) + 1)]
     descr = (

@@ -36,18 +36,12 @@ def _download(url: str, path: Path, *, md5: str) -> None:
                 progress.update(len(chunk))
         # response.read() returns b"" if the connection closes early
         if expected is not None and n_read != expected:
-            raise OSError(
-                f"connection closed after {n_read} of the {expected} bytes announced"
-            )
+            raise OSError(f"connection closed after {n_read} of the {expected} bytes announced")
         if hasher.hexdigest() != md5:
-            raise ValueError(
-                f"checksum mismatch: expected MD5 {md5}, got {hasher.hexdigest()}"
-            )
+            raise ValueError(f"checksum mismatch: expected MD5 {md5}, got {hasher.hexdigest()}")
 
 
-def _fetch_remote(
-    filename: str, mirrors: Sequence[str], folder: Path, *, md5: str
-) -> Path:
+def _fetch_remote(filename: str, mirrors: Sequence[str], folder: Path, *, md5: str) -> Path:
     """Download ``filename`` into ``folder`` from the first mirror that works.
 
     The file is streamed into a temporary file in ``folder``, its length
@@ -92,6 +86,4 @@ def _fetch_remote(
             return path
     if created:
         folder.rmdir()  # empty: a failed download leaves no temporary file
-    raise OSError(
-        f"could not download {filename} into {folder}; tried:\n" + "\n".join(failures)
-    )
+    raise OSError(f"could not download {filename} into {folder}; tried:\n" + "\n".join(failures))

@@ -42,8 +42,7 @@ _IDX_DTYPES: dict[int, np.dtype] = {
 # native dtype -> type code
 _IDX_CODES = {dtype.newbyteorder("="): code for code, dtype in _IDX_DTYPES.items()}
 _KNOWN_CODES = ", ".join(
-    f"0x{code:02X} {dtype.newbyteorder('=').name}"
-    for code, dtype in _IDX_DTYPES.items()
+    f"0x{code:02X} {dtype.newbyteorder('=').name}" for code, dtype in _IDX_DTYPES.items()
 )
 
 
@@ -95,9 +94,7 @@ def _read_header(stream: Any, name: str) -> tuple[np.dtype, tuple[int, ...]]:
             "this is not an IDX file"
         )
     if code not in _IDX_DTYPES:
-        raise ValueError(
-            f"{name}: unknown IDX type code 0x{code:02X} (known: {_KNOWN_CODES})"
-        )
+        raise ValueError(f"{name}: unknown IDX type code 0x{code:02X} (known: {_KNOWN_CODES})")
     if ndim == 0:
         raise ValueError(f"{name}: header declares 0 dimensions")
     sizes = stream.read(4 * ndim)
@@ -125,8 +122,7 @@ def _read_data(stream: Any, name: str, dtype: np.dtype, shape: tuple) -> np.ndar
         n_chunk = stream.readinto(view[n_read : n_read + _CHUNK_SIZE])
         if not n_chunk:
             raise ValueError(
-                f"{name}: truncated: {_describe(shape, n_bytes, dtype)} "
-                f"but {n_read} bytes follow"
+                f"{name}: truncated: {_describe(shape, n_bytes, dtype)} but {n_read} bytes follow"
             )
         n_read += n_chunk
     n_extra = 0
@@ -176,9 +172,7 @@ def _read_idx(
                 dtype, shape = _read_header(stream, str(path))
                 return _read_data(stream, str(path), dtype, shape)
             except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-                raise ValueError(
-                    f"{path}: corrupt or truncated gzip stream: {exc}"
-                ) from exc
+                raise ValueError(f"{path}: corrupt or truncated gzip stream: {exc}") from exc
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -229,9 +223,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     return _read_idx(path)
 
 
-def write_idx(
-    path: str | os.PathLike, array: Any, *, compress: bool | None = None
-) -> None:
+def write_idx(path: str | os.PathLike, array: Any, *, compress: bool | None = None) -> None:
     """Write an array to an IDX file, gzipped or not.
 
     The file is written atomically: to a temporary file in the same folder,
@@ -284,9 +276,7 @@ def write_idx(
     if array.ndim == 0:
         raise ValueError(f"{path}: IDX needs an array of at least one dimension")
     if max(array.shape) > 0xFFFFFFFF:
-        raise ValueError(
-            f"{path}: IDX dimensions must fit in uint32, got {array.shape}"
-        )
+        raise ValueError(f"{path}: IDX dimensions must fit in uint32, got {array.shape}")
     header = bytes([0, 0, _IDX_CODES[native], array.ndim])
     header += struct.pack(f">{array.ndim}I", *array.shape)
     data = np.ascontiguousarray(array, dtype=native.newbyteorder(">"))

@@ -12,7 +12,17 @@ from sklearn.utils import Bunch
 
 #: The suffixes of the files a folder is searched for (any case).
 IMAGE_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".bmp",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".pgm",
+    ".ppm",
+    ".pbm",
 )
 # how many unreadable files an error message names before "and N more"
 _NAMED_IN_ERROR = 3
@@ -130,7 +140,8 @@ def load_images(
         more = len(skipped) - len(named)
         raise ValueError(
             f"{len(skipped)} of {len(files)} files could not be read as images: "
-            + "; ".join(named) + (f"; and {more} more" if more else "")
+            + "; ".join(named)
+            + (f"; and {more} more" if more else "")
             + ". Remove them, or skip them (on_error='skip')."
         )
     descr = f"{len(images)} images read from {len(files)} files"
@@ -147,8 +158,10 @@ def _image_files(path: Path, recursive: bool) -> list[Path]:
         return [path]
     found = path.rglob("*") if recursive else path.iterdir()
     return sorted(
-        file for file in found
-        if file.suffix.lower() in IMAGE_SUFFIXES and file.is_file()
+        file
+        for file in found
+        if file.suffix.lower() in IMAGE_SUFFIXES
+        and file.is_file()
         and not any(part.startswith(".") for part in file.relative_to(path).parts)
     )
 
@@ -204,8 +217,11 @@ def _grey(image) -> np.ndarray:
     """A Pillow image as grey uint8: luminance, 16 bits scaled, alpha flattened."""
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         pixels = np.asarray(image, dtype=np.float64)
-        top = 1.0 if image.mode == "F" and pixels.max(initial=0) <= 1 else (
-            255.0 if pixels.max(initial=0) <= 255 else 65535.0)
+        top = (
+            1.0
+            if image.mode == "F" and pixels.max(initial=0) <= 1
+            else (255.0 if pixels.max(initial=0) <= 255 else 65535.0)
+        )
         return np.rint(np.clip(pixels, 0, top) * (255 / top)).astype(np.uint8)
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
     if not has_alpha:

@@ -42,9 +42,7 @@ def make_sample(data_home: str | os.PathLike | None, out_dir: Path) -> list[Path
     """
     paths = []
     for subset, size in _SAMPLE_SIZES.items():
-        mnist = fetch_mnist(
-            data_home=data_home, subset=subset, download_if_missing=False
-        )
+        mnist = fetch_mnist(data_home=data_home, subset=subset, download_if_missing=False)
         # train_test_split shuffles: the rows kept come in random order
         keep, _ = train_test_split(
             np.arange(len(mnist.target)),

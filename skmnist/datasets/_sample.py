@@ -101,9 +101,7 @@ def load_mnist_sample(
     ((1000, 784), (1000,))
     """
     parts = _subset_parts(subset)
-    paths = {
-        stem: _SAMPLE_DIR / f"{stem}.gz" for part in parts for stem in _FILE_STEMS[part]
-    }
+    paths = {stem: _SAMPLE_DIR / f"{stem}.gz" for part in parts for stem in _FILE_STEMS[part]}
     images, target = _read_subset(parts, paths, lambda stem: read_idx(paths[stem]))
     return _as_bunch(
         images,

@@ -94,11 +94,13 @@ def resolve_augment(augment):
         raise ValueError(f"unknown augment settings {unknown}; known: {sorted(_DEFAULTS)}.")
     settings = {**_DEFAULTS, **augment}
     scale = settings["scale"]
-    if not (isinstance(scale, (tuple, list)) and len(scale) == 2
-            and all(_is_number(v) for v in scale) and 0 < scale[0] <= scale[1]):
-        raise ValueError(
-            f"augment scale must be (low, high) with 0 < low <= high; got {scale!r}."
-        )
+    if not (
+        isinstance(scale, (tuple, list))
+        and len(scale) == 2
+        and all(_is_number(v) for v in scale)
+        and 0 < scale[0] <= scale[1]
+    ):
+        raise ValueError(f"augment scale must be (low, high) with 0 < low <= high; got {scale!r}.")
     for key in sorted(set(_DEFAULTS) - {"scale"}):
         if not (_is_number(settings[key]) and settings[key] >= 0):
             raise ValueError(f"augment {key} must be a number >= 0; got {settings[key]!r}.")
@@ -149,8 +151,12 @@ def augment_batch(x, settings):
         return torch.rand(n, device=device, dtype=dtype) * (high - low) + low
 
     grid = None
-    if (settings["rotation"] or settings["shear"] or settings["translation"]
-            or settings["scale"] != (1.0, 1.0)):
+    if (
+        settings["rotation"]
+        or settings["shear"]
+        or settings["translation"]
+        or settings["scale"] != (1.0, 1.0)
+    ):
         angle = uniform(-1, 1) * math.radians(settings["rotation"])
         shear = uniform(-1, 1) * math.radians(settings["shear"])
         scale = uniform(*settings["scale"])

@@ -456,4 +456,3 @@ class BaseMNISTClassifier(
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
-

@@ -76,8 +76,6 @@ class BatchAccuracy(Callback):
         return {"on_train": self.on_train}
 
 
-
-
 class LearningRateRecorder(Callback):
     """Record the learning rate each epoch starts with as ``lr`` in the history."""
 

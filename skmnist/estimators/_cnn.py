@@ -62,8 +62,9 @@ class CNNClassifier(BaseMNISTClassifier):
         "batch_norm": ["boolean"],
     }
 
-    def __init__(self, *, channels=(32, 64, 128), kernel_size=3, dropout=0.25,
-                 batch_norm=True, **kwargs):
+    def __init__(
+        self, *, channels=(32, 64, 128), kernel_size=3, dropout=0.25, batch_norm=True, **kwargs
+    ):
         self.channels = channels
         self.kernel_size = kernel_size
         self.dropout = dropout

@@ -84,8 +84,9 @@ class DeviceBatches:
     ``prepare(X_batch, training)`` turns raw batch rows into model input.
     """
 
-    def __init__(self, dataset, batch_size, *, shuffle=False, generator=None, prepare=None,
-                 training=False):
+    def __init__(
+        self, dataset, batch_size, *, shuffle=False, generator=None, prepare=None, training=False
+    ):
         self.dataset = dataset
         self.batch_size = len(dataset) if batch_size == -1 else batch_size
         self.shuffle = shuffle

@@ -61,8 +61,10 @@ def require_device(device, name="device"):
     """``torch.device(device)``, with a clear ValueError when this machine lacks it."""
     resolved = torch.device(device)
     if not device_available(resolved):
-        kind = {"cuda": "CUDA device (or this torch build has no CUDA)",
-                "mps": "Apple MPS device"}.get(resolved.type, f"{resolved.type} device")
+        kind = {
+            "cuda": "CUDA device (or this torch build has no CUDA)",
+            "mps": "Apple MPS device",
+        }.get(resolved.type, f"{resolved.type} device")
         raise ValueError(
             f"{name}={device!r}, but this machine has no {kind}; use {name}='auto' or 'cpu'."
         )

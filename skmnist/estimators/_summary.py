@@ -42,8 +42,12 @@ def model_summary(module, input_shape, *, as_text=False):
 
         def record(layer, inputs, output, name=name):
             rows.append(
-                (name, type(layer).__name__, tuple(output.shape[1:]),
-                 sum(p.numel() for p in layer.parameters(recurse=False)))
+                (
+                    name,
+                    type(layer).__name__,
+                    tuple(output.shape[1:]),
+                    sum(p.numel() for p in layer.parameters(recurse=False)),
+                )
             )
 
         hooks.append(layer.register_forward_hook(record))

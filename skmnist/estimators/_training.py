@@ -68,11 +68,14 @@ class _TrainingMixin(_NetBase):
             ("train_acc", BatchAccuracy(on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
             ("valid_acc", BatchAccuracy(on_train=False)),
-            ("monitor", TrainingMonitor(
-                early_stopping=self.early_stopping,
-                n_iter_no_change=self.n_iter_no_change,
-                tol=self.tol,
-            )),
+            (
+                "monitor",
+                TrainingMonitor(
+                    early_stopping=self.early_stopping,
+                    n_iter_no_change=self.n_iter_no_change,
+                    tol=self.tol,
+                ),
+            ),
         ]
         scheduler = self._lr_scheduler_callback()
         if scheduler is not None:

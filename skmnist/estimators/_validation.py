@@ -51,7 +51,6 @@ def _nullable_integer_dtype(X):
     return np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))
 
 
-
 def _check_columns(X):
     """Refuse a DataFrame with non-numeric columns, naming them."""
     dtypes = getattr(X, "dtypes", None)
@@ -59,8 +58,11 @@ def _check_columns(X):
         return
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-    text = [str(c) for c, d in zip(X.columns, dtypes, strict=True)
-            if not (is_numeric_dtype(d) or is_bool_dtype(d))]
+    text = [
+        str(c)
+        for c, d in zip(X.columns, dtypes, strict=True)
+        if not (is_numeric_dtype(d) or is_bool_dtype(d))
+    ]
     if text:
         shown = ", ".join(repr(c) for c in text[:5]) + (", ..." if len(text) > 5 else "")
         raise ValueError(
@@ -79,7 +81,9 @@ def _pixel_range(X):
             warnings.warn(
                 f"X holds integer pixels from {lo:g} to {hi:g}, outside 0-255; integer pixels "
                 "are read as 0-255 intensities (divided by 255). Rescale them to 0-255, or "
-                "pass floats, which are used as given.", UserWarning, stacklevel=6,
+                "pass floats, which are used as given.",
+                UserWarning,
+                stacklevel=6,
             )
         return lo / 255, hi / 255
     return lo, hi
@@ -89,8 +93,14 @@ def _check_labels(y):
     """Refuse labels that mix kinds (numbers and strings), which cannot be sorted."""
     if y.dtype != object:
         return
-    kinds = {"string" if isinstance(v, str) else "number" if isinstance(v, numbers.Number)
-             else type(v).__name__ for v in y}
+    kinds = {
+        "string"
+        if isinstance(v, str)
+        else "number"
+        if isinstance(v, numbers.Number)
+        else type(v).__name__
+        for v in y
+    }
     if len(kinds) > 1:
         raise ValueError(
             f"y mixes labels of different kinds ({', '.join(sorted(kinds))}), which cannot "
@@ -149,7 +159,8 @@ class _InputMixin(_NetBase):
                 "predictions for pixels on another scale are unreliable. Scale X as the "
                 "training data was (X / 255 for 0-255 floats after training on uint8 images "
                 "or on 0-1 floats, say), or pass uint8 images, which are read as 0-255.",
-                UserWarning, stacklevel=6,
+                UserWarning,
+                stacklevel=6,
             )
 
     def _encode_y(self, y, n_samples, *, reset, classes=None):
@@ -186,8 +197,12 @@ class _InputMixin(_NetBase):
         require_device(self.device)
         X = self._validate_X(X, reset=reset)
         y = self._encode_y(y, len(X), reset=reset, classes=classes)
-        return DeviceData(X, y, device=self.device,
-                          budget_bytes=device_budget(self.device, self.device_data_budget))
+        return DeviceData(
+            X,
+            y,
+            device=self.device,
+            budget_bytes=device_budget(self.device, self.device_data_budget),
+        )
 
     def check_data(self, X, y):
         """Do nothing: ``X`` and ``y`` were validated before skorch sees them.

@@ -67,15 +67,20 @@ def cv_results_frame(search: BaseEstimator) -> pd.DataFrame:
     """
     check_is_fitted(search, "cv_results_")
     results = search.cv_results_
-    frame = pd.DataFrame({
-        **{
-            name.removeprefix("param_"): _param_values(values)
-            for name, values in results.items() if name.startswith("param_")
-        },
-        **{name: results[name] for name in _ROUND_COLUMNS if name in results},
-        **{name: values for name, values in results.items() if name.startswith(_SCORE_PREFIXES)},
-        "mean_fit_time": results["mean_fit_time"],
-    })
+    frame = pd.DataFrame(
+        {
+            **{
+                name.removeprefix("param_"): _param_values(values)
+                for name, values in results.items()
+                if name.startswith("param_")
+            },
+            **{name: results[name] for name in _ROUND_COLUMNS if name in results},
+            **{
+                name: values for name, values in results.items() if name.startswith(_SCORE_PREFIXES)
+            },
+            "mean_fit_time": results["mean_fit_time"],
+        }
+    )
     frame.index.name = "candidate"
     refit = search.refit if isinstance(search.refit, str) else "score"
     if f"rank_test_{refit}" in frame:

@@ -65,9 +65,7 @@ class TrainingHistoryDisplay:
     def __init__(self, history):
         self.history = history
 
-    def plot(
-        self, *, ax: Axes | Sequence[Axes] | None = None
-    ) -> TrainingHistoryDisplay:
+    def plot(self, *, ax: Axes | Sequence[Axes] | None = None) -> TrainingHistoryDisplay:
         """Plot the history.
 
         Parameters
@@ -112,16 +110,13 @@ class TrainingHistoryDisplay:
         if len(axes) != len(panels):
             titles = ", ".join(title for title, _ in panels)
             raise ValueError(
-                f"ax must hold {len(panels)} Axes, one per panel ({titles}); "
-                f"got {len(axes)}."
+                f"ax must hold {len(panels)} Axes, one per panel ({titles}); got {len(axes)}."
             )
         epochs = frame["epoch"] if "epoch" in frame else np.arange(1, len(frame) + 1)
         self.lines_ = {}
         for axis, (title, keys) in zip(axes, panels, strict=False):
             for key in keys:
-                (self.lines_[key],) = axis.plot(
-                    epochs, frame[key], marker=".", label=key
-                )
+                (self.lines_[key],) = axis.plot(epochs, frame[key], marker=".", label=key)
             axis.set(title=title, xlabel="epoch")
             axis.xaxis.set_major_locator(MaxNLocator(integer=True))
             axis.legend()

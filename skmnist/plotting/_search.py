@@ -152,13 +152,22 @@ class SearchResultsDisplay:
             self.errorbars_[param] = []
             for iteration, rows in rounds:
                 rows = rows.loc[rows.index.intersection(values.index)]
-                x = rows[param] if numeric else rows[param].map(
-                    lambda v, position=position: position[repr(v)])
+                x = (
+                    rows[param]
+                    if numeric
+                    else rows[param].map(lambda v, position=position: position[repr(v)])
+                )
                 yerr = rows[std].to_numpy(float) if std in rows else None
-                self.errorbars_[param].append(axis.errorbar(
-                    x.to_numpy(float), rows[mean].to_numpy(float), yerr=yerr, fmt="o", capsize=3,
-                    label=f"iter {iteration}" if halving else None,
-                ))
+                self.errorbars_[param].append(
+                    axis.errorbar(
+                        x.to_numpy(float),
+                        rows[mean].to_numpy(float),
+                        yerr=yerr,
+                        fmt="o",
+                        capsize=3,
+                        label=f"iter {iteration}" if halving else None,
+                    )
+                )
             axis.set(xlabel=param)
             if halving:
                 axis.legend()
@@ -210,8 +219,7 @@ class SearchResultsDisplay:
         """
         results = cv_results_frame(search)
         params = [
-            name.removeprefix("param_") for name in search.cv_results_
-            if name.startswith("param_")
+            name.removeprefix("param_") for name in search.cv_results_ if name.startswith("param_")
         ]
         params = [p for p in params if results[p].map(repr).nunique() > 1]  # noqa: PD101 (values are reprs of any objects)
         if not params:

@@ -199,9 +199,7 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str objects
             The pixels' names, as the data sets' ``feature_names``.
         """
-        return np.asarray(
-            [f"pixel{i}" for i in range(1, self.field_size**2 + 1)], dtype=object
-        )
+        return np.asarray([f"pixel{i}" for i in range(1, self.field_size**2 + 1)], dtype=object)
 
     def _check_sizes(self) -> None:
         if self.field_size < self.box_size:
@@ -290,8 +288,9 @@ class DigitNormalizer(TransformerMixin, BaseEstimator):
         median = np.median(border)
         grain = median + 3 * 1.4826 * np.median(np.abs(border - median))
         level[level <= grain] = 0
-        regions, n_regions = ndimage.label(level > max(self.threshold, grain),
-                                           structure=_EIGHT_NEIGHBOURS)
+        regions, n_regions = ndimage.label(
+            level > max(self.threshold, grain), structure=_EIGHT_NEIGHBOURS
+        )
         if n_regions == 0:
             return None
         sizes = np.bincount(regions.ravel())

@@ -281,7 +281,6 @@ def _pixel_mean_std(X: np.ndarray) -> tuple[float, float]:
     flat = X.reshape(len(X), -1)
     mean = flat.mean(dtype=np.float64)
     sum_sq = sum(
-        float(np.square(flat[batch] - mean).sum())
-        for batch in gen_batches(len(flat), _BATCH_ROWS)
+        float(np.square(flat[batch] - mean).sum()) for batch in gen_batches(len(flat), _BATCH_ROWS)
     )
     return float(mean), sqrt(sum_sq / flat.size)

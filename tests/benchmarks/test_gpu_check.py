@@ -16,11 +16,14 @@ def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
     train, test = load_mnist_sample(), load_mnist_sample(subset="test")
     X, y, X_test, y_test = train.data[:600], train.target[:600], test.data[:300], test.target[:300]
     env = {"device_name": "x86_64", "skmnist": "0", "torch": torch.__version__}
-    result = gpu_check._run_records(torch.device("cpu"), (X, y, X_test, y_test), True, 2, env,
-                                    tmp_path)
+    result = gpu_check._run_records(
+        torch.device("cpu"), (X, y, X_test, y_test), True, 2, env, tmp_path
+    )
 
-    members = [(f"m{seed}", best_recipe(max_epochs=1).set_params(random_state=seed, device="cpu"))
-               for seed in range(2)]
+    members = [
+        (f"m{seed}", best_recipe(max_epochs=1).set_params(random_state=seed, device="cpu"))
+        for seed in range(2)
+    ]
     vote = VotingClassifier(members, voting="soft").fit(X, y)
     assert result["soft_vote_accuracy"] == accuracy_score(y_test, vote.predict(X_test))
     for row, (name, _) in zip(result["members"], members, strict=True):
@@ -37,12 +40,25 @@ def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
 
 
 def test_a_tests_step_over_its_time_fails_alone_and_keeps_its_log(tmp_path, capsys):
-    status = gpu_check.main(["--device", "cpu", "--quick", "--steps", "tests,fast",
-                             "--tests-timeout", "1", "--out", str(tmp_path)])
+    status = gpu_check.main(
+        [
+            "--device",
+            "cpu",
+            "--quick",
+            "--steps",
+            "tests,fast",
+            "--tests-timeout",
+            "1",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert status == 1
     report = json.loads((tmp_path / "gpu-check.json").read_text())
     assert "the device tests took over 1 s" in report["steps"]["tests"]["error"]
     assert "result" in report["steps"]["fast"]  # the next step still ran
     assert (tmp_path / "devices-tests.log").exists()
-    assert "| tests: ERROR | TimeoutError: the device tests took over 1 s" in (
-        tmp_path / "gpu-check.md").read_text()
+    assert (
+        "| tests: ERROR | TimeoutError: the device tests took over 1 s"
+        in (tmp_path / "gpu-check.md").read_text()
+    )

@@ -40,14 +40,17 @@ def test_the_same_seed_gives_the_same_images(digits):
     again = own_digits.make_own_digits(n_per_class=12, random_state=0)
     assert all(np.array_equal(a, b) for a, b in zip(digits.images, again.images, strict=False))
     other = own_digits.make_own_digits(n_per_class=12, random_state=1)
-    assert not all(a.shape == b.shape and np.array_equal(a, b)
-                   for a, b in zip(digits.images, other.images, strict=False))
+    assert not all(
+        a.shape == b.shape and np.array_equal(a, b)
+        for a, b in zip(digits.images, other.images, strict=False)
+    )
 
 
 def test_system_fonts_add_only_fonts_that_draw_ten_digits():
     fonts = _digit_drawing._fonts(system_fonts=True)
     assert [Path(f).name for f in fonts[: len(own_digits.BUNDLED_FONTS)]] == list(
-        own_digits.BUNDLED_FONTS)
+        own_digits.BUNDLED_FONTS
+    )
     assert all(_digit_drawing._draws_digits(font) for font in fonts)
 
 
@@ -75,8 +78,16 @@ def test_digit_normalizer_helps_a_model_trained_on_mnist(digits):
 
 
 def test_main_writes_its_tables_and_examples(tmp_path, capsys):
-    argv = ["--dataset", "sample", "--n-per-class", "2", "--max-epochs", "1", "--out",
-            str(tmp_path)]
+    argv = [
+        "--dataset",
+        "sample",
+        "--n-per-class",
+        "2",
+        "--max-epochs",
+        "1",
+        "--out",
+        str(tmp_path),
+    ]
     assert own_digits.main(argv) == 0
     printed = capsys.readouterr().out
     assert f"Made by `python -m skmnist.benchmarks.own_digits {' '.join(argv)}`" in printed

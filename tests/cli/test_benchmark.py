@@ -8,8 +8,16 @@ from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from skmnist.benchmarks import suites
 
 CSV_COLUMNS = [
-    "config", "estimator", "seed", "accuracy", "macro_f1", "fit_seconds", "predict_images_per_s",
-    "n_params", "epochs", "params",
+    "config",
+    "estimator",
+    "seed",
+    "accuracy",
+    "macro_f1",
+    "fit_seconds",
+    "predict_images_per_s",
+    "n_params",
+    "epochs",
+    "params",
 ]
 
 

@@ -18,7 +18,10 @@ def test_python_dash_m_skmnist_info(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     completed = subprocess.run(
         [sys.executable, "-m", "skmnist", "info"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()

@@ -18,9 +18,26 @@ def test_ctrl_c_while_training(tmp_path):
     out = tmp_path / "run"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"}
     child = subprocess.Popen(
-        [sys.executable, "-m", "skmnist", "train", "--model", "mlp", "--dataset", "sample",
-         "-p", "max_epochs=500", "-p", "random_state=0", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "skmnist",
+            "train",
+            "--model",
+            "mlp",
+            "--dataset",
+            "sample",
+            "-p",
+            "max_epochs=500",
+            "-p",
+            "random_state=0",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     deadline = time.monotonic() + 120
     try:

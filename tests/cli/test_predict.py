@@ -20,9 +20,23 @@ N = 20  # test images each input holds
 def _train(out, *extra):
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = skmnist.cli.main(["train", "--model", "mlp", "--dataset", "sample", "--quiet",
-                                 "-p", "max_epochs=3", "-p", "random_state=0", "--out", str(out),
-                                 *extra])
+        code = skmnist.cli.main(
+            [
+                "train",
+                "--model",
+                "mlp",
+                "--dataset",
+                "sample",
+                "--quiet",
+                "-p",
+                "max_epochs=3",
+                "-p",
+                "random_state=0",
+                "--out",
+                str(out),
+                *extra,
+            ]
+        )
     assert code == 0, stderr.getvalue()
     return out
 
@@ -81,7 +95,8 @@ def test_png_files_and_a_folder(skmnist_cli, run, test_set, tmp_path):
     rows = _lines(result)
     labels, probabilities = _expected(run, images)
     assert [name for name, _, _ in rows] == [str(tmp_path / "digit00.png")] + [
-        str(tmp_path / f"digit{i:02d}.png") for i in range(N)]
+        str(tmp_path / f"digit{i:02d}.png") for i in range(N)
+    ]
     assert [label for _, label, _ in rows[1:]] == labels.tolist()
     np.testing.assert_allclose([p for _, _, p in rows[1:]], probabilities, atol=5e-5)
     assert "Accuracy" not in result.out  # image files carry no labels
@@ -131,8 +146,9 @@ def test_npy(skmnist_cli, run, test_set, tmp_path, layout):
 @pytest.mark.parametrize("first", [0, 1], ids=["kaggle pixel0", "skmnist pixel1"])
 def test_csv_with_labels(skmnist_cli, run, test_set, tmp_path, first):
     images, labels = test_set
-    frame = pd.DataFrame(images.reshape(N, -1),
-                         columns=[f"pixel{i}" for i in range(first, first + 784)])
+    frame = pd.DataFrame(
+        images.reshape(N, -1), columns=[f"pixel{i}" for i in range(first, first + 784)]
+    )
     frame.insert(0, "label" if first == 0 else "class", labels)
     frame.to_csv(tmp_path / "train.csv", index=False)
     result = skmnist_cli("predict", run, tmp_path / "train.csv")
@@ -159,14 +175,30 @@ def test_out_csv_with_top_k(skmnist_cli, run, test_set, tmp_path):
     write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels.astype(np.uint8))
     Image.fromarray(images[0]).save(tmp_path / "one.png")
     out = tmp_path / "predictions.csv"
-    result = skmnist_cli("predict", run, tmp_path / "one.png", tmp_path / "t10k-images-idx3-ubyte",
-                         "--out", out, "--top-k", 3)
+    result = skmnist_cli(
+        "predict",
+        run,
+        tmp_path / "one.png",
+        tmp_path / "t10k-images-idx3-ubyte",
+        "--out",
+        out,
+        "--top-k",
+        3,
+    )
     assert result.code == 0, result.err
     assert f"Wrote {N + 1} predictions to {out}" in result.out
     assert "Accuracy: " in result.out and f"({N} of the {N + 1} images have labels)" in result.out
     frame = pd.read_csv(out)
-    assert list(frame.columns) == ["input", "label", "prediction", "probability", "prediction_2",
-                                   "probability_2", "prediction_3", "probability_3"]
+    assert list(frame.columns) == [
+        "input",
+        "label",
+        "prediction",
+        "probability",
+        "prediction_2",
+        "probability_2",
+        "prediction_3",
+        "probability_3",
+    ]
     assert frame["input"][0] == str(tmp_path / "one.png") and np.isnan(frame["label"][0])
     assert frame["label"][1:].astype(int).tolist() == labels.tolist()
     model = joblib.load(run / "model.joblib")
@@ -230,8 +262,10 @@ def test_any_joblib_classifier_and_its_image_size(skmnist_cli, test_set, tmp_pat
     model = make_pipeline(skmnist.PixelNormalizer(), LogisticRegression(max_iter=50))
     joblib.dump(model.fit(small, train.target[:500]), tmp_path / "small.joblib")
     Image.fromarray(test_set[0][0]).save(tmp_path / "digit.png")
-    check_error(skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png"),
-                "is a 28x28 image, but the model takes 14x14 images")
+    check_error(
+        skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png"),
+        "is a 28x28 image, but the model takes 14x14 images",
+    )
     result = skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png", "--prepare")
     assert result.code == 0, result.err
     prepared = DigitNormalizer(box_size=10, field_size=14).transform([test_set[0][0]])
@@ -243,71 +277,93 @@ def test_any_joblib_classifier_and_its_image_size(skmnist_cli, test_set, tmp_pat
 
 
 def test_missing_model(skmnist_cli, tmp_path):
-    check_error(skmnist_cli("predict", tmp_path / "nope.safetensors", tmp_path),
-                f"MODEL '{tmp_path / 'nope.safetensors'}': no such file or folder")
+    check_error(
+        skmnist_cli("predict", tmp_path / "nope.safetensors", tmp_path),
+        f"MODEL '{tmp_path / 'nope.safetensors'}': no such file or folder",
+    )
 
 
 def test_folder_without_a_model(skmnist_cli, tmp_path):
-    check_error(skmnist_cli("predict", tmp_path, tmp_path),
-                "is a folder without model.joblib or model.safetensors")
+    check_error(
+        skmnist_cli("predict", tmp_path, tmp_path),
+        "is a folder without model.joblib or model.safetensors",
+    )
 
 
 def test_damaged_safetensors(skmnist_cli, run, tmp_path):
     data = (run / "model.safetensors").read_bytes()
     (tmp_path / "model.safetensors").write_bytes(data[: len(data) // 2])
-    check_error(skmnist_cli("predict", tmp_path / "model.safetensors", tmp_path),
-                "is not a complete safetensors model file")
+    check_error(
+        skmnist_cli("predict", tmp_path / "model.safetensors", tmp_path),
+        "is not a complete safetensors model file",
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage bytes", b"\x80\x04\x95"])
 def test_damaged_joblib(skmnist_cli, tmp_path, content):
     (tmp_path / "model.joblib").write_bytes(content)
-    check_error(skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
-                f"{tmp_path / 'model.joblib'} is not a joblib file skmnist can read (")
+    check_error(
+        skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        f"{tmp_path / 'model.joblib'} is not a joblib file skmnist can read (",
+    )
 
 
 def test_joblib_file_that_holds_no_classifier(skmnist_cli, tmp_path):
     joblib.dump({"weights": [1, 2, 3]}, tmp_path / "model.joblib")
-    check_error(skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
-                "holds a dict, not a fitted classifier with predict_proba")
+    check_error(
+        skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        "holds a dict, not a fitted classifier with predict_proba",
+    )
 
 
 def test_unfitted_model(skmnist_cli, tmp_path):
     joblib.dump(skmnist.MLPNetClassifier(), tmp_path / "model.joblib")
-    check_error(skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
-                "holds a MLPNetClassifier that is not fitted")
+    check_error(
+        skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        "holds a MLPNetClassifier that is not fitted",
+    )
 
 
 def test_an_image_size_the_model_cannot_take(skmnist_cli, run, tmp_path):
     Image.fromarray(_own_digit(100)).save(tmp_path / "big.png")
-    check_error(skmnist_cli("predict", run, tmp_path / "big.png"),
-                f"{tmp_path / 'big.png'} is a 100x100 image, but the model takes 28x28 images; "
-                "add --prepare")
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "big.png"),
+        f"{tmp_path / 'big.png'} is a 100x100 image, but the model takes 28x28 images; "
+        "add --prepare",
+    )
 
 
 def test_rows_of_a_size_the_model_cannot_take(skmnist_cli, run, tmp_path):
-    pd.DataFrame(np.zeros((2, 100), dtype=int),
-                 columns=[f"pixel{i}" for i in range(100)]).to_csv(tmp_path / "small.csv",
-                                                                    index=False)
-    check_error(skmnist_cli("predict", run, tmp_path / "small.csv"),
-                f"{tmp_path / 'small.csv'}[0] is a 10x10 image, but the model takes 28x28")
+    pd.DataFrame(np.zeros((2, 100), dtype=int), columns=[f"pixel{i}" for i in range(100)]).to_csv(
+        tmp_path / "small.csv", index=False
+    )
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "small.csv"),
+        f"{tmp_path / 'small.csv'}[0] is a 10x10 image, but the model takes 28x28",
+    )
     np.save(tmp_path / "odd.npy", np.zeros((2, 50)))
-    check_error(skmnist_cli("predict", run, tmp_path / "odd.npy"),
-                f"{tmp_path / 'odd.npy'}[0] is rows of 50 pixels, but the model takes 28x28")
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "odd.npy"),
+        f"{tmp_path / 'odd.npy'}[0] is rows of 50 pixels, but the model takes 28x28",
+    )
 
 
 def test_unreadable_image_files(skmnist_cli, run, test_set, tmp_path):
     Image.fromarray(test_set[0][0]).save(tmp_path / "good.png")
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
-    check_error(skmnist_cli("predict", run, tmp_path),
-                f"1 of 2 files could not be read as images: {tmp_path / 'broken.png'} (")
+    check_error(
+        skmnist_cli("predict", run, tmp_path),
+        f"1 of 2 files could not be read as images: {tmp_path / 'broken.png'} (",
+    )
     result = skmnist_cli("predict", run, tmp_path, "--skip-unreadable")
     assert result.code == 0, result.err
     assert [name for name, _, _ in _lines(result)] == [str(tmp_path / "good.png")]
     assert f"notice: skipped 1 unreadable file: {tmp_path / 'broken.png'} (" in result.err
     (tmp_path / "good.png").unlink()
-    check_error(skmnist_cli("predict", run, tmp_path, "--skip-unreadable"),
-                "no images to predict: every file was skipped")
+    check_error(
+        skmnist_cli("predict", run, tmp_path, "--skip-unreadable"),
+        "no images to predict: every file was skipped",
+    )
 
 
 @pytest.mark.parametrize(
@@ -339,18 +395,26 @@ def test_an_idx_labels_file_is_no_images(skmnist_cli, run, tmp_path):
 
 
 def test_missing_input_and_bad_options(skmnist_cli, run, tmp_path):
-    check_error(skmnist_cli("predict", run, tmp_path / "nope.png"),
-                f"INPUT '{tmp_path / 'nope.png'}': no such file or folder")
-    check_error(skmnist_cli("predict", run, tmp_path, "--out", tmp_path),
-                "is a folder; give a file")
-    check_error(skmnist_cli("predict", run, tmp_path, "--out", tmp_path / "no" / "p.csv"),
-                "does not exist")
-    check_error(skmnist_cli("predict", run, tmp_path, "--top-k", 0),
-                "argument --top-k: must be at least 1, got 0")
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "nope.png"),
+        f"INPUT '{tmp_path / 'nope.png'}': no such file or folder",
+    )
+    check_error(
+        skmnist_cli("predict", run, tmp_path, "--out", tmp_path), "is a folder; give a file"
+    )
+    check_error(
+        skmnist_cli("predict", run, tmp_path, "--out", tmp_path / "no" / "p.csv"), "does not exist"
+    )
+    check_error(
+        skmnist_cli("predict", run, tmp_path, "--top-k", 0),
+        "argument --top-k: must be at least 1, got 0",
+    )
     check_error(skmnist_cli("predict", run), "the following arguments are required: INPUT")
 
 
 def test_pixels_out_of_range_are_one_line(skmnist_cli, run, tmp_path):
     np.save(tmp_path / "big.npy", np.full((2, 28, 28), 300.0))
-    check_error(skmnist_cli("predict", run, tmp_path / "big.npy"),
-                f"{tmp_path / 'big.npy'}: PixelNormalizer expects pixel values in [0, 255]")
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "big.npy"),
+        f"{tmp_path / 'big.npy'}: PixelNormalizer expects pixel values in [0, 255]",
+    )

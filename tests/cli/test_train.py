@@ -12,9 +12,23 @@ import skmnist
 from skmnist.datasets import load_mnist_sample
 
 METRICS_KEYS = {
-    "model", "estimator", "accuracy", "macro_f1", "fit_seconds", "predict_images_per_s",
-    "n_params", "epochs", "params", "params_given", "dataset", "n_train", "n_test",
-    "target_names", "device", "versions", "files",
+    "model",
+    "estimator",
+    "accuracy",
+    "macro_f1",
+    "fit_seconds",
+    "predict_images_per_s",
+    "n_params",
+    "epochs",
+    "params",
+    "params_given",
+    "dataset",
+    "n_train",
+    "n_test",
+    "target_names",
+    "device",
+    "versions",
+    "files",
 }
 
 
@@ -27,10 +41,21 @@ def lenet_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("lenet5")
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = skmnist.cli.main([
-            "train", "--model", "lenet5", "--dataset", "sample", "-p", "max_epochs=2",
-            "-p", "random_state=0", "--out", str(out),
-        ])
+        code = skmnist.cli.main(
+            [
+                "train",
+                "--model",
+                "lenet5",
+                "--dataset",
+                "sample",
+                "-p",
+                "max_epochs=2",
+                "-p",
+                "random_state=0",
+                "--out",
+                str(out),
+            ]
+        )
     return code, stdout.getvalue(), stderr.getvalue(), out
 
 
@@ -92,8 +117,16 @@ def test_train_model_files_load_and_predict(lenet_run):
 
 def test_train_quiet_prints_the_result_line_only(skmnist_cli, tmp_path):
     result = skmnist_cli(
-        "train", "--model", "mlp", "--dataset", "sample", "--quiet", "-p", "max_epochs=1",
-        "--out", tmp_path,
+        "train",
+        "--model",
+        "mlp",
+        "--dataset",
+        "sample",
+        "--quiet",
+        "-p",
+        "max_epochs=1",
+        "--out",
+        tmp_path,
     )
     assert result.code == 0, result.err
     assert result.out.splitlines() == [result.out.strip()]
@@ -118,9 +151,24 @@ def test_train_without_out_writes_nothing(skmnist_cli, tmp_path, monkeypatch):
 def test_train_cnn_on_an_idx_folder(skmnist_cli, fashion_like, tmp_path):
     out = tmp_path / "new" / "folder"  # created, parents included
     result = skmnist_cli(
-        "train", "--model", "cnn", "--dataset", fashion_like, "--out", out, "--quiet",
-        "-p", "channels=(8, 16, 32)", "-p", "max_epochs=3", "-p", "lr=3e-3",
-        "-p", "random_state=0", "-p", "early_stopping=true",
+        "train",
+        "--model",
+        "cnn",
+        "--dataset",
+        fashion_like,
+        "--out",
+        out,
+        "--quiet",
+        "-p",
+        "channels=(8, 16, 32)",
+        "-p",
+        "max_epochs=3",
+        "-p",
+        "lr=3e-3",
+        "-p",
+        "random_state=0",
+        "-p",
+        "early_stopping=true",
     )
     assert result.code == 0, result.err
     metrics = json.loads((out / "metrics.json").read_text())
@@ -147,8 +195,18 @@ def test_class_names_of_a_named_data_set_reach_report_and_plots(tmp_path, monkey
     from skmnist import datasets
     from skmnist.cli import _data
 
-    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-             "Sneaker", "Bag", "Ankle boot"]
+    names = [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ]
 
     def fake_fetch(*, data_home=None, subset="train"):
         sample = datasets.load_mnist_sample(subset=subset)
@@ -157,10 +215,20 @@ def test_class_names_of_a_named_data_set_reach_report_and_plots(tmp_path, monkey
     monkeypatch.setattr(datasets, "fetch_fashion_mnist", fake_fetch)
     data = _data.load("fashion-mnist")
     assert data.class_name(9) == "Ankle boot"
-    code = skmnist.cli.main([
-        "train", "--model", "mlp", "--dataset", "fashion-mnist", "--quiet",
-        "-p", "max_epochs=1", "--out", str(tmp_path),
-    ])
+    code = skmnist.cli.main(
+        [
+            "train",
+            "--model",
+            "mlp",
+            "--dataset",
+            "fashion-mnist",
+            "--quiet",
+            "-p",
+            "max_epochs=1",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     report = (tmp_path / "classification_report.txt").read_text()
     assert "Ankle boot" in report and "T-shirt/top" in report

@@ -44,9 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = bytes(reversed(body))
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header(
-            "Content-Length", str(len(body) + (1000 if mode == "cut" else 0))
-        )
+        self.send_header("Content-Length", str(len(body) + (1000 if mode == "cut" else 0)))
         self.end_headers()
         self.wfile.write(body[: len(body) // 2] if mode == "cut" else body)
 
@@ -110,8 +108,7 @@ def _mnist_from(server, served, monkeypatch, *modes):
     """Point MNIST's mirrors at the server's ``modes``, its checksums at ``served``."""
     monkeypatch.setitem(_MIRRORS, "mnist", tuple(server.url(mode) for mode in modes))
     table = {
-        stem: _Checksums(served.gz_md5[stem], served.content_sha256[stem])
-        for stem in ALL_STEMS
+        stem: _Checksums(served.gz_md5[stem], served.content_sha256[stem]) for stem in ALL_STEMS
     }
     monkeypatch.setitem(_CHECKSUMS, "mnist", table)
 
@@ -120,9 +117,7 @@ def test_fetch_downloads_only_what_is_missing(server, served, tmp_path, monkeypa
     _mnist_from(server, served, monkeypatch, "good")
     home = tmp_path / "home"
     bunch = fetch_mnist(data_home=home)
-    np.testing.assert_array_equal(
-        bunch.images, served.arrays["train-images-idx3-ubyte"]
-    )
+    np.testing.assert_array_equal(bunch.images, served.arrays["train-images-idx3-ubyte"])
     assert sorted(p.name for p in (home / "mnist").iterdir()) == [
         "train-images-idx3-ubyte.gz",
         "train-labels-idx1-ubyte.gz",
@@ -175,9 +170,7 @@ def test_failure_lists_urls_and_leaves_nothing(
         fetch_mnist(data_home=tmp_path, subset="test")
     message = str(excinfo.value)
     folder = tmp_path / "mnist"
-    assert message.startswith(
-        f"could not download t10k-images-idx3-ubyte.gz into {folder}; tried:"
-    )
+    assert message.startswith(f"could not download t10k-images-idx3-ubyte.gz into {folder}; tried:")
     lines = message.splitlines()[1:]
     assert len(lines) == len(modes)
     for line, mode, reason in zip(lines, modes, reasons, strict=True):
@@ -210,9 +203,7 @@ def test_unreachable_mirror(server, served, tmp_path, monkeypatch):
         fetch_fashion_mnist(data_home=tmp_path, subset="test")
 
 
-def test_downloaded_file_is_verified_again_when_read(
-    server, served, tmp_path, monkeypatch
-):
+def test_downloaded_file_is_verified_again_when_read(server, served, tmp_path, monkeypatch):
     """A download matching the .gz MD5 but not the known contents is refused."""
     _mnist_from(server, served, monkeypatch, "good")
     stem = "train-labels-idx1-ubyte"

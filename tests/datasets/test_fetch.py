@@ -48,9 +48,7 @@ def _use_checksums(monkeypatch, name, fake, *, content=True):
     and KMNIST.
     """
     table = {
-        stem: _Checksums(
-            fake.gz_md5[stem], fake.content_sha256[stem] if content else None
-        )
+        stem: _Checksums(fake.gz_md5[stem], fake.content_sha256[stem] if content else None)
         for stem in ALL_STEMS
     }
     monkeypatch.setitem(_CHECKSUMS, name, table)
@@ -72,9 +70,7 @@ def test_bunch_layout(fake_mnist):
     assert np.shares_memory(bunch.data, bunch.images)
     np.testing.assert_array_equal(bunch.images, images)
     assert bunch.target.dtype == np.int64
-    np.testing.assert_array_equal(
-        bunch.target, fake_mnist.arrays["train-labels-idx1-ubyte"]
-    )
+    np.testing.assert_array_equal(bunch.target, fake_mnist.arrays["train-labels-idx1-ubyte"])
     assert bunch.target_names == TARGET_NAMES["mnist"]
     assert bunch.feature_names == [f"pixel{i}" for i in range(1, 785)]
     assert bunch.frame is None
@@ -83,35 +79,25 @@ def test_bunch_layout(fake_mnist):
 
 @pytest.mark.parametrize("subset, n", [("train", 30), ("test", 10), ("all", 40)])
 def test_subsets(fake_mnist, subset, n):
-    X, y = fetch_mnist(
-        data_home=fake_mnist.folder.parent, subset=subset, return_X_y=True
-    )
+    X, y = fetch_mnist(data_home=fake_mnist.folder.parent, subset=subset, return_X_y=True)
     assert X.shape == (n, 784) and y.shape == (n,)
 
 
 def test_all_is_train_then_test(fake_mnist):
     bunch = fetch_mnist(data_home=fake_mnist.folder.parent, subset="all")
-    np.testing.assert_array_equal(
-        bunch.images[:30], fake_mnist.arrays["train-images-idx3-ubyte"]
-    )
-    np.testing.assert_array_equal(
-        bunch.images[30:], fake_mnist.arrays["t10k-images-idx3-ubyte"]
-    )
+    np.testing.assert_array_equal(bunch.images[:30], fake_mnist.arrays["train-images-idx3-ubyte"])
+    np.testing.assert_array_equal(bunch.images[30:], fake_mnist.arrays["t10k-images-idx3-ubyte"])
     assert np.shares_memory(bunch.data, bunch.images)
 
 
 def test_as_frame(fake_mnist):
-    bunch = fetch_mnist(
-        data_home=fake_mnist.folder.parent, subset="test", as_frame=True
-    )
+    bunch = fetch_mnist(data_home=fake_mnist.folder.parent, subset="test", as_frame=True)
     assert isinstance(bunch.frame, pd.DataFrame)
     assert list(bunch.frame.columns) == [*bunch.feature_names, "class"]
     assert isinstance(bunch.data, pd.DataFrame)
     assert (bunch.data.dtypes == np.uint8).all()
     assert isinstance(bunch.target, pd.Series) and bunch.target.dtype == np.int64
-    np.testing.assert_array_equal(
-        bunch.target, fake_mnist.arrays["t10k-labels-idx1-ubyte"]
-    )
+    np.testing.assert_array_equal(bunch.target, fake_mnist.arrays["t10k-labels-idx1-ubyte"])
     X, y = fetch_mnist(
         data_home=fake_mnist.folder.parent,
         subset="test",
@@ -135,9 +121,7 @@ def test_spellings_are_verified(tmp_path, monkeypatch, compress, kaggle):
     bunch = fetch_mnist(data_home=tmp_path, subset="all", download_if_missing=False)
     assert bunch.data.shape == (40, 784)
     # the SHA-256 of the contents is checked, gzipped or not
-    path = fake.folder / file_name(
-        "t10k-labels-idx1-ubyte", compress=compress, kaggle=kaggle
-    )
+    path = fake.folder / file_name("t10k-labels-idx1-ubyte", compress=compress, kaggle=kaggle)
     write_idx(path, np.zeros(10, np.uint8), compress=compress)
     with pytest.raises(ValueError, match="checksum mismatch"):
         fetch_mnist(data_home=tmp_path, subset="test", download_if_missing=False)
@@ -181,16 +165,12 @@ def test_gz_only_data_sets_verified_by_md5(tmp_path, monkeypatch, name):
     with pytest.raises(ValueError) as excinfo:
         FETCHERS[name](data_home=tmp_path, download_if_missing=False)
     message = str(excinfo.value)
-    assert message.startswith(
-        f"{path}: checksum mismatch: expected MD5 of the published .gz"
-    )
+    assert message.startswith(f"{path}: checksum mismatch: expected MD5 of the published .gz")
     assert fake.gz_md5["train-labels-idx1-ubyte"] in message
 
 
 @pytest.mark.parametrize("name", ["fashion-mnist", "kmnist"])
-def test_uncompressed_gz_only_data_sets_warn_and_check_structure(
-    tmp_path, monkeypatch, name
-):
+def test_uncompressed_gz_only_data_sets_warn_and_check_structure(tmp_path, monkeypatch, name):
     fake = write_fake_dataset(tmp_path / name, compress=False)
     _use_checksums(monkeypatch, name, fake, content=False)
     with pytest.warns(UserWarning, match="cannot be verified") as record:
@@ -287,9 +267,7 @@ def test_real_mnist_train_is_read_without_a_second_copy(mnist_data_home):
     """Peak memory stays near the 47 MB of uint8 pixels: no float, no copy."""
     tracemalloc.start()
     try:
-        X, _ = fetch_mnist(
-            data_home=mnist_data_home, return_X_y=True, download_if_missing=False
-        )
+        X, _ = fetch_mnist(data_home=mnist_data_home, return_X_y=True, download_if_missing=False)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -299,9 +277,7 @@ def test_real_mnist_train_is_read_without_a_second_copy(mnist_data_home):
 
 @pytest.mark.slow
 def test_real_mnist_test_and_all(mnist_data_home):
-    test = fetch_mnist(
-        data_home=mnist_data_home, subset="test", download_if_missing=False
-    )
+    test = fetch_mnist(data_home=mnist_data_home, subset="test", download_if_missing=False)
     assert test.data.shape == (10000, 784) and test.images.shape == (10000, 28, 28)
     assert np.bincount(test.target).tolist() == MNIST_TEST_COUNTS
     X, y = fetch_mnist(

@@ -128,8 +128,7 @@ _CORRUPT = {
     "zero dims": (b"\x00\x00\x08\x00", "header declares 0 dimensions"),
     "ndim beyond sizes": (
         b"\x00\x00\x08\x04" + _IMAGES[4:14],
-        "truncated header: it declares 4 dimensions, 16 bytes of sizes, but only "
-        "10 bytes follow",
+        "truncated header: it declares 4 dimensions, 16 bytes of sizes, but only 10 bytes follow",
     ),
     "truncated data": (
         _IMAGES[:-5],

@@ -90,8 +90,10 @@ def test_two_processes_download_from_the_mirror_into_one_fresh_data_home(
     env = {**os.environ, "SKMNIST_MIRRORS": static_server, "no_proxy": "127.0.0.1"}
     env.pop("SKMNIST_DATA", None)
     argv = [sys.executable, "-c", _FETCH_IN_A_CHILD, str(home), json.dumps(_checksums(fake))]
-    children = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True) for _ in range(2)]
+    children = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outputs = [child.communicate(timeout=100) for child in children]
     for child, (_out, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err

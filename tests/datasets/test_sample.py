@@ -69,9 +69,7 @@ def test_pixels_look_like_mnist():
 def test_as_frame():
     sample = load_mnist_sample(subset="test", as_frame=True)
     assert isinstance(sample.frame, pd.DataFrame) and sample.frame.shape == (1000, 785)
-    assert (
-        isinstance(sample.data, pd.DataFrame) and (sample.data.dtypes == np.uint8).all()
-    )
+    assert isinstance(sample.data, pd.DataFrame) and (sample.data.dtypes == np.uint8).all()
     assert isinstance(sample.target, pd.Series) and sample.target.name == "class"
 
 
@@ -96,9 +94,7 @@ def test_made_reproducibly_from_mnist(mnist_data_home, tmp_path_factory, capsys)
     """The script remakes the shipped files byte for byte, at every run."""
     for run in ["first", "second"]:
         out_dir = tmp_path_factory.mktemp(run)
-        make_sample_main(
-            ["--data-home", str(mnist_data_home), "--out-dir", str(out_dir)]
-        )
+        make_sample_main(["--data-home", str(mnist_data_home), "--out-dir", str(out_dir)])
         for path in _SAMPLE_DIR.iterdir():
             assert (out_dir / path.name).read_bytes() == path.read_bytes(), path.name
     assert "train-images-idx3-ubyte.gz: 481963 bytes" in capsys.readouterr().out

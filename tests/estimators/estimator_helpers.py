@@ -36,4 +36,3 @@ def block_images(n_samples=60, n_classes=3, side=28, seed=0, dtype=np.uint8):
         r = (c * block) % (side - block + 1)
         X[i, r : r + block, r : r + block] = 255
     return X.astype(dtype), y
-

@@ -30,8 +30,11 @@ CASES = [
     (LeNet5Classifier, {"augment": {"rotation": -5}}, "augment rotation must be a number >= 0"),
     (LeNet5Classifier, {"augment": "nope"}, "'augment' parameter"),
     (LeNet5Classifier, {"lr_schedule": "plateau", "lr_factor": 2}, "'lr_factor' parameter"),
-    (LeNet5Classifier, {"lr_schedule": "cosine", "lr_schedule_params": {"bogus": 1}},
-     "lr_schedule_params=\\{'bogus': 1\\}\\) cannot be made"),
+    (
+        LeNet5Classifier,
+        {"lr_schedule": "cosine", "lr_schedule_params": {"bogus": 1}},
+        "lr_schedule_params=\\{'bogus': 1\\}\\) cannot be made",
+    ),
     (LeNet5Classifier, {"lr_schedule": "nope"}, "'lr_schedule' parameter"),
     (CNNClassifier, {"dropout": 1.5}, "'dropout' parameter"),
     (LeNet5Classifier, {"fc_dropout": -0.1}, "'fc_dropout' parameter"),
@@ -39,8 +42,11 @@ CASES = [
     (CNNClassifier, {"channels": (8, 16)}, "'channels' parameter"),
     (LeNet5Classifier, {"momentum": -1}, "'momentum' parameter"),
     (LeNet5Classifier, {"optimizer__betas": (0.5,)}, "Adam refuses optimizer__betas=\\(0.5,\\)"),
-    (LeNet5Classifier, {"optimizer": "sgd", "optimizer__nesterov": True, "momentum": 0.0},
-     "SGD refuses optimizer__nesterov=True"),
+    (
+        LeNet5Classifier,
+        {"optimizer": "sgd", "optimizer__nesterov": True, "momentum": 0.0},
+        "SGD refuses optimizer__nesterov=True",
+    ),
     (LeNet5Classifier, {"callbacks": "x"}, "'callbacks' parameter"),
     (LeNet5Classifier, {"validation_fraction": 1.5}, "'validation_fraction' parameter"),
     (LeNet5Classifier, {"mixed_precision": "fp8"}, "'mixed_precision' parameter"),
@@ -50,8 +56,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("cls, params, message", CASES,
-                         ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES])
+@pytest.mark.parametrize(
+    "cls, params, message", CASES, ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES]
+)
 def test_a_bad_value_is_refused_at_fit_naming_the_parameter(cls, params, message):
     X, y = block_images()
     clf = cls(max_epochs=1, **params)  # stored as given, as scikit-learn wants
@@ -60,8 +67,11 @@ def test_a_bad_value_is_refused_at_fit_naming_the_parameter(cls, params, message
     assert not clf.__sklearn_is_fitted__()
 
 
-@pytest.mark.parametrize("cls, params, message", CASES[:6],
-                         ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES[:6]])
+@pytest.mark.parametrize(
+    "cls, params, message",
+    CASES[:6],
+    ids=[f"{cls.__name__}-{'-'.join(p)}" for cls, p, _ in CASES[:6]],
+)
 def test_partial_fit_checks_too(cls, params, message):
     X, y = block_images()
     with pytest.raises(ValueError, match=message):
@@ -115,8 +125,11 @@ def test_a_first_partial_fit_that_fails_leaves_an_unfitted_estimator():
 def test_labels_mixing_numbers_and_strings_are_refused_with_the_fix():
     X, y = block_images()
     y = np.array([1 if c else "one" for c in y], dtype=object)
-    with pytest.raises(ValueError, match=r"y mixes labels of different kinds \(number, "
-                                         r"string\).*y.astype\(str\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y mixes labels of different kinds \(number, "
+        r"string\).*y.astype\(str\)",
+    ):
         MLPNetClassifier(max_epochs=1).fit(X, y)
 
 
@@ -126,6 +139,9 @@ def test_a_dataframe_with_text_columns_names_them():
     frame = pd.DataFrame(X.reshape(len(X), -1), columns=[f"pixel{i}" for i in range(784)])
     frame.insert(0, "file", "a.png")
     frame["split"] = "train"
-    with pytest.raises(ValueError, match=r"X has 2 non-numeric column\(s\): 'file', 'split'\. "
-                                         r"Pass only the pixel columns"):
+    with pytest.raises(
+        ValueError,
+        match=r"X has 2 non-numeric column\(s\): 'file', 'split'\. "
+        r"Pass only the pixel columns",
+    ):
         MLPNetClassifier(max_epochs=1).fit(frame, y)

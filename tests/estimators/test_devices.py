@@ -163,8 +163,9 @@ def test_augmentation_runs_on_the_device(augment, device, sample):
     out = augment_batch(x, resolve_augment(augment))
     assert out.device.type == device and out.shape == x.shape and not torch.equal(out, x)
     seen = []
-    clf = LeNet5Classifier(device=device, augment=augment, max_epochs=2, batch_size=64,
-                           random_state=0)
+    clf = LeNet5Classifier(
+        device=device, augment=augment, max_epochs=2, batch_size=64, random_state=0
+    )
     clf.fit(X, y)
     hook = clf.module_.register_forward_pre_hook(lambda m, args: seen.append(args[0].device.type))
     clf.partial_fit(X[:64], y[:64])
@@ -176,8 +177,10 @@ def test_augmentation_runs_on_the_device(augment, device, sample):
 def test_mixed_precision_and_compile(device, sample):
     X, y, X_test, y_test = sample
     if device == "cpu" and not os.environ.get("SKMNIST_TEST_COMPILE"):
-        pytest.skip("torch.compile on the CPU takes a minute; the slow test in "
-                    "test_training.py covers it (set SKMNIST_TEST_COMPILE=1 to run it here)")
+        pytest.skip(
+            "torch.compile on the CPU takes a minute; the slow test in "
+            "test_training.py covers it (set SKMNIST_TEST_COMPILE=1 to run it here)"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         clf = _fit("cnn", device, X, y, mixed_precision=True, compile=True)
@@ -199,9 +202,16 @@ def test_mixed_precision_runs_in_bfloat16(device, sample):
 def test_early_stopping_restores_the_best_weights(device, sample):
     X, y, _, _ = sample
     y_noise = np.random.default_rng(0).integers(0, 10, len(y))  # validation loss soon rises
-    clf = MLPNetClassifier(hidden_layer_sizes=(256,), lr=3e-3, max_epochs=100, batch_size=64,
-                           early_stopping=True, n_iter_no_change=2, random_state=0,
-                           device=device).fit(X, y_noise)
+    clf = MLPNetClassifier(
+        hidden_layer_sizes=(256,),
+        lr=3e-3,
+        max_epochs=100,
+        batch_size=64,
+        early_stopping=True,
+        n_iter_no_change=2,
+        random_state=0,
+        device=device,
+    ).fit(X, y_noise)
     history = clf.history_frame()
     best_epoch = int(history["valid_loss"].idxmin())
     assert best_epoch < len(history) < 100
@@ -238,8 +248,7 @@ _PREDICT_ON_CPU = textwrap.dedent("""
 def test_a_model_trained_here_predicts_in_a_cpu_only_process(kind, device, sample, tmp_path):
     X, y, X_test, _ = sample
     # a schedule and early stopping: callbacks that hold device tensors and the optimizer
-    clf = _fit("lenet5", device, X, y, max_epochs=2, lr_schedule="onecycle",
-               early_stopping=True)
+    clf = _fit("lenet5", device, X, y, max_epochs=2, lr_schedule="onecycle", early_stopping=True)
     path = tmp_path / f"model.{kind}"
     if kind == "pickle":
         path.write_bytes(pickle.dumps(clf))
@@ -251,7 +260,11 @@ def test_a_model_trained_here_predicts_in_a_cpu_only_process(kind, device, sampl
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run(
         [sys.executable, "-c", _PREDICT_ON_CPU, str(path), kind, str(out)],
-        env=env, check=True, capture_output=True, text=True, timeout=300,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     np.testing.assert_allclose(np.load(out), _float32_proba(clf, X_test), atol=SAME_WEIGHTS_ATOL)
 
@@ -260,7 +273,9 @@ def test_grid_search_in_threads_on_one_device(device, sample):
     X, y, _, _ = sample
     grid = GridSearchCV(
         LeNet5Classifier(device=device, max_epochs=1, batch_size=64, random_state=0),
-        {"lr": [1e-6, 1e-2]}, cv=StratifiedKFold(2), n_jobs=2,
+        {"lr": [1e-6, 1e-2]},
+        cv=StratifiedKFold(2),
+        n_jobs=2,
     )
     with joblib.parallel_config(backend="threading"):
         grid.fit(X, y)
@@ -285,8 +300,12 @@ def test_set_params_device_moves_a_fitted_model(sample):
     np.testing.assert_allclose(clf.predict_proba(X_test), on_cuda, atol=1e-4)
     assert _module_device(clf) == "cpu"
     clf.fit(X, y)  # training continues on the CPU, the optimizer's state moved along
-    assert {s.device.type for st in clf.optimizer_.state.values() for s in st.values()
-            if isinstance(s, torch.Tensor) and s.dim()} == {"cpu"}
+    assert {
+        s.device.type
+        for st in clf.optimizer_.state.values()
+        for s in st.values()
+        if isinstance(s, torch.Tensor) and s.dim()
+    } == {"cpu"}
 
 
 @pytest.mark.cuda
@@ -297,9 +316,15 @@ def test_no_host_synchronisation_per_batch(sample):
     X, y = X[:1024], y[:1024]
     syncs = {}
     for batch_size in (128, 16):  # 8 and 64 batches an epoch
-        clf = LeNet5Classifier(device="cuda", max_epochs=2, batch_size=batch_size,
-                               early_stopping=True, lr_schedule="onecycle", clip_grad_norm=1.0,
-                               random_state=0)
+        clf = LeNet5Classifier(
+            device="cuda",
+            max_epochs=2,
+            batch_size=batch_size,
+            early_stopping=True,
+            lr_schedule="onecycle",
+            clip_grad_norm=1.0,
+            random_state=0,
+        )
         clf.fit(X[:64], y[:64])  # warm up: cuDNN and cuBLAS handles
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -171,10 +171,18 @@ def test_host_reads_per_epoch_do_not_grow_with_the_batches(early_stopping, monke
     X, y = _digits_like(512)
     reads = {
         batch_size: _host_reads_during_fit(
-            LeNet5Classifier(max_epochs=2, batch_size=batch_size, device="cpu",
-                             early_stopping=early_stopping, lr_schedule="onecycle",
-                             clip_grad_norm=1.0, random_state=0),
-            X, y, monkeypatch,
+            LeNet5Classifier(
+                max_epochs=2,
+                batch_size=batch_size,
+                device="cpu",
+                early_stopping=early_stopping,
+                lr_schedule="onecycle",
+                clip_grad_norm=1.0,
+                random_state=0,
+            ),
+            X,
+            y,
+            monkeypatch,
         )
         for batch_size in (128, 8)  # 4 and 64 batches per epoch
     }

@@ -84,9 +84,7 @@ def test_wrong_number_of_features_at_predict_is_sklearns_error(cls, shape, n_fea
     X, y = block_images()
     clf = make_estimator(cls, max_epochs=1).fit(X, y)
     X_bad = np.zeros((3, *shape), dtype=np.uint8)
-    message = (
-        f"X has {n_features} features, but {cls.__name__} is expecting 784 features as input"
-    )
+    message = f"X has {n_features} features, but {cls.__name__} is expecting 784 features as input"
     with pytest.raises(ValueError, match=message):
         clf.predict(X_bad)
     with pytest.raises(ValueError, match=message):

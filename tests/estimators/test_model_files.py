@@ -104,21 +104,24 @@ def test_every_header_field_mutated(model_file, sample, tmp_path):
         assert _loads_or_says_why(tmp_path / f"{field}-0.safetensors", sample[0]) == expected
 
 
-@pytest.mark.parametrize("params", [
-    {"bogus": 1},
-    {"optimizer": {"class": "torch.optim.Optimizer.step"}},
-    {"optimizer": {"class": "os.system"}},
-    {"optimizer": {"class": "torch.optim.__builtins__"}},
-    {"optimizer": {"class": "torch.optim.lr_scheduler.math"}},
-    {"optimizer": 42},
-    {"lr": "fast"},
-    {"lr": {"class": "torch.optim.SGD"}},
-    {"max_epochs": {"tuple": "x"}},
-    {"lr_schedule_params": {"dict": []}},
-    {"activation": {"a": 1, "b": 2}},
-    {"device": "tpu"},
-    {"batch_size": [1, 2]},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"bogus": 1},
+        {"optimizer": {"class": "torch.optim.Optimizer.step"}},
+        {"optimizer": {"class": "os.system"}},
+        {"optimizer": {"class": "torch.optim.__builtins__"}},
+        {"optimizer": {"class": "torch.optim.lr_scheduler.math"}},
+        {"optimizer": 42},
+        {"lr": "fast"},
+        {"lr": {"class": "torch.optim.SGD"}},
+        {"max_epochs": {"tuple": "x"}},
+        {"lr_schedule_params": {"dict": []}},
+        {"activation": {"a": 1, "b": 2}},
+        {"device": "tpu"},
+        {"batch_size": [1, 2]},
+    ],
+)
 def test_bad_parameters_are_refused(params, model_file, sample, tmp_path):
     header, state = _parts(model_file)
     header["params"] = {**header["params"], **params}
@@ -200,7 +203,9 @@ def test_a_failed_save_leaves_the_previous_file_as_it_was(model_file, sample, tm
     # the disk fills up half-way through the write (RLIMIT_FSIZE, in a child process)
     result = subprocess.run(
         [sys.executable, "-c", _SAVE_WITH_A_SMALL_FILE_LIMIT, str(path), str(len(before) // 2)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 3, result.stderr
     assert path.read_bytes() == before

@@ -31,8 +31,11 @@ def test_the_training_range_is_recorded_as_the_network_reads_it(trained_on_uint8
 
 def test_floats_0_255_after_training_on_uint8_get_a_warning_naming_the_fix(trained_on_uint8):
     clf, X, _ = trained_on_uint8
-    with pytest.warns(UserWarning, match=r"pixels range from 0 to 255 .* training pixels "
-                                         r"ranged from 0 to 1.*X / 255"):
+    with pytest.warns(
+        UserWarning,
+        match=r"pixels range from 0 to 255 .* training pixels "
+        r"ranged from 0 to 1.*X / 255",
+    ):
         clf.predict(X.astype(np.float32))
     with pytest.warns(UserWarning, match="training pixels ranged"):  # object arrays of ints too
         clf.predict(X.astype(object))
@@ -41,8 +44,9 @@ def test_floats_0_255_after_training_on_uint8_get_a_warning_naming_the_fix(train
 def test_the_same_scale_in_another_dtype_gives_no_warning(trained_on_uint8):
     clf, X, _ = trained_on_uint8
     expected = clf.predict_proba(X)
-    np.testing.assert_allclose(_no_warning(lambda: clf.predict_proba(X / 255.0)), expected,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        _no_warning(lambda: clf.predict_proba(X / 255.0)), expected, atol=1e-6
+    )
     _no_warning(lambda: clf.predict(X.astype(np.int64)))
     _no_warning(lambda: clf.predict(np.zeros_like(X)))  # blank images are inside the range
 

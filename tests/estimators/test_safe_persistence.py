@@ -30,8 +30,13 @@ def sample():
     "estimator",
     [
         LeNet5Classifier(max_epochs=1, random_state=0, conv_dropout=0.2, lr_schedule="cosine"),
-        MLPNetClassifier(max_epochs=1, hidden_layer_sizes=(82, 56, 28), activation="tanh",
-                         optimizer=torch.optim.SGD, random_state=0),
+        MLPNetClassifier(
+            max_epochs=1,
+            hidden_layer_sizes=(82, 56, 28),
+            activation="tanh",
+            optimizer=torch.optim.SGD,
+            random_state=0,
+        ),
         CNNClassifier(max_epochs=1, channels=(4, 8, 16), random_state=0),
     ],
     ids=["lenet5", "mlp", "cnn"],

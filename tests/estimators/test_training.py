@@ -38,8 +38,13 @@ def test_early_stopping_stops_and_restores_the_best_epoch(sample):
     y_noise = rng.randint(0, 10, len(y))  # unlearnable: validation loss soon rises
     snapshots = _Snapshots()
     clf = MLPNetClassifier(
-        hidden_layer_sizes=(256,), lr=3e-3, max_epochs=100, early_stopping=True,
-        n_iter_no_change=3, random_state=0, callbacks=[("snapshots", snapshots)],
+        hidden_layer_sizes=(256,),
+        lr=3e-3,
+        max_epochs=100,
+        early_stopping=True,
+        n_iter_no_change=3,
+        random_state=0,
+        callbacks=[("snapshots", snapshots)],
     ).fit(X, y_noise)
     history = clf.history_frame()
     assert len(history) < 100
@@ -81,8 +86,13 @@ def test_plateau_schedule_lowers_the_rate_when_the_loss_stalls(sample):
     X, y = sample
     # an absolute threshold of 10 makes every epoch after the first count as a stall
     clf = MLPNetClassifier(
-        lr=1e-2, max_epochs=5, lr_schedule="plateau", lr_patience=1, lr_factor=0.5,
-        lr_schedule_params={"threshold": 10.0, "threshold_mode": "abs"}, random_state=0,
+        lr=1e-2,
+        max_epochs=5,
+        lr_schedule="plateau",
+        lr_patience=1,
+        lr_factor=0.5,
+        lr_schedule_params={"threshold": 10.0, "threshold_mode": "abs"},
+        random_state=0,
     ).fit(X, y)
     np.testing.assert_allclose(clf.history[:, "lr"], [1e-2, 1e-2, 1e-2, 5e-3, 5e-3])
 
@@ -184,7 +194,8 @@ def test_interrupt_keeps_the_best_weights_usable(sample):
     X, y = sample
     snapshots = _Snapshots()
     clf = MLPNetClassifier(
-        max_epochs=10, random_state=0,
+        max_epochs=10,
+        random_state=0,
         callbacks=[("snapshots", snapshots), ("interrupt", _InterruptAt(3))],
     )
     with pytest.warns(UserWarning, match="interrupted in epoch 3"):
@@ -197,16 +208,25 @@ def test_interrupt_keeps_the_best_weights_usable(sample):
 
 def test_gradient_clipping_bounds_the_step(sample):
     X, y = sample
-    params = dict(optimizer="sgd", lr=1.0, momentum=0.0, max_epochs=1, batch_size=len(X),
-                  random_state=0, device="cpu")
+    params = dict(
+        optimizer="sgd",
+        lr=1.0,
+        momentum=0.0,
+        max_epochs=1,
+        batch_size=len(X),
+        random_state=0,
+        device="cpu",
+    )
     start = MLPNetClassifier(**params)
     start._training_data(X, y, reset=True)
     start.initialize()
     before = torch.cat([p.detach().flatten() for p in start.module_.parameters()])
     clipped = MLPNetClassifier(clip_grad_norm=1e-3, **params).fit(X, y)
     free = MLPNetClassifier(**params).fit(X, y)
+
     def step(clf):
         return torch.cat([p.detach().flatten() for p in clf.module_.parameters()]) - before
+
     assert step(clipped).norm() == pytest.approx(1e-3, rel=1e-3)
     assert step(free).norm() > 1e-2
 

@@ -20,7 +20,11 @@ def test_columns_rows_and_order(data):
     search = GridSearchCV(LogisticRegression(), {"C": [1e-4, 1.0, 1e-2]}, cv=3).fit(X, y)
     frame = cv_results_frame(search)
     assert list(frame.columns) == [
-        "C", "mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time",
+        "C",
+        "mean_test_score",
+        "std_test_score",
+        "rank_test_score",
+        "mean_fit_time",
     ]
     assert frame.index.name == "candidate"
     assert frame["rank_test_score"].tolist() == sorted(frame["rank_test_score"])
@@ -32,8 +36,10 @@ def test_columns_rows_and_order(data):
 
 def test_list_of_grids_and_categorical_values(data):
     X, y = data
-    grid = [{"C": [0.1, 1.0]},
-            {"C": [1.0], "fit_intercept": [False], "class_weight": [None, "balanced"]}]
+    grid = [
+        {"C": [0.1, 1.0]},
+        {"C": [1.0], "fit_intercept": [False], "class_weight": [None, "balanced"]},
+    ]
     frame = cv_results_frame(GridSearchCV(LogisticRegression(), grid, cv=2).fit(X, y))
     assert len(frame) == 4
     by_candidate = frame.sort_index()
@@ -48,8 +54,11 @@ def test_list_of_grids_and_categorical_values(data):
 def test_several_metrics_sort_by_the_refit_metric(data):
     X, y = data
     search = GridSearchCV(
-        LogisticRegression(), {"C": [1e-4, 1.0]}, cv=2,
-        scoring={"acc": "accuracy", "nll": "neg_log_loss"}, refit="nll",
+        LogisticRegression(),
+        {"C": [1e-4, 1.0]},
+        cv=2,
+        scoring={"acc": "accuracy", "nll": "neg_log_loss"},
+        refit="nll",
         return_train_score=True,
     ).fit(X, y)
     frame = cv_results_frame(search)

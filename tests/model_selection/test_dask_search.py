@@ -16,8 +16,9 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                 dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         yield client
@@ -54,8 +55,13 @@ def test_grid_search_on_the_cluster_equals_the_serial_search(client, data, one_t
         on_cluster = clone(search).fit(X, y)
     assert len(tasks.data) >= 12  # the 4 x 3 fits ran on the workers
     serial = clone(search).fit(X, y)
-    for key in ("split0_test_score", "split1_test_score", "split2_test_score",
-                "mean_test_score", "rank_test_score"):
+    for key in (
+        "split0_test_score",
+        "split1_test_score",
+        "split2_test_score",
+        "mean_test_score",
+        "rank_test_score",
+    ):
         np.testing.assert_array_equal(on_cluster.cv_results_[key], serial.cv_results_[key])
     assert on_cluster.best_params_ == serial.best_params_
 

@@ -18,8 +18,13 @@ def test_importing_skmnist_imports_neither_optuna_nor_dask():
         "print(sorted({m.split('.')[0] for m in sys.modules} & optional))"
     )
     root = str(Path(skmnist.__file__).parents[1])
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": root}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+        check=True,
+    )
     assert result.stdout.strip() == "[]"
 
 

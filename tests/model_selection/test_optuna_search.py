@@ -41,8 +41,14 @@ def test_seed_search_space_names_the_estimators_parameters(estimator, dropout):
     params = {f"clf__{name}" for name in estimator.get_params()}
     assert set(space) <= params
     assert set(space) - {f"clf__{name}" for name in dropout} == {
-        "clf__lr", "clf__batch_size", "clf__max_epochs", "clf__early_stopping",
-        "clf__n_iter_no_change", "clf__lr_schedule", "clf__lr_patience", "clf__lr_factor",
+        "clf__lr",
+        "clf__batch_size",
+        "clf__max_epochs",
+        "clf__early_stopping",
+        "clf__n_iter_no_change",
+        "clf__lr_schedule",
+        "clf__lr_patience",
+        "clf__lr_factor",
     }
 
 
@@ -130,8 +136,13 @@ def test_two_processes_share_a_study_in_a_sqlite_file(tmp_path):
         ),
     }
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, storage, "2"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, storage, "2"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for _ in range(2)
     ]
     try:

@@ -41,10 +41,22 @@ def _torch_threads(estimator, X, y):
 
 def _threads_in_search(meet, n_jobs=2):
     X, y = load_mnist_sample(return_X_y=True)
-    clf = MLPNetClassifier(max_epochs=1, batch_size=32, random_state=0, device="cpu",
-                           callbacks=[("probe", ThreadProbe(meet=meet))])
-    search = GridSearchCV(clf, {"lr": [1e-3, 1e-2]}, cv=2, n_jobs=n_jobs, refit=False,
-                          scoring=_torch_threads, error_score="raise").fit(X[:200], y[:200])
+    clf = MLPNetClassifier(
+        max_epochs=1,
+        batch_size=32,
+        random_state=0,
+        device="cpu",
+        callbacks=[("probe", ThreadProbe(meet=meet))],
+    )
+    search = GridSearchCV(
+        clf,
+        {"lr": [1e-3, 1e-2]},
+        cv=2,
+        n_jobs=n_jobs,
+        refit=False,
+        scoring=_torch_threads,
+        error_score="raise",
+    ).fit(X[:200], y[:200])
     results = search.cv_results_
     return {int(t) for t in np.r_[results["split0_test_score"], results["split1_test_score"]]}
 
@@ -92,9 +104,15 @@ def test_a_fit_alone_keeps_torch_threads(torch_threads):
 def test_a_training_estimator_still_pickles(tmp_path):
     # skorch's Checkpoint(f_pickle=...) pickles the net while it trains: the
     # share lives with the thread, not on the estimator
-    checkpoint = Checkpoint(monitor="train_loss_best", f_params=None, f_optimizer=None,
-                            f_criterion=None, f_history=None, f_pickle="net.pkl",
-                            dirname=str(tmp_path))
+    checkpoint = Checkpoint(
+        monitor="train_loss_best",
+        f_params=None,
+        f_optimizer=None,
+        f_criterion=None,
+        f_history=None,
+        f_pickle="net.pkl",
+        dirname=str(tmp_path),
+    )
     X, y = load_mnist_sample(return_X_y=True)
     MLPNetClassifier(max_epochs=1, device="cpu", callbacks=[("checkpoint", checkpoint)]).fit(
         X[:100], y[:100]

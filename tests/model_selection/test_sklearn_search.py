@@ -87,7 +87,8 @@ def test_halving_search_spends_epochs_as_its_resource(sample):
     frame = cv_results_frame(search)
     # 3 candidates trained 1 epoch, the best of them 3 epochs
     assert frame.groupby("iter")["n_resources"].agg(["first", "size"]).values.tolist() == [
-        [1, 3], [3, 1],
+        [1, 3],
+        [3, 1],
     ]
     assert search.best_estimator_.named_steps["clf"].max_epochs == 3
     assert len(search.best_estimator_.named_steps["clf"].history_) == 3

@@ -12,12 +12,33 @@ from skmnist import MLPNetClassifier, PixelNormalizer
 from skmnist.plotting import TrainingHistoryDisplay
 
 RECORDS = [
-    {"epoch": 1, "train_loss": 1.2, "valid_loss": 1.4, "train_acc": 0.6,
-     "valid_acc": 0.55, "dur": 0.1, "lr": 0.1},
-    {"epoch": 2, "train_loss": 0.8, "valid_loss": 1.0, "train_acc": 0.8,
-     "valid_acc": 0.7, "dur": 0.1, "lr": 0.05},
-    {"epoch": 3, "train_loss": 0.5, "valid_loss": 0.9, "train_acc": 0.9,
-     "valid_acc": 0.75, "dur": 0.1, "lr": 0.025},
+    {
+        "epoch": 1,
+        "train_loss": 1.2,
+        "valid_loss": 1.4,
+        "train_acc": 0.6,
+        "valid_acc": 0.55,
+        "dur": 0.1,
+        "lr": 0.1,
+    },
+    {
+        "epoch": 2,
+        "train_loss": 0.8,
+        "valid_loss": 1.0,
+        "train_acc": 0.8,
+        "valid_acc": 0.7,
+        "dur": 0.1,
+        "lr": 0.05,
+    },
+    {
+        "epoch": 3,
+        "train_loss": 0.5,
+        "valid_loss": 0.9,
+        "train_acc": 0.9,
+        "valid_acc": 0.75,
+        "dur": 0.1,
+        "lr": 0.025,
+    },
 ]
 
 
@@ -35,9 +56,7 @@ def test_from_estimator_plots_the_training_series(mnist):
     assert _labels(acc_ax) == ["train_acc"]
     np.testing.assert_allclose(lr_ax.lines[0].get_ydata(), clf.history_[:, "lr"])
     np.testing.assert_array_equal(loss_ax.lines[0].get_xdata(), [1, 2, 3])
-    np.testing.assert_allclose(
-        loss_ax.lines[0].get_ydata(), clf.history_[:, "train_loss"]
-    )
+    np.testing.assert_allclose(loss_ax.lines[0].get_ydata(), clf.history_[:, "train_loss"])
     assert loss_ax.get_legend() is not None and acc_ax.get_legend() is not None
     assert loss_ax.get_xlabel() == "epoch"
     assert disp.figure_ is loss_ax.figure
@@ -81,9 +100,7 @@ def test_series_missing_in_some_epochs_and_epochs_counted_from_one():
 
 def test_pipeline_and_given_axes(mnist):
     X, y = mnist
-    model = make_pipeline(PixelNormalizer(), MLPNetClassifier(max_epochs=2)).fit(
-        X[:200], y[:200]
-    )
+    model = make_pipeline(PixelNormalizer(), MLPNetClassifier(max_epochs=2)).fit(X[:200], y[:200])
     _, axes = plt.subplots(3, 1)
     disp = TrainingHistoryDisplay.from_estimator(model, ax=axes)
     assert list(disp.axes_) == list(axes)

@@ -104,9 +104,7 @@ def test_no_images():
 def test_from_estimator_titles_match_predictions(mnist, lenet, layout):
     X, y = mnist
     X_test, y_test = X[300:320], y[300:320]
-    disp = ImageGridDisplay.from_estimator(
-        lenet, LAYOUTS[layout](X_test), y_test, n_images=16
-    )
+    disp = ImageGridDisplay.from_estimator(lenet, LAYOUTS[layout](X_test), y_test, n_images=16)
     y_pred = lenet.predict(X_test)
     confidence = lenet.predict_proba(X_test).max(axis=1)
     drawn = _drawn(disp)
@@ -130,9 +128,7 @@ def test_from_estimator_without_labels(mnist, lenet):
 def test_errors_only_shows_the_most_confident_errors_first(mnist, lenet):
     X, y = mnist
     X_test, y_test = X[300:800], y[300:800]
-    disp = ImageGridDisplay.from_estimator(
-        lenet, X_test, y_test, errors_only=True, n_images=12
-    )
+    disp = ImageGridDisplay.from_estimator(lenet, X_test, y_test, errors_only=True, n_images=12)
     proba = lenet.predict_proba(X_test)
     y_pred = lenet.classes_[proba.argmax(axis=1)]
     wrong = np.flatnonzero(y_pred != y_test)

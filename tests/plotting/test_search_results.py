@@ -13,15 +13,17 @@ from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV
 from skmnist import MLPNetClassifier
 from skmnist.plotting import SearchResultsDisplay
 
-RESULTS = pd.DataFrame({
-    "lr": [1e-4, 1e-2, 1e-4, 1e-2],
-    # object: pandas would read the None among strings as missing
-    "lr_schedule": pd.Series([None, None, "plateau", "plateau"], dtype=object),
-    "hidden_layer_sizes": [(64,), (64,), (128, 64), (128, 64)],
-    "optimizer": [torch.optim.SGD, torch.optim.SGD, "adam", "adam"],
-    "mean_test_score": [0.91, 0.95, 0.42, 0.88],
-    "std_test_score": [0.01, 0.02, 0.05, 0.01],
-})
+RESULTS = pd.DataFrame(
+    {
+        "lr": [1e-4, 1e-2, 1e-4, 1e-2],
+        # object: pandas would read the None among strings as missing
+        "lr_schedule": pd.Series([None, None, "plateau", "plateau"], dtype=object),
+        "hidden_layer_sizes": [(64,), (64,), (128, 64), (128, 64)],
+        "optimizer": [torch.optim.SGD, torch.optim.SGD, "adam", "adam"],
+        "mean_test_score": [0.91, 0.95, 0.42, 0.88],
+        "std_test_score": [0.01, 0.02, 0.05, 0.01],
+    }
+)
 
 
 def _points(container):
@@ -55,8 +57,10 @@ def test_numeric_and_categorical_parameters():
 
 def test_from_search_plots_the_parameters_that_vary():
     X, y = make_classification(n_samples=80, n_features=6, random_state=0)
-    grid = [{"C": [0.01, 1.0], "fit_intercept": [True, False], "max_iter": [100]},
-            {"C": [1.0], "class_weight": ["balanced"], "max_iter": [100]}]
+    grid = [
+        {"C": [0.01, 1.0], "fit_intercept": [True, False], "max_iter": [100]},
+        {"C": [1.0], "class_weight": ["balanced"], "max_iter": [100]},
+    ]
     search = GridSearchCV(LogisticRegression(), grid, cv=2).fit(X, y)
     disp = SearchResultsDisplay.from_search(search)
     assert [ax.get_xlabel() for ax in disp.axes_] == ["C", "fit_intercept", "class_weight"]
@@ -69,8 +73,12 @@ def test_from_search_plots_the_parameters_that_vary():
 def test_halving_iterations_are_separate_series():
     X, y = make_classification(n_samples=200, n_features=6, random_state=0)
     search = HalvingGridSearchCV(
-        LogisticRegression(), {"C": [1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]}, cv=2, factor=3,
-        min_resources=40, random_state=0,
+        LogisticRegression(),
+        {"C": [1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]},
+        cv=2,
+        factor=3,
+        min_resources=40,
+        random_state=0,
     ).fit(X, y)
     disp = SearchResultsDisplay.from_search(search)
     (ax,) = disp.axes_
@@ -83,8 +91,11 @@ def test_halving_iterations_are_separate_series():
 def test_metric_and_given_axes():
     X, y = make_classification(n_samples=80, n_features=6, random_state=0)
     search = GridSearchCV(
-        LogisticRegression(), {"C": [0.01, 1.0]}, cv=2,
-        scoring={"acc": "accuracy", "nll": "neg_log_loss"}, refit="nll",
+        LogisticRegression(),
+        {"C": [0.01, 1.0]},
+        cv=2,
+        scoring={"acc": "accuracy", "nll": "neg_log_loss"},
+        refit="nll",
     ).fit(X, y)
     _, ax = plt.subplots()
     disp = SearchResultsDisplay.from_search(search, ax=ax)

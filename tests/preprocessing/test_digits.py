@@ -29,8 +29,11 @@ def _seven(size=(60, 80), top_left=(10, 20), scale=1.0, ink=20, paper=230):
 def _distance(row, other):
     """Mean absolute difference of two prepared images, at the best shift of at most a pixel."""
     a, b = row.reshape(28, 28).astype(int), other.reshape(28, 28).astype(int)
-    return min(np.abs(np.roll(a, (dr, dc), axis=(0, 1)) - b).mean()
-               for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+    return min(
+        np.abs(np.roll(a, (dr, dc), axis=(0, 1)) - b).mean()
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+    )
 
 
 def _ink_box(row):
@@ -85,10 +88,18 @@ def test_specks_do_not_move_the_digit():
     clean = _seven(size=(200, 200), top_left=(60, 60), scale=2)
     dusty = clean.copy()
     dusty[5:7, 5:7] = 20  # a speck far from the digit: 4 pixels against thousands
-    assert len(np.flatnonzero(DigitNormalizer(speck_fraction=0).transform([dusty])[0] !=
-                              DigitNormalizer().transform([clean])[0])) > 50
-    np.testing.assert_array_equal(DigitNormalizer().transform([dusty]),
-                                  DigitNormalizer().transform([clean]))
+    assert (
+        len(
+            np.flatnonzero(
+                DigitNormalizer(speck_fraction=0).transform([dusty])[0]
+                != DigitNormalizer().transform([clean])[0]
+            )
+        )
+        > 50
+    )
+    np.testing.assert_array_equal(
+        DigitNormalizer().transform([dusty]), DigitNormalizer().transform([clean])
+    )
 
 
 def test_a_blank_image_gives_a_black_field():
@@ -116,8 +127,14 @@ def test_input_layouts_agree():
     test = load_mnist_sample(subset="test")
     images = test.images[:5]
     expected = DigitNormalizer().transform(list(images))
-    for X in [images, images[:, None], test.data[:5], list(test.data[:5].tolist()),
-              pd.DataFrame(test.data[:5]), images.astype(np.float32) / 255]:
+    for X in [
+        images,
+        images[:, None],
+        test.data[:5],
+        list(test.data[:5].tolist()),
+        pd.DataFrame(test.data[:5]),
+        images.astype(np.float32) / 255,
+    ]:
         np.testing.assert_array_equal(DigitNormalizer().transform(X), expected)
     rows = images.reshape(5, -1)
     np.testing.assert_array_equal(
@@ -176,8 +193,11 @@ def test_bad_input_and_parameters(params, X, message):
 
 
 def test_colour_images_in_a_list_are_refused():
-    with pytest.raises(ValueError, match=r"grey images as 2-D arrays \(height, width\); image 1 "
-                                         r"has shape \(8, 8, 3\)\. Convert colour images"):
+    with pytest.raises(
+        ValueError,
+        match=r"grey images as 2-D arrays \(height, width\); image 1 "
+        r"has shape \(8, 8, 3\)\. Convert colour images",
+    ):
         DigitNormalizer().transform([np.zeros((8, 8)), np.zeros((8, 8, 3))])
 
 
@@ -200,5 +220,4 @@ def test_clone_and_pickle():
     normalizer = DigitNormalizer(box_size=16, threshold=0.3).fit(np.zeros((2, 784)))
     assert clone(normalizer).get_params() == normalizer.get_params()
     restored = pickle.loads(pickle.dumps(normalizer))
-    np.testing.assert_array_equal(restored.transform([_seven()]),
-                                  normalizer.transform([_seven()]))
+    np.testing.assert_array_equal(restored.transform([_seven()]), normalizer.transform([_seven()]))

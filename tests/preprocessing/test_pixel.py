@@ -48,9 +48,7 @@ def test_exact_values_in_float32():
     assert Xt[0, 3] == np.float32(0.2)
 
 
-@pytest.mark.parametrize(
-    "dtype", [np.uint8, np.uint16, np.int32, np.int64, np.float32, np.float64]
-)
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int32, np.int64, np.float32, np.float64])
 def test_output_is_float32_for_any_input_dtype(dtype):
     X = _images((5, 16), dtype=dtype)
     Xt = PixelNormalizer().fit(X).transform(X)
@@ -58,9 +56,7 @@ def test_output_is_float32_for_any_input_dtype(dtype):
     np.testing.assert_array_equal(Xt, (X.astype(np.float64) / 255).astype(np.float32))
 
 
-@pytest.mark.parametrize(
-    "shape", [(6, 784), (6, 28, 28), (6, 1, 28, 28), (6, 3, 8, 8)]
-)
+@pytest.mark.parametrize("shape", [(6, 784), (6, 28, 28), (6, 1, 28, 28), (6, 3, 8, 8)])
 @pytest.mark.parametrize("standardize", [None, "mnist", "fit"])
 def test_layout_is_preserved(shape, standardize):
     X = _images(shape)
@@ -114,9 +110,7 @@ def test_fit_standardization_learns_known_statistics():
     normalizer = PixelNormalizer(standardize="fit").fit(X)
     assert normalizer.mean_ == 0.5
     assert normalizer.std_ == 0.5
-    np.testing.assert_array_equal(
-        normalizer.transform(X), [[-1, 1, -1, 1], [1, -1, 1, -1]]
-    )
+    np.testing.assert_array_equal(normalizer.transform(X), [[-1, 1, -1, 1], [1, -1, 1, -1]])
 
 
 def test_fit_standardization_matches_numpy_over_all_pixels():
@@ -282,9 +276,7 @@ def test_dataframe_input_gives_an_array_by_default():
 def test_pandas_output_for_images_is_rejected(shape):
     X = _images(shape)
     normalizer = PixelNormalizer().set_output(transform="pandas")
-    with pytest.raises(
-        ValueError, match=r"set_output\(transform='pandas'\) needs 2-D input"
-    ):
+    with pytest.raises(ValueError, match=r"set_output\(transform='pandas'\) needs 2-D input"):
         normalizer.fit_transform(X)
 
 
@@ -293,9 +285,7 @@ def test_pipeline_with_logistic_regression():
     X = rng.integers(0, 256, size=(80, 64)).astype(np.uint8)
     y = (X[:, :32].mean(axis=1) > X[:, 32:].mean(axis=1)).astype(int)
     for standardize in [None, "mnist", "fit"]:
-        pipe = make_pipeline(
-            PixelNormalizer(standardize=standardize), LogisticRegression()
-        )
+        pipe = make_pipeline(PixelNormalizer(standardize=standardize), LogisticRegression())
         pipe.fit(X, y)
         assert pipe.score(X, y) > 0.9
         assert pipe.predict(X).shape == (80,)
