@@ -9,25 +9,13 @@ import torch
 from .._files import save_frame_csv, write_json, write_text
 from ..benchmarks import suites
 from . import _data
-from ._common import save_png
+from ._common import positive_int, save_png
 from ._errors import UsageError
 
 #: Suites that are no list of estimators: the speed benchmark of the training loop.
 SPECIAL = {"speed": "LeNet-5's training loop against a raw PyTorch loop and plain skorch"}
 #: The data set each suite runs on when --dataset is not given.
 DEFAULT_DATASETS = {"fashion": "fashion-mnist"}
-
-
-def _positive_int(text):
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _speed(args, out):
@@ -186,7 +174,7 @@ def add_parser(verbs):
     )
     parser.add_argument(
         "--max-epochs",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="epochs for every configuration, overriding their own",
     )

@@ -9,6 +9,19 @@ from .._files import save_figure
 from . import _data
 
 
+def positive_int(text):
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def versions():
     """The versions of skmnist, Python and the libraries it builds on."""
     import numpy

@@ -9,17 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from . import _inputs
+from ._common import positive_int
 from ._errors import UsageError
-
-
-def _top_k(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _notice(message):
@@ -260,7 +251,7 @@ def add_parser(verbs):
     )
     parser.add_argument(
         "--top-k",
-        type=_top_k,
+        type=positive_int,
         default=1,
         metavar="K",
         help="the K most probable classes of each image (default: 1)",
