@@ -52,6 +52,8 @@ def _command(args, dataset):
         parts.append(f"--max-epochs {args.max_epochs}")
     if args.device != "auto":
         parts.append(f"--device {args.device}")
+    if not args.verify:
+        parts.append("--no-verify")
     parts.append(f"--random-state {args.random_state}")
     if args.out is not None:
         parts.append(f"--out {shlex.quote(str(args.out))}")
@@ -73,7 +75,7 @@ def benchmark(args):
     _data.check_dataset(dataset)
     _data.check_data_home(args.data_home)
     check_out(out)
-    data = _data.load(dataset, args.data_home)
+    data = _data.load(dataset, args.data_home, args.verify)
     n_configs = len(suites.get_suite(args.suite))
     epochs = (
         f"{args.max_epochs} epochs each"

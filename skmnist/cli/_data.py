@@ -61,14 +61,18 @@ def _names_by_label(target, target_names):
     return {int(label): str(label) for label in labels}
 
 
-def load(value, data_home=None):
-    """Load the training and test sets named by ``--dataset``; returns a :class:`Data`."""
+def load(value, data_home=None, verify=True):
+    """Load the training and test sets named by ``--dataset``; returns a :class:`Data`.
+
+    ``verify=False`` (``--no-verify``) reads a named data set's files without
+    checking them against the published checksums.
+    """
     from .. import datasets
 
     check_dataset(value)
     if value == "auto":
         try:
-            return load("mnist", data_home)
+            return load("mnist", data_home, verify)
         except OSError as exc:
             reason = " ".join(str(exc).split())
             reason = reason if len(reason) <= 300 else reason[:297] + "..."
@@ -90,9 +94,9 @@ def load(value, data_home=None):
             "fashion-mnist": datasets.fetch_fashion_mnist,
             "kmnist": datasets.fetch_kmnist,
         }[value]
-        train = fetch(data_home=data_home, subset="train")
-        test = fetch(data_home=data_home, subset="test")
-        description = value
+        train = fetch(data_home=data_home, subset="train", verify=verify)
+        test = fetch(data_home=data_home, subset="test", verify=verify)
+        description = value if verify else f"{value} (unverified: --no-verify)"
     else:
         folder = Path(value)
         train = datasets.load_idx_folder(folder, subset="train")

@@ -122,7 +122,7 @@ def train(args):
     check_out(args.out)
     say = (lambda *a, **k: None) if args.quiet else print
 
-    data = _data.load(args.dataset, args.data_home)
+    data = _data.load(args.dataset, args.data_home, args.verify)
     say(
         f"Training {estimator_class.__name__} on {len(data.X_train):,} images from "
         f"{data.description}" + (", prepared by DigitNormalizer" if args.prepare else "") + ".",

@@ -32,6 +32,13 @@ _PARAMETERS = """Parameters
         holding the ``.gz`` files), a list or one string separated by
         spaces. None reads ``SKMNIST_MIRRORS``. Checksums are verified
         whatever the source.
+    verify : bool, default=True
+        Whether files found in the data folder are checked against the
+        published checksums. False reads a copy known to differ from the
+        published files, such as one re-ordered or re-compressed by a
+        redistribution, with structural checks only (images 3-D, labels 1-D
+        integers in range, as many labels as images); ``DESCR`` then says the
+        data is unverified. Downloads are verified whatever this says.
 """
 
 
@@ -50,6 +57,7 @@ def fetch_mnist(
     as_frame: bool = False,
     download_if_missing: bool = True,
     mirrors: str | os.PathLike | list | None = None,
+    verify: bool = True,
 ) -> Bunch | tuple:
     """Load the MNIST data set, verified, downloading it if missing.
 
@@ -144,6 +152,7 @@ def fetch_mnist(
         as_frame=as_frame,
         download_if_missing=download_if_missing,
         mirrors=mirrors,
+        verify=verify,
     )
 
 
@@ -156,6 +165,7 @@ def fetch_fashion_mnist(
     as_frame: bool = False,
     download_if_missing: bool = True,
     mirrors: str | os.PathLike | list | None = None,
+    verify: bool = True,
 ) -> Bunch | tuple:
     """Load the Fashion-MNIST data set, verified, downloading it if missing.
 
@@ -179,6 +189,11 @@ def fetch_fashion_mnist(
     error that says to delete it.
     Files downloaded are verified by the MD5 of the published ``.gz`` as they
     arrive, and moved into place only when complete and correct.
+
+    Copies of Fashion-MNIST rebuilt from a redistribution (in another image
+    order, say) hold the same kind of data under other checksums, so they fail
+    verification; ``verify=False`` reads them. Their train/test split need
+    not be the official one: say so next to results made with them.
 
     {parameters}
 
@@ -255,6 +270,7 @@ def fetch_fashion_mnist(
         as_frame=as_frame,
         download_if_missing=download_if_missing,
         mirrors=mirrors,
+        verify=verify,
     )
 
 
@@ -267,6 +283,7 @@ def fetch_kmnist(
     as_frame: bool = False,
     download_if_missing: bool = True,
     mirrors: str | os.PathLike | list | None = None,
+    verify: bool = True,
 ) -> Bunch | tuple:
     """Load the KMNIST data set, verified, downloading it if missing.
 
@@ -365,4 +382,5 @@ def fetch_kmnist(
         as_frame=as_frame,
         download_if_missing=download_if_missing,
         mirrors=mirrors,
+        verify=verify,
     )

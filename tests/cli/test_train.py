@@ -208,7 +208,7 @@ def test_class_names_of_a_named_data_set_reach_report_and_plots(tmp_path, monkey
         "Ankle boot",
     ]
 
-    def fake_fetch(*, data_home=None, subset="train"):
+    def fake_fetch(*, data_home=None, subset="train", verify=True):
         sample = datasets.load_mnist_sample(subset=subset)
         return Bunch(**{**sample, "target_names": names})
 
@@ -233,3 +233,31 @@ def test_class_names_of_a_named_data_set_reach_report_and_plots(tmp_path, monkey
     report = (tmp_path / "classification_report.txt").read_text()
     assert "Ankle boot" in report and "T-shirt/top" in report
     assert json.loads((tmp_path / "metrics.json").read_text())["target_names"] == names
+
+
+def test_no_verify_reaches_the_fetcher_and_the_report(tmp_path, monkeypatch, capsys):
+    from skmnist import datasets
+
+    calls = []
+
+    def fake_fetch(*, data_home=None, subset="train", verify=True):
+        calls.append(verify)
+        return datasets.load_mnist_sample(subset=subset)
+
+    monkeypatch.setattr(datasets, "fetch_fashion_mnist", fake_fetch)
+    argv = [
+        "train",
+        "--model",
+        "mlp",
+        "--dataset",
+        "fashion-mnist",
+        "-p",
+        "max_epochs=1",
+        "--out",
+        str(tmp_path),
+    ]
+    assert skmnist.cli.main([*argv, "--no-verify"]) == 0
+    assert calls == [False, False]
+    assert "fashion-mnist (unverified: --no-verify)" in capsys.readouterr().out
+    assert skmnist.cli.main(argv) == 0
+    assert calls[2:] == [True, True]

@@ -304,3 +304,41 @@ def test_real_mnist_as_frame(mnist_data_home, mnist_train):
     assert X.shape == (60000, 784) and (X.dtypes == np.uint8).all()
     assert y.name == "class" and y.dtype == np.int64
     np.testing.assert_array_equal(X.to_numpy(), mnist_train.data)
+
+
+@pytest.mark.parametrize("name", ["mnist", "fashion-mnist", "kmnist"])
+def test_verify_false_reads_a_copy_with_other_checksums(tmp_path, monkeypatch, name):
+    """A re-ordered copy fails verification, names verify=False, and reads with it."""
+    fake = write_fake_dataset(tmp_path / name)
+    _use_checksums(monkeypatch, name, fake, content=name == "mnist")
+    for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):  # another order
+        write_idx(fake.folder / file_name(stem), fake.arrays[stem][::-1])
+    with pytest.raises(ValueError, match=r"checksum mismatch.*pass verify=False"):
+        FETCHERS[name](data_home=tmp_path, download_if_missing=False)
+    bunch = FETCHERS[name](data_home=tmp_path, download_if_missing=False, verify=False)
+    np.testing.assert_array_equal(bunch.images, fake.arrays["train-images-idx3-ubyte"][::-1])
+    np.testing.assert_array_equal(bunch.target, fake.arrays["train-labels-idx1-ubyte"][::-1])
+    assert "verify=False" in bunch.DESCR and "not checked" in bunch.DESCR
+    # the structure is still checked
+    write_idx(fake.folder / file_name("train-labels-idx1-ubyte"), np.full(30, 10, np.uint8))
+    with pytest.raises(ValueError, match=r"outside 0..9"):
+        FETCHERS[name](data_home=tmp_path, download_if_missing=False, verify=False)
+
+
+def test_verified_data_says_nothing_of_verify(fake_mnist):
+    assert "verify=False" not in fetch_mnist(data_home=fake_mnist.folder.parent).DESCR
+
+
+@pytest.mark.slow
+def test_shared_fashion_mnist_copy(mnist_data_home):
+    """The shared Fashion-MNIST (a re-ordered redistribution) reads with verify=False."""
+    if not (mnist_data_home / "fashion-mnist").is_dir():
+        pytest.skip(f"no fashion-mnist/ beside {mnist_data_home / 'mnist'}")
+    with pytest.raises(ValueError, match="verify=False"):
+        fetch_fashion_mnist(data_home=mnist_data_home, download_if_missing=False)
+    X, y = fetch_fashion_mnist(
+        data_home=mnist_data_home, return_X_y=True, download_if_missing=False, verify=False
+    )
+    assert X.shape == (60000, 784) and np.bincount(y).tolist() == [6000] * 10
+    # ../shared/README.md: the training pixels' statistics are the official set's
+    assert X.mean() / 255 == pytest.approx(0.2860, abs=5e-5)
