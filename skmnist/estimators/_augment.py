@@ -1,6 +1,7 @@
 """Batched, on-device data augmentation for training images.
 
-Random affine transforms (rotation, scaling, translation, shear) are applied
+Random horizontal flips, then random affine transforms (rotation, scaling,
+translation, shear), are applied
 to a whole batch at once with :func:`torch.nn.functional.affine_grid` and
 :func:`~torch.nn.functional.grid_sample`; elastic distortion adds a smoothed
 random displacement field to the same sampling grid; Gaussian noise is added
@@ -26,9 +27,12 @@ PRESETS = {
         "elastic_sigma": 3.0,
     },
     "noise": {"noise_std": 0.1},
+    # clothing is left-right symmetric, digits are not
+    "flip": {"hflip": 0.5, "translation": 0.1},
 }
 
 _DEFAULTS = {
+    "hflip": 0.0,
     "rotation": 0.0,
     "scale": (1.0, 1.0),
     "translation": 0.0,
@@ -44,8 +48,9 @@ def resolve_augment(augment):
 
     ``augment`` is None, a preset name from
     :data:`~skmnist.estimators.AUGMENT_PRESETS`, or a dict with
-    any of: ``rotation`` (maximum degrees), ``scale`` ((low, high) factors),
-    ``translation`` (maximum shift as a fraction of the image size), ``shear``
+    any of: ``hflip`` (probability of a left-right flip), ``rotation``
+    (maximum degrees), ``scale`` ((low, high) factors), ``translation``
+    (maximum shift as a fraction of the image size), ``shear``
     (maximum degrees), ``elastic_alpha`` (displacement in pixels) and
     ``elastic_sigma`` (its smoothness in pixels), ``noise_std`` (Gaussian
     noise on the [0, 1] scale).
@@ -104,6 +109,8 @@ def resolve_augment(augment):
     for key in sorted(set(_DEFAULTS) - {"scale"}):
         if not (_is_number(settings[key]) and settings[key] >= 0):
             raise ValueError(f"augment {key} must be a number >= 0; got {settings[key]!r}.")
+    if settings["hflip"] > 1:
+        raise ValueError(f"augment hflip is a probability, from 0 to 1; got {settings['hflip']!r}.")
     if settings["elastic_alpha"] and not settings["elastic_sigma"] > 0:
         raise ValueError("augment elastic_sigma must be > 0 when elastic_alpha is set.")
     return settings
@@ -150,6 +157,9 @@ def augment_batch(x, settings):
     def uniform(low, high):
         return torch.rand(n, device=device, dtype=dtype) * (high - low) + low
 
+    if settings["hflip"]:
+        flip = torch.rand(n, device=device) < settings["hflip"]
+        x = torch.where(flip.view(n, 1, 1, 1), x.flip(3), x)
     grid = None
     if (
         settings["rotation"]

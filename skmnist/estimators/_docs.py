@@ -32,7 +32,9 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         Random augmentation of the training batches, done batched on the
         device: a preset ("affine": rotation up to 10 degrees, scaling 0.9-1.1,
         translation up to 10%, shear up to 10 degrees; "elastic": the same
-        plus elastic distortion; "noise": Gaussian noise) or a dict of
+        plus elastic distortion; "noise": Gaussian noise; "flip": a
+        left-right flip of half the images and translation up to 10%, for
+        clothing rather than digits) or a dict of
         settings, see :func:`skmnist.estimators.resolve_augment`. Never
         applied when predicting.
     early_stopping : bool, default=False

@@ -10,6 +10,7 @@ import torch
 from skorch import NeuralNetClassifier
 
 from skmnist import LeNet5Classifier, MLPNetClassifier
+from skmnist.estimators import augment_batch, resolve_augment
 from skmnist.estimators._data import DeviceData
 from skmnist.nets import LeNet5
 
@@ -112,7 +113,9 @@ def test_datasets_subset_shares_storage():
     assert view.X.data_ptr() == data.X.data_ptr()
 
 
-@pytest.mark.parametrize("augment", ["affine", "elastic", "noise", {"rotation": 30.0}])
+@pytest.mark.parametrize(
+    "augment", ["affine", "elastic", "noise", "flip", {"rotation": 30.0}, {"hflip": 1.0}]
+)
 def test_augmentation_changes_training_inputs_only(augment):
     X, _ = _digits_like(1)
     X = np.repeat(X, 16, axis=0)
@@ -139,7 +142,21 @@ def test_augmentation_is_reproducible():
     np.testing.assert_array_equal(*probas)
 
 
-@pytest.mark.parametrize("augment", ["rotate", {"spin": 3}, {"scale": (1.2, 0.8)}, 5])
+def test_hflip_flips_that_share_of_the_images_left_to_right():
+    x = torch.rand(400, 1, 28, 28)
+    always = augment_batch(x, resolve_augment({"hflip": 1.0}))
+    torch.testing.assert_close(always, x.flip(3))
+    torch.manual_seed(0)
+    half = augment_batch(x, resolve_augment({"hflip": 0.5}))
+    flipped = (half == x.flip(3)).flatten(1).all(1)
+    kept = (half == x).flatten(1).all(1)
+    assert bool((flipped ^ kept).all())  # each image is either flipped or left as it was
+    assert 150 < int(flipped.sum()) < 250
+
+
+@pytest.mark.parametrize(
+    "augment", ["rotate", {"spin": 3}, {"scale": (1.2, 0.8)}, 5, {"hflip": 1.5}, {"hflip": -1}]
+)
 def test_bad_augment_is_a_clear_error(augment):
     X, y = _digits_like(16)
     with pytest.raises(ValueError, match="augment"):
