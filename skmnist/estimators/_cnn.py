@@ -13,7 +13,9 @@ from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
 class CNNClassifier(BaseMNISTClassifier):
     __doc__ = f"""Convolutional network with BatchNorm and dropout, trained with PyTorch.
 
-    Three blocks of ``conv -> BatchNorm -> ReLU -> max-pool -> dropout``,
+    Three blocks of ``conv -> BatchNorm -> ReLU -> max-pool -> dropout``
+    (``convs_per_block`` convolutions, each with its BatchNorm and ReLU,
+    before the pooling),
     then a ``Linear(128) -> ReLU -> dropout -> Linear(n_classes)`` head.
     Inputs are handled as by :class:`LeNet5Classifier` (small images are
     framed to 28x28).
@@ -28,6 +30,9 @@ class CNNClassifier(BaseMNISTClassifier):
         Dropout after each block; twice this, at most 0.5, in the head.
     batch_norm : bool, default=True
         Batch normalisation after each convolution.
+    convs_per_block : int, default=1
+        Convolutions in each block before its pooling; 2 makes VGG-style
+        blocks (:func:`~skmnist.benchmarks.suites.record_recipe`).
     {TRAINING_PARAMETERS}
 
     Attributes
@@ -60,15 +65,24 @@ class CNNClassifier(BaseMNISTClassifier):
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": DROPOUT,
         "batch_norm": ["boolean"],
+        "convs_per_block": [Interval(Integral, 1, 4, closed="both")],
     }
 
     def __init__(
-        self, *, channels=(32, 64, 128), kernel_size=3, dropout=0.25, batch_norm=True, **kwargs
+        self,
+        *,
+        channels=(32, 64, 128),
+        kernel_size=3,
+        dropout=0.25,
+        batch_norm=True,
+        convs_per_block=1,
+        **kwargs,
     ):
         self.channels = channels
         self.kernel_size = kernel_size
         self.dropout = dropout
         self.batch_norm = batch_norm
+        self.convs_per_block = convs_per_block
         super().__init__(**kwargs)
 
     def _build_module(self, input_shape, n_classes):
@@ -88,4 +102,5 @@ class CNNClassifier(BaseMNISTClassifier):
             kernel_size=self.kernel_size,
             dropout=self.dropout,
             batch_norm=self.batch_norm,
+            convs_per_block=self.convs_per_block,
         )

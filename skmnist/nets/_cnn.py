@@ -10,6 +10,9 @@ from ._layers import FeaturesThenClassifier, make_activation
 class CNN(FeaturesThenClassifier):
     """Three ``conv -> [BatchNorm] -> activation -> max-pool -> dropout`` blocks and a head.
 
+    With ``convs_per_block=2`` each block holds two ``conv -> [BatchNorm] ->
+    activation`` layers before its pooling (VGG-style).
+
     Convolutions use "same" padding; the head is
     ``Flatten -> Linear(hidden) -> activation -> Dropout -> Linear(n_classes)``.
     The output is raw logits.
@@ -30,6 +33,8 @@ class CNN(FeaturesThenClassifier):
         Dropout after each block; twice this (at most 0.5) in the head.
     batch_norm : bool, default=True
         Whether to normalise after each convolution.
+    convs_per_block : int, default=1
+        Convolutions in each block, each with its BatchNorm and activation.
     hidden_size : int, default=128
         Width of the head's hidden layer.
     activation : str, default="relu"
@@ -53,6 +58,7 @@ class CNN(FeaturesThenClassifier):
         kernel_size: int = 3,
         dropout: float = 0.25,
         batch_norm: bool = True,
+        convs_per_block: int = 1,
         hidden_size: int = 128,
         activation: str = "relu",
     ):
@@ -65,12 +71,20 @@ class CNN(FeaturesThenClassifier):
         c_in = in_channels
         h, w = image_size
         for c_out in channels:
-            layers.append(
-                nn.Conv2d(c_in, c_out, kernel_size, padding=kernel_size // 2, bias=not batch_norm)
-            )
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(c_out))
-            layers += [make_activation(activation), nn.MaxPool2d(2)]
+            for i in range(convs_per_block):
+                layers.append(
+                    nn.Conv2d(
+                        c_in if i == 0 else c_out,
+                        c_out,
+                        kernel_size,
+                        padding=kernel_size // 2,
+                        bias=not batch_norm,
+                    )
+                )
+                if batch_norm:
+                    layers.append(nn.BatchNorm2d(c_out))
+                layers.append(make_activation(activation))
+            layers.append(nn.MaxPool2d(2))
             if dropout:
                 layers.append(nn.Dropout(dropout))
             c_in, h, w = c_out, h // 2, w // 2

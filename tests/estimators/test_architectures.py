@@ -156,6 +156,24 @@ def test_cnn_default_architecture():
     assert [m.p for m in _layers(module.classifier, torch.nn.Dropout)] == [0.5]
 
 
+def test_cnn_with_two_convolutions_per_block():
+    table = CNNClassifier(convs_per_block=2).summary()
+    conv_rows = table[table["type"] == "Conv2d"]
+    assert conv_rows["output_shape"].tolist() == [
+        (32, 28, 28),
+        (32, 28, 28),
+        (64, 14, 14),
+        (64, 14, 14),
+        (128, 7, 7),
+        (128, 7, 7),
+    ]
+    assert (table["type"] == "BatchNorm2d").sum() == 6
+    assert (table["type"] == "MaxPool2d").sum() == 3
+    # the second convolution of each block: c * c * 9 weights and a BatchNorm of 2c
+    extra = sum(c * c * 9 + 2 * c for c in (32, 64, 128))
+    assert _total(table) == 241_770 + extra
+
+
 def test_cnn_without_batch_norm_has_conv_biases():
     module = _fitted_module(CNNClassifier, batch_norm=False, dropout=0.0)
     assert not _layers(module, torch.nn.BatchNorm2d)

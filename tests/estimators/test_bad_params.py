@@ -40,6 +40,8 @@ CASES = [
     (LeNet5Classifier, {"fc_dropout": -0.1}, "'fc_dropout' parameter"),
     (CNNClassifier, {"channels": (0, 0, 0)}, "'channels' parameter .* tuple of 3 integers"),
     (CNNClassifier, {"channels": (8, 16)}, "'channels' parameter"),
+    (CNNClassifier, {"convs_per_block": 0}, "'convs_per_block' parameter .* range \\[1, 4\\]"),
+    (CNNClassifier, {"convs_per_block": 2.5}, "'convs_per_block' parameter"),
     (LeNet5Classifier, {"momentum": -1}, "'momentum' parameter"),
     (LeNet5Classifier, {"optimizer__betas": (0.5,)}, "Adam refuses optimizer__betas=\\(0.5,\\)"),
     (
