@@ -133,3 +133,48 @@ def fashion_recipe(max_epochs: int = 30) -> CNNClassifier:
         batch_size=128,
         max_epochs=max_epochs,
     )
+
+
+def record_recipe(max_epochs: int = 45) -> CNNClassifier:
+    """The MNIST record attempt: VGG-style blocks, affine augmentation, a full one-cycle run.
+
+    :func:`best_recipe` with two convolutions in each block
+    (``convs_per_block=2``: 32, 64 and 128 feature maps, each convolution
+    with its BatchNorm), dropout 0.3, trained for all ``max_epochs`` epochs
+    on the whole training set. :func:`best_recipe` holds 10% out for early
+    stopping, which on the GPU ended one seed at epoch 22 of 45 with the
+    one-cycle rate still high (99.43%, against 99.61% for a seed that ran
+    its course); here the schedule always runs to its end, and nothing is
+    chosen on a validation or test score. The recipe was fixed before it was
+    run; it is meant for a GPU (``.ci/gpu-check --steps records``, whose
+    soft vote of several seeds is the committee).
+
+    Parameters
+    ----------
+    max_epochs : int, default=45
+        Epochs; the one-cycle schedule spans them all.
+
+    Returns
+    -------
+    estimator : CNNClassifier
+        The unfitted estimator.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.suites import record_recipe
+    >>> clf = record_recipe()
+    >>> clf.convs_per_block, clf.augment, clf.lr_schedule, clf.max_epochs, clf.early_stopping
+    (2, 'affine', 'onecycle', 45, False)
+    """
+    return CNNClassifier(
+        channels=(32, 64, 128),
+        convs_per_block=2,
+        dropout=0.3,
+        augment="affine",
+        optimizer="adamw",
+        lr=3e-3,
+        weight_decay=1e-4,
+        lr_schedule="onecycle",
+        batch_size=128,
+        max_epochs=max_epochs,
+    )

@@ -13,12 +13,14 @@ machine lacks, then runs this module), in about five minutes on an H200:
    loop, plain skorch, ``LeNet5Classifier`` with and without augmentation);
 3. ``fast``: the ``fast`` suite, :func:`~skmnist.benchmarks.suites.fast_recipe`
    over 5 seeds;
-4. ``records``: ``--members`` fits (default 1) of
-   :func:`~skmnist.benchmarks.suites.best_recipe` at random_state 0, 1, ...,
-   each scored alone, and their soft vote (the mean of their
-   ``predict_proba``, what ``VotingClassifier(voting="soft")`` of them
-   predicts), written to ``records-<device>.json`` and ``.md`` after every
-   member.
+4. ``records``: ``--members`` fits (default 1) of the ``--recipe`` (default
+   ``record``, :func:`~skmnist.benchmarks.suites.record_recipe`; ``best``,
+   :func:`~skmnist.benchmarks.suites.best_recipe`; ``fashion``,
+   :func:`~skmnist.benchmarks.suites.fashion_recipe` on Fashion-MNIST, read
+   with ``verify=False``) at random_state 0, 1, ..., each scored alone, and
+   their soft vote (the mean of their ``predict_proba``, what
+   ``VotingClassifier(voting="soft")`` of them predicts), written to
+   ``records-<recipe>-<device>.json`` and ``.md`` after every member.
 
 Each step's outcome, or its error, goes into ``gpu-check.json`` and
 ``gpu-check.md`` in ``--out`` (default ``$OUT`` when set) as soon as the step
@@ -33,7 +35,8 @@ Run it from the repository's root, sending the output to a file in ``$OUT``
 so that a call stopped at its time limit still brings back what it printed::
 
     .ci/gpu-check --data .ci/gpu-data > $OUT/check.log 2>&1   # on the GPU machine
-    .ci/gpu-check --data .ci/gpu-data --steps records --members 5 > $OUT/records.log 2>&1
+    .ci/gpu-check --data .ci/gpu-data --steps records --members 3 > $OUT/records.log 2>&1
+    .ci/gpu-check --data .ci/gpu-data --steps records --recipe fashion > $OUT/fashion.log 2>&1
     .ci/gpu-check --device cpu --quick --out /tmp/check
 
 ``python -m skmnist.benchmarks.gpu_check`` runs the same, without the
@@ -57,10 +60,17 @@ import torch
 from sklearn.utils import Bunch
 
 from .._files import save_frame_csv, write_json, write_text
+from . import suites
 
 __all__ = ["main", "to_markdown"]
 
 STEPS = ("tests", "speed", "fast", "records")
+#: The records step's recipes: (the function's name in suites, the data set it trains on)
+RECIPES = {
+    "record": ("record_recipe", "mnist"),
+    "best": ("best_recipe", "mnist"),
+    "fashion": ("fashion_recipe", "fashion-mnist"),
+}
 TESTS = Path("tests") / "estimators" / "test_devices.py"
 
 
@@ -94,12 +104,15 @@ def _environment(device):
 
 
 def _load(dataset):
-    from ..datasets import fetch_mnist, load_mnist_sample
+    from ..datasets import fetch_fashion_mnist, fetch_mnist, load_mnist_sample
 
     train: Bunch  # what the loaders return without return_X_y
     test: Bunch
     if dataset == "sample":
         train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
+    elif dataset == "fashion-mnist":  # the shared copy is a re-ordered redistribution
+        train = fetch_fashion_mnist(subset="train", download_if_missing=False, verify=False)
+        test = fetch_fashion_mnist(subset="test", download_if_missing=False, verify=False)
     else:
         train = fetch_mnist(subset="train", download_if_missing=False)
         test = fetch_mnist(subset="test", download_if_missing=False)
@@ -177,8 +190,6 @@ def _run_speed(device, dataset, quick, out):
 
 
 def _run_fast(device, data, env, out):
-    from . import suites
-
     X, y, X_test, y_test = data
     results = suites.run_suite("fast", X, y, X_test, y_test, random_state=0, device=str(device))
     summary = suites.summarize(results).iloc[0]
@@ -200,15 +211,16 @@ def _run_fast(device, data, env, out):
     }
 
 
-def _run_records(device, data, quick, members, env, out):
+def _run_records(device, data, quick, members, recipe_name, env, out):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score
 
-    from .suites import _warm_up, best_recipe, fit_and_score
-
     X, y, X_test, y_test = data
-    recipe = best_recipe(max_epochs=1) if quick else best_recipe()
+    make = getattr(suites, RECIPES[recipe_name][0])
+    recipe = make(max_epochs=1) if quick else make()
     recipe.set_params(device=str(device))
+    _warm_up = suites._warm_up
+    fit_and_score = suites.fit_and_score
     _warm_up(recipe, X, y)
     rows, proba_sum, classes = [], 0, None
     result = {}
@@ -226,13 +238,12 @@ def _run_records(device, data, quick, members, env, out):
             "accuracy_min": float(np.min(accuracies)),
             "soft_vote_accuracy": vote,
             "fit_seconds_total": float(sum(row["fit_seconds"] for row in rows)),
+            "recipe_name": recipe_name,
             "recipe": " ".join(repr(clone(recipe).set_params(device="auto")).split()),
         }
-        write_json(out / f"records-{device.type}.json", result)
-        write_text(
-            out / f"records-{device.type}.md",
-            _records_markdown(result, device, env, len(y), len(y_test)),
-        )
+        stem = f"records-{recipe_name}-{device.type}"
+        write_json(out / f"{stem}.json", result)
+        write_text(out / f"{stem}.md", _records_markdown(result, device, env, len(y), len(y_test)))
         print(
             f"  member {seed}: accuracy {scores['accuracy']:.4f} in "
             f"{scores['fit_seconds']:.1f} s ({scores['epochs']} epochs); soft vote of "
@@ -247,9 +258,14 @@ def _seeds(n):
 
 
 def _records_markdown(result, device, env, n_train, n_test):
+    function, dataset = RECIPES[result["recipe_name"]]
+    dataset = {
+        "mnist": "MNIST",
+        "fashion-mnist": "Fashion-MNIST (class-stratified split of a redistributed copy)",
+    }[dataset]
     lines = [
-        f"`best_recipe()` fitted at random_state {_seeds(len(result['members']))} on "
-        f"{n_train:,} training images (early stopping on a stratified 10% of them) and "
+        f"`{function}()` fitted at random_state {_seeds(len(result['members']))} on "
+        f"{n_train:,} {dataset} training images and "
         f"scored on {n_test:,} test images, device {device} ({env['device_name']}); "
         f"skmnist {env['skmnist']}, torch {env['torch']}. Made by the GPU check "
         f"(`.ci/gpu-check --steps records`).",
@@ -305,14 +321,14 @@ def _summary_rows(report):
         first = records["members"][0]
         rows.append(
             (
-                "best recipe (random_state 0): accuracy, fit seconds, epochs",
+                f"{records['recipe_name']} recipe (random_state 0): accuracy, fit seconds, epochs",
                 f"{first['accuracy']:.2%}, {first['fit_seconds']:.1f}, {first['epochs']}",
             )
         )
         if n > 1:
             rows.append(
                 (
-                    f"best recipe: accuracy mean / min ({n} seeds); soft vote",
+                    f"{records['recipe_name']} recipe: accuracy mean / min ({n} seeds); soft vote",
                     f"{records['accuracy_mean']:.2%} / {records['accuracy_min']:.2%}; "
                     f"{records['soft_vote_accuracy']:.2%}",
                 )
@@ -432,6 +448,13 @@ def main(argv: list[str] | None = None) -> int:
         help="models the records step fits, at random_state 0, 1, ... (default: 1)",
     )
     parser.add_argument(
+        "--recipe",
+        choices=list(RECIPES),
+        default="record",
+        help="what the records step fits: record_recipe (default), best_recipe, or "
+        "fashion_recipe on Fashion-MNIST",
+    )
+    parser.add_argument(
         "--test-timeout",
         type=int,
         default=90,
@@ -461,13 +484,15 @@ def main(argv: list[str] | None = None) -> int:
     command = ".ci/gpu-check " + " ".join(sys.argv[1:] if argv is None else argv)
     report = {"command": command.strip(), "environment": env, "dataset": dataset, "steps": {}}
     print(f"GPU check on {device} ({env['device_name']}), data: {dataset}", flush=True)
-    data = None
+    data: dict = {}  # the data sets loaded, by name
     for step in steps:
         began = time.perf_counter()
         print(f"[{step}] ...", flush=True)
         try:
-            if step in ("fast", "records") and data is None:
-                data = _load(dataset)
+            if step in ("fast", "records"):
+                name = RECIPES[args.recipe][1] if step == "records" and not args.quick else dataset
+                if name not in data:
+                    data[name] = _load(name)
             if step == "tests":
                 result = _run_tests(
                     device, args.quick, args.out, args.test_timeout, args.tests_timeout
@@ -475,9 +500,11 @@ def main(argv: list[str] | None = None) -> int:
             elif step == "speed":
                 result = _run_speed(device, dataset, args.quick, args.out)
             elif step == "fast":
-                result = _run_fast(device, data, env, args.out)
+                result = _run_fast(device, data[name], env, args.out)
             else:
-                result = _run_records(device, data, args.quick, args.members, env, args.out)
+                result = _run_records(
+                    device, data[name], args.quick, args.members, args.recipe, env, args.out
+                )
             report["steps"][step] = {"result": result}
         except Exception:  # a failed step must not lose the others' figures
             report["steps"][step] = {"error": traceback.format_exc()}

@@ -65,7 +65,7 @@ from sklearn.base import clone
 
 from .._evaluation import count_parameters, fit_and_score
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
-from ._recipes import best_recipe, fashion_recipe, fast_recipe
+from ._recipes import best_recipe, fashion_recipe, fast_recipe, record_recipe
 from ._tables import plot_results, summarize, to_markdown
 
 __all__ = [
@@ -82,6 +82,7 @@ __all__ = [
     "fit_and_score",
     "get_suite",
     "plot_results",
+    "record_recipe",
     "run_suite",
     "summarize",
     "to_markdown",

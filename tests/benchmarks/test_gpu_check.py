@@ -9,7 +9,7 @@ from sklearn.metrics import accuracy_score
 
 from skmnist import load_mnist_sample
 from skmnist.benchmarks import gpu_check
-from skmnist.benchmarks.suites import best_recipe
+from skmnist.benchmarks.suites import best_recipe, fashion_recipe
 
 
 def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
@@ -17,7 +17,7 @@ def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
     X, y, X_test, y_test = train.data[:600], train.target[:600], test.data[:300], test.target[:300]
     env = {"device_name": "x86_64", "skmnist": "0", "torch": torch.__version__}
     result = gpu_check._run_records(
-        torch.device("cpu"), (X, y, X_test, y_test), True, 2, env, tmp_path
+        torch.device("cpu"), (X, y, X_test, y_test), True, 2, "best", env, tmp_path
     )
 
     members = [
@@ -33,9 +33,9 @@ def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
     assert result["accuracy_mean"] == np.mean(accuracies)
     assert result["accuracy_min"] == min(accuracies)
 
-    assert json.loads((tmp_path / "records-cpu.json").read_text()) == result
-    table = (tmp_path / "records-cpu.md").read_text()
-    assert "random_state 0 to 1" in table
+    assert json.loads((tmp_path / "records-best-cpu.json").read_text()) == result
+    table = (tmp_path / "records-best-cpu.md").read_text()
+    assert table.startswith("`best_recipe()` fitted at random_state 0 to 1 on 600 MNIST")
     assert f"| soft vote of the 2 | **{result['soft_vote_accuracy']:.2%}**" in table
 
 
@@ -62,3 +62,29 @@ def test_a_tests_step_over_its_time_fails_alone_and_keeps_its_log(tmp_path, caps
         "| tests: ERROR | TimeoutError: the device tests took over 1 s"
         in (tmp_path / "gpu-check.md").read_text()
     )
+
+
+def test_records_fit_the_recipe_asked_for(tmp_path, monkeypatch):
+    loaded = []
+
+    def fake_load(name):
+        loaded.append(name)
+        sample = load_mnist_sample()
+        return sample.data[:300], sample.target[:300], sample.data[300:400], sample.target[300:400]
+
+    monkeypatch.setattr(gpu_check, "_load", fake_load)
+    argv = ["--device", "cpu", "--steps", "records", "--recipe", "fashion", "--out", str(tmp_path)]
+    monkeypatch.setattr(gpu_check.suites, "fashion_recipe", lambda: fashion_recipe(max_epochs=1))
+    assert gpu_check.main(argv) == 0
+    assert loaded == ["fashion-mnist"]
+    result = json.loads((tmp_path / "records-fashion-cpu.json").read_text())
+    assert result["recipe"].startswith("CNNClassifier(") and "'flip'" in result["recipe"]
+    table = (tmp_path / "records-fashion-cpu.md").read_text()
+    assert "`fashion_recipe()`" in table and "redistributed copy" in table
+    assert "| fashion recipe (random_state 0)" in (tmp_path / "gpu-check.md").read_text()
+
+
+def test_the_default_records_recipe_is_record_recipe():
+    assert gpu_check.RECIPES["record"][0] == "record_recipe"
+    clf = getattr(gpu_check.suites, gpu_check.RECIPES["record"][0])()
+    assert clf.convs_per_block == 2 and not clf.early_stopping
