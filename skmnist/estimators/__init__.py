@@ -3,6 +3,7 @@
 from ._augment import PRESETS as AUGMENT_PRESETS
 from ._augment import augment_batch, resolve_augment
 from ._base import BaseMNISTClassifier
+from ._budget import training_budget
 from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
 from ._constraints import OPTIMIZERS
@@ -26,4 +27,5 @@ __all__ = [
     "resolve_augment",
     "resolve_device",
     "save_model",
+    "training_budget",
 ]

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from skorch import NeuralNetClassifier
 
+from ._budget import _BudgetMixin
 from ._constraints import TRAINING_CONSTRAINTS
 from ._devices import _DeviceMixin, on_resolved_device
 from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
@@ -42,7 +43,7 @@ _FIXED_SKORCH_SETTINGS = (
 
 
 class BaseMNISTClassifier(
-    _InputMixin, _TrainingMixin, _DeviceMixin, _InspectionMixin, NeuralNetClassifier
+    _InputMixin, _TrainingMixin, _BudgetMixin, _DeviceMixin, _InspectionMixin, NeuralNetClassifier
 ):
     __doc__ = f"""Base class of the skmnist estimators: a new architecture in a few lines.
 
@@ -135,15 +136,15 @@ class BaseMNISTClassifier(
         lr=1e-3,
         momentum=0.9,
         weight_decay=0.0,
-        batch_size=128,
-        max_epochs=10,
+        batch_size="auto",
+        max_epochs="auto",
         device="auto",
         random_state=None,
         verbose=0,
         augment=None,
         early_stopping=False,
         validation_fraction=0.1,
-        n_iter_no_change=5,
+        n_iter_no_change=10,
         tol=1e-4,
         lr_schedule=None,
         lr_patience=2,
@@ -330,6 +331,11 @@ class BaseMNISTClassifier(
     def fit(self, X, y, **fit_params):
         """Train the network on ``X`` and ``y`` for ``max_epochs`` epochs.
 
+        With ``max_epochs="auto"`` (the default) the epochs, and with
+        ``batch_size="auto"`` the batch size, are chosen from the number of
+        training images and kept in ``max_epochs_`` and ``batch_size_``;
+        training stops early on a plateau of the training loss then.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, height, width) \
@@ -351,11 +357,12 @@ class BaseMNISTClassifier(
         reset = not (self.warm_start and self.__sklearn_is_fitted__())
         with self._unchanged_on_error():
             data = self._training_data(X, y, reset=reset)
+            self._resolve_budget(data)  # batch_size_, max_epochs_
             if reset:
                 self.initialize()
             else:
                 self._apply_changed_settings()
-        self._train(data, self.max_epochs, **fit_params)
+        self._train(data, self.max_epochs_, **fit_params)
         return self
 
     @on_resolved_device
@@ -388,6 +395,7 @@ class BaseMNISTClassifier(
             )
         with self._unchanged_on_error():
             data = self._training_data(X, y, reset=first_call, classes=classes)
+            self._resolve_budget(data)
             if first_call:
                 self.initialize()
             else:

@@ -96,12 +96,11 @@ class EpochProgressBar(Callback):
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         from tqdm.auto import tqdm
 
-        total = (
-            math.ceil(len(dataset_train) / net.batch_size) if dataset_train is not None else None
-        )
+        batch_size, epochs = _budget(net)
+        total = math.ceil(len(dataset_train) / batch_size) if dataset_train is not None else None
         self.bar_ = tqdm(
             total=total,
-            desc=f"epoch {len(net.history)}/{net.max_epochs}",
+            desc=f"epoch {len(net.history)}/{epochs}",
             unit="batch",
             leave=False,
             disable=not net.verbose,
@@ -155,9 +154,10 @@ class OneCycleScheduler(LRScheduler):
 
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         if self.lr_scheduler_ is None:
-            steps = math.ceil(len(dataset_train) / net.batch_size)
+            batch_size, epochs = _budget(net)
+            steps = math.ceil(len(dataset_train) / batch_size)
             self.lr_scheduler_ = self.policy_(
-                net.optimizer_, total_steps=steps * net.max_epochs, **self.kwargs
+                net.optimizer_, total_steps=steps * epochs, **self.kwargs
             )
 
     def on_batch_end(self, net, training, **kwargs):
@@ -165,6 +165,14 @@ class OneCycleScheduler(LRScheduler):
         scheduler = self.lr_scheduler_
         if training and scheduler is not None and scheduler.last_epoch + 1 < scheduler.total_steps:
             scheduler.step()
+
+
+def _budget(net):
+    """The training batch size and epochs of ``net``: an skmnist estimator's resolved
+    ``batch_size_`` and ``max_epochs_`` (see ``training_budget``), or skorch's parameters."""
+    if hasattr(net, "_training_batch_size"):
+        return net._training_batch_size(), net._epoch_budget()
+    return net.batch_size, net.max_epochs
 
 
 class EarlyStop(Exception):
@@ -175,9 +183,12 @@ class TrainingMonitor(Callback):
     """Keep the best weights, stop early, and catch a diverging run.
 
     After each epoch the weights of the best epoch so far (lowest
-    ``monitor``) are kept; with ``early_stopping`` training ends once
+    ``monitor``, or the training loss when the history has no ``monitor``)
+    are kept; with ``early_stopping`` training ends once
     ``n_iter_no_change`` epochs in a row did not improve on the best by more
-    than ``tol``. A training loss that is NaN, infinite or more than
+    than ``tol``, but not before ``min_epochs`` epochs of this training are
+    done (the estimators stop on a plateau of the training loss that way
+    under ``max_epochs="auto"``). A training loss that is NaN, infinite or more than
     ``explode_factor`` times that of the first batch (at least 1) in any
     batch of an epoch raises :class:`~skmnist.exceptions.TrainingDivergedError`
     when that epoch ends (the losses are read from the device once per epoch). The estimator calls
@@ -191,14 +202,17 @@ class TrainingMonitor(Callback):
         n_iter_no_change=5,
         tol=1e-4,
         explode_factor=100.0,
+        min_epochs=0,
     ):
         self.monitor = monitor
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.explode_factor = explode_factor
+        self.min_epochs = min_epochs
 
     def on_train_begin(self, net, **kwargs):
+        self.first_epoch_ = len(net.history)  # epochs of earlier training (warm_start)
         self.best_score_ = math.inf
         self.best_epoch_ = None
         self.best_state_ = None
@@ -218,7 +232,11 @@ class TrainingMonitor(Callback):
         else:
             self.wait_ += 1
         net.history.record("best", self.best_epoch_ == len(net.history))
-        if self.early_stopping and self.wait_ >= self.n_iter_no_change:
+        if (
+            self.early_stopping
+            and self.wait_ >= self.n_iter_no_change
+            and len(net.history) - self.first_epoch_ >= self.min_epochs
+        ):
             raise EarlyStop()
 
     def _check_divergence(self, net):

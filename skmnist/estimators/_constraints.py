@@ -107,9 +107,10 @@ TRAINING_CONSTRAINTS = {
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
         Interval(Integral, 1, None, closed="left"),
-        Options(Integral, {-1}),
-    ],  # -1: all at once
-    "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        Options(Integral, {-1}),  # -1: all at once
+        StrOptions({"auto"}),
+    ],  # from the data: _budget.training_budget
+    "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "device": [Device()],
     "random_state": ["random_state"],
     "verbose": ["verbose"],

@@ -9,10 +9,21 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         Momentum of "sgd" and "rmsprop"; ignored by the others.
     weight_decay : float, default=0.0
         L2 penalty applied by the optimizer.
-    batch_size : int, default=128
-        Samples per training and prediction batch.
-    max_epochs : int, default=10
-        Passes over the training data in :meth:`fit`.
+    batch_size : int or "auto", default="auto"
+        Samples per training and prediction batch; -1 is all at once.
+        "auto" trains in batches of ``n_train // 100`` images, between 16
+        and 128 (128 from 12,800 training images on, so 128 on MNIST), and
+        predicts in batches of 128; the batch size used is ``batch_size_``.
+    max_epochs : int or "auto", default="auto"
+        Passes over the training data in :meth:`fit`. "auto" is enough
+        epochs for 200,000 training images in all, at least 10 and at most
+        200 (10 from 20,000 training images on, so 10 on MNIST; 143 for
+        1,400 images); after the tenth, training stops once the training
+        loss has not improved by ``tol`` for ``n_iter_no_change`` epochs
+        (with ``early_stopping``, the validation loss decides instead). The
+        budget is ``max_epochs_``, the epochs trained ``len(history_)``. An
+        integer trains exactly that many epochs, unless ``early_stopping``
+        stops sooner.
     device : str or torch.device, default="auto"
         Where to train and predict: "auto" picks CUDA, then Apple MPS, then
         the CPU; or "cpu", "cuda", "cuda:1", ... Fits training on the CPU at
@@ -45,10 +56,13 @@ TRAINING_PARAMETERS = """optimizer : str or torch.optim.Optimizer class, default
         the last epoch are kept.
     validation_fraction : float, default=0.1
         Fraction of the training data held out with ``early_stopping``.
-    n_iter_no_change : int, default=5
-        Epochs without improvement before ``early_stopping`` stops training.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before ``early_stopping``, or the
+        training-loss plateau of ``max_epochs="auto"``, stops training.
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as improvement.
+        Smallest decrease of the validation loss (or of the training loss,
+        for the plateau of ``max_epochs="auto"``) that counts as
+        improvement.
     lr_schedule : None, str or torch.optim.lr_scheduler class, default=None
         Learning-rate schedule: "plateau" (multiply by ``lr_factor`` after
         ``lr_patience`` epochs without improvement of the validation loss, or
@@ -96,6 +110,13 @@ ATTRIBUTES = """classes_ : ndarray of shape (n_classes,)
         Column names, when ``X`` was a DataFrame with string column names.
     image_shape_ : tuple of int
         (channels, height, width) the samples are read as.
+    batch_size_ : int
+        Images per training batch in the last :meth:`fit` or
+        :meth:`partial_fit`: ``batch_size``, resolved from the number of
+        training images when it is "auto".
+    max_epochs_ : int
+        Epochs the last :meth:`fit` trains at most: ``max_epochs``, resolved
+        from the number of training images when it is "auto".
     pixel_range_ : tuple of float or None
         Lowest and highest training pixel as the network read it (integer
         pixels divided by 255); prediction input far outside it (0-255

@@ -31,6 +31,7 @@ from skorch.dataset import get_len
 
 from ..exceptions import TrainingDivergedError
 from ._augment import resolve_augment
+from ._budget import AUTO_MIN_EPOCHS
 from ._callbacks import (
     BatchAccuracy,
     EarlyStop,
@@ -71,9 +72,12 @@ class _TrainingMixin(_NetBase):
             (
                 "monitor",
                 TrainingMonitor(
-                    early_stopping=self.early_stopping,
+                    # max_epochs="auto" without early_stopping: stop on a plateau of the
+                    # training loss, once the first AUTO_MIN_EPOCHS epochs are done
+                    early_stopping=self.early_stopping or self.max_epochs == "auto",
                     n_iter_no_change=self.n_iter_no_change,
                     tol=self.tol,
+                    min_epochs=0 if self.early_stopping else AUTO_MIN_EPOCHS,
                 ),
             ),
         ]
@@ -111,18 +115,21 @@ class _TrainingMixin(_NetBase):
                 monitor=self._monitor_name(),
                 **{"patience": self.lr_patience, "factor": self.lr_factor, **extra},
             )
+        epochs = self._epoch_budget()
         if schedule == "cosine":
-            return LRScheduler(
-                policy=schedulers.CosineAnnealingLR, **{"T_max": self.max_epochs, **extra}
-            )
+            return LRScheduler(policy=schedulers.CosineAnnealingLR, **{"T_max": epochs, **extra})
         if schedule == "step":
             return LRScheduler(
                 policy=schedulers.StepLR,
-                **{"step_size": max(1, self.max_epochs // 3), "gamma": self.lr_factor, **extra},
+                **{"step_size": max(1, epochs // 3), "gamma": self.lr_factor, **extra},
             )
         if schedule == "onecycle":
             return OneCycleScheduler(**{"max_lr": self.lr, **extra})
         return None  # an unknown name is reported by initialize
+
+    def _n_valid(self, n_samples):
+        """Samples ``early_stopping`` holds out of ``n_samples``."""
+        return max(1, round(self.validation_fraction * n_samples))
 
     def _monitor_name(self):
         return "valid_loss" if self.early_stopping else "train_loss"
@@ -181,7 +188,7 @@ class _TrainingMixin(_NetBase):
             return super().get_split_datasets(X, y, **fit_params)
         labels = cast(torch.Tensor, X.y)  # training data always has labels
         y_encoded = (labels if X.indices is None else labels[X.indices]).cpu().numpy()
-        n_valid = max(1, round(self.validation_fraction * len(y_encoded)))
+        n_valid = self._n_valid(len(y_encoded))
         splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
         if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
             splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
@@ -201,7 +208,8 @@ class _TrainingMixin(_NetBase):
                 try:
                     self.fit_loop(data, None, epochs=epochs, **fit_params)
                 except EarlyStop:
-                    monitor.restore_best(self)
+                    if self.early_stopping:  # else a plateau of the training loss: kept as is
+                        monitor.restore_best(self)
                 except KeyboardInterrupt:
                     kept = (
                         f"the weights of epoch {monitor.best_epoch_} (best {self._monitor_name()})"
@@ -243,8 +251,12 @@ class _TrainingMixin(_NetBase):
             yield torch.Generator().manual_seed(seed + offset)
 
     def _settings(self):
-        """The parameters as they are now: what :meth:`_apply_changed_settings` compares."""
-        return {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
+        """The parameters as they are now, and the budget resolved from the data (a
+        schedule over ``max_epochs_`` depends on it): what :meth:`_apply_changed_settings`
+        compares."""
+        settings = {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
+        settings["max_epochs_"] = self._epoch_budget()
+        return settings
 
     def _apply_changed_settings(self):
         """Before training continues, apply what changed since the parts were built.

@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 
 from .._layout import image_shape_from, to_images
 from ._augment import augment_batch
+from ._budget import AUTO_BATCH_SIZE
 from ._data import DeviceBatches, DeviceData, to_float
 from ._devices import device_budget, require_device
 from ._net_base import _NetBase
@@ -234,9 +235,13 @@ class _InputMixin(_NetBase):
         if not isinstance(dataset, DeviceData):
             return super().get_iterator(dataset, training=training)
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        if training:
+            batch_size = self._training_batch_size()  # "auto" resolved from the data
+        else:  # predictions: batch_size, or AUTO_BATCH_SIZE for "auto"
+            batch_size = self.batch_size if self.batch_size != "auto" else AUTO_BATCH_SIZE
         return DeviceBatches(
             dataset,
-            kwargs.get("batch_size", self.batch_size),
+            kwargs.get("batch_size", batch_size),
             shuffle=training,
             generator=getattr(self, "_shuffle_generator", None) if training else None,
             prepare=self._prepare_batch,

@@ -1,0 +1,388 @@
+"""Default parameters on small and large data: ``load_digits`` and an MNIST hold-out.
+
+The defaults ``batch_size="auto"`` and ``max_epochs="auto"`` choose the
+batch size and the epochs from the number of training images (see
+:func:`skmnist.estimators.training_budget`). This benchmark
+trains each estimator with its default parameters ("defaults") and with the
+former integer defaults (``batch_size=128, max_epochs=10``, "fixed") on
+
+- ``digits``: scikit-learn's :func:`~sklearn.datasets.load_digits`, 8x8
+  images with pixels divided by 16, the first 1,400 images to train and the
+  other 397 to test, beside scikit-learn's own ``MLPClassifier()`` (seeded
+  like the others) and ``SVC()``;
+- ``mnist-holdout``: the full MNIST training set, its first 50,000 images to
+  train and its last 10,000 to score (the test set is not used), read from
+  the data home and never downloaded.
+
+``--settings`` adds two alternatives to the defaults' choices, to show what
+they are measured against: ``patience-5`` (the plateau stop with
+``n_iter_no_change=5``) and ``batch-128`` (200 epochs of 128-image batches).
+Each fit is timed alone, one after the other. Run it with::
+
+    python -m skmnist.benchmarks.small_data --data digits --seeds 0 1 2 \\
+        --out docs/benchmarks/small-data
+    python -m skmnist.benchmarks.small_data --data digits --estimators mlp lenet \\
+        --settings patience-5 batch-128 --no-references --name digits-alternatives \\
+        --out docs/benchmarks/small-data
+    python -m skmnist.benchmarks.small_data --data mnist-holdout --seeds 0 \\
+        --data-home DIR --out docs/benchmarks/small-data
+"""
+
+# Authors: The skmnist developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from .. import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
+from .._files import write_text
+
+__all__ = ["digits_split", "main", "mnist_holdout", "run", "to_markdown"]
+
+#: The estimators by the names ``--estimators`` takes.
+ESTIMATORS = {"mlp": MLPNetClassifier, "lenet": LeNet5Classifier, "cnn": CNNClassifier}
+#: The settings ``--settings`` takes: the defaults, the former defaults ("fixed"), and two
+#: alternatives to the defaults' choices: the former patience of the plateau stop, and
+#: 200 epochs without smaller batches.
+SETTINGS = {
+    "defaults": {},
+    "fixed": {"batch_size": 128, "max_epochs": 10},
+    "patience-5": {"n_iter_no_change": 5},
+    "batch-128": {"batch_size": 128, "max_epochs": 200},
+}
+#: What ``--data`` takes.
+DATA = ("digits", "mnist-holdout")
+
+
+def digits_split():
+    """scikit-learn's digits: the first 1,400 images train, the other 397 test.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : ndarray
+        Flat 64-pixel rows divided by 16 (pixels in [0, 1]) and labels.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.small_data import digits_split
+    >>> X_train, y_train, X_test, y_test = digits_split()
+    >>> X_train.shape, X_test.shape, float(X_train.max())
+    ((1400, 64), (397, 64), 1.0)
+    """
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X, y = digits.data / 16, digits.target
+    return X[:1400], y[:1400], X[1400:], y[1400:]
+
+
+def mnist_holdout(data_home=None):
+    """MNIST's training set: its first 50,000 images train, its last 10,000 score.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Where the MNIST files are (see :func:`skmnist.datasets.fetch_mnist`);
+        they are never downloaded here.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : ndarray
+        uint8 rows of 784 pixels and labels; the test set is not read.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.small_data import mnist_holdout
+    >>> X_train, y_train, X_test, y_test = mnist_holdout()  # doctest: +SKIP
+    >>> X_train.shape, X_test.shape  # doctest: +SKIP
+    ((50000, 784), (10000, 784))
+    """
+    from ..datasets import fetch_mnist
+
+    X, y = fetch_mnist(
+        subset="train", data_home=data_home, return_X_y=True, download_if_missing=False
+    )
+    return X[:50_000], y[:50_000], X[50_000:], y[50_000:]
+
+
+def _fit_and_score(estimator, X_train, y_train, X_test, y_test):
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's MLPClassifier warns at max_iter
+        estimator.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    history = getattr(estimator, "history_", None)
+    budget: tuple
+    if history is not None:  # an skmnist estimator: its budget as resolved
+        budget = (estimator.batch_size_, estimator.max_epochs_, len(history))
+    elif hasattr(estimator, "loss_curve_"):  # scikit-learn's MLPClassifier
+        budget = (
+            min(200, len(y_train)) if estimator.batch_size == "auto" else estimator.batch_size,
+            estimator.max_iter,
+            estimator.n_iter_,
+        )
+    else:
+        budget = (None, None, None)
+    return {
+        **dict(zip(("batch_size", "max_epochs", "epochs"), budget, strict=True)),
+        "accuracy": float(estimator.score(X_test, y_test)),
+        "fit_seconds": seconds,
+    }
+
+
+def run(
+    data="digits",
+    *,
+    estimators=tuple(ESTIMATORS),
+    settings=("defaults", "fixed"),
+    seeds=(0, 1, 2),
+    references=True,
+    device="cpu",
+    data_home=None,
+):
+    """Train and score every estimator with every setting and seed on ``data``.
+
+    Parameters
+    ----------
+    data : {"digits", "mnist-holdout"}, default="digits"
+        The split (see the module's docstring).
+    estimators : sequence of str, default=("mlp", "lenet", "cnn")
+        Names in :data:`ESTIMATORS`.
+    settings : sequence of str, default=("defaults", "fixed")
+        Names in :data:`SETTINGS`: ``"defaults"``, ``"fixed"``
+        (``batch_size=128, max_epochs=10``), ``"patience-5"``
+        (``n_iter_no_change=5``), ``"batch-128"`` (``batch_size=128,
+        max_epochs=200``).
+    seeds : sequence of int, default=(0, 1, 2)
+        The ``random_state`` of each fit.
+    references : bool, default=True
+        On ``digits``, also scikit-learn's ``MLPClassifier(random_state=seed)``
+        and ``SVC()`` (one fit: it has no randomness).
+    device : str, default="cpu"
+        The estimators' ``device``.
+    data_home : str or path-like, default=None
+        Where MNIST is, for ``mnist-holdout``.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per fit: ``model``, ``settings``, ``seed``, ``batch_size``
+        and ``max_epochs`` (as resolved), ``epochs`` (trained),
+        ``accuracy`` and ``fit_seconds``.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.small_data import run
+    >>> results = run("digits", estimators=(), seeds=(0,))
+    >>> results[["model", "accuracy"]].round(3).values.tolist()
+    [['scikit-learn MLPClassifier()', 0.922], ['scikit-learn SVC()', 0.947]]
+    """
+    if data not in DATA:
+        raise ValueError(f"unknown data {data!r}; choose one of {', '.join(DATA)}.")
+    split = digits_split() if data == "digits" else mnist_holdout(data_home)
+    rows = []
+    for name in estimators:
+        for setting in settings:
+            for seed in seeds:
+                clf = ESTIMATORS[name](random_state=seed, device=device, **SETTINGS[setting])
+                row = {"model": type(clf).__name__, "settings": _label(setting), "seed": seed}
+                rows.append({**row, **_fit_and_score(clf, *split)})
+                print(_row_line(rows[-1]), flush=True)
+    if references and data == "digits":
+        from sklearn.neural_network import MLPClassifier
+        from sklearn.svm import SVC
+
+        for seed in seeds:
+            row = {"model": "scikit-learn MLPClassifier()", "settings": "defaults", "seed": seed}
+            rows.append({**row, **_fit_and_score(MLPClassifier(random_state=seed), *split)})
+            print(_row_line(rows[-1]), flush=True)
+        row = {"model": "scikit-learn SVC()", "settings": "defaults", "seed": None}
+        rows.append({**row, **_fit_and_score(SVC(), *split)})
+        print(_row_line(rows[-1]), flush=True)
+    return pd.DataFrame(rows)
+
+
+def _label(setting):
+    params = SETTINGS[setting]
+    return ", ".join(f"{k}={v}" for k, v in params.items()) if params else setting
+
+
+def _row_line(row):
+    return (
+        f"{row['model']} ({row['settings']}, seed {row['seed']}): {row['accuracy']:.4f} in "
+        f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs"
+    )
+
+
+def _seeds(values):
+    values = [int(v) for v in values if v is not None and not pd.isna(v)]
+    if not values:
+        return "-"
+    return ", ".join(str(v) for v in values) if len(values) < 3 else f"{min(values)}-{max(values)}"
+
+
+def _whole(values):
+    values = [v for v in values if v is not None and not pd.isna(v)]
+    if not values:
+        return "-"
+    lo, hi = int(min(values)), int(max(values))
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def to_markdown(results, *, title=None):
+    """The results as Markdown: the mean over seeds per model and setting, then each fit.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        What :func:`run` returns.
+    title : str, default=None
+        A first paragraph.
+
+    Returns
+    -------
+    text : str
+        Two tables.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.small_data import to_markdown
+    >>> results = pd.DataFrame({"model": ["M"] * 2, "settings": ["defaults"] * 2, "seed": [0, 1],
+    ...                         "batch_size": [16, 16], "max_epochs": [143, 143],
+    ...                         "epochs": [90, 120], "accuracy": [0.92, 0.93],
+    ...                         "fit_seconds": [10.0, 14.0]})
+    >>> print(to_markdown(results).splitlines()[2])
+    | M | defaults | 0-1 | 92.50% | 92.00% | 16 | 143 | 90-120 | 12.0 |
+    """
+    lines = [title, ""] if title else []
+    lines += [
+        "| model | settings | seeds | accuracy (mean) | accuracy (min) | batch size | epoch "
+        "budget | epochs trained | fit (s, mean) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (model, setting), group in results.groupby(["model", "settings"], sort=False):
+        lines.append(
+            f"| {model} | {setting} | {_seeds(group['seed'])} | {group['accuracy'].mean():.2%} | "
+            f"{group['accuracy'].min():.2%} | {_whole(group['batch_size'])} | "
+            f"{_whole(group['max_epochs'])} | {_whole(group['epochs'])} | "
+            f"{group['fit_seconds'].mean():.1f} |"
+        )
+    lines += [
+        "",
+        "Each fit:",
+        "",
+        "| model | settings | seed | accuracy | batch size | epoch budget | epochs trained "
+        "| fit (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results.itertuples():
+        lines.append(
+            f"| {row.model} | {row.settings} | {_whole([row.seed])} | {row.accuracy:.2%} | "
+            f"{_whole([row.batch_size])} | {_whole([row.max_epochs])} | {_whole([row.epochs])} | "
+            f"{row.fit_seconds:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _setup(data, n_train, n_test, seeds, device):
+    what = {
+        "digits": f"scikit-learn's load_digits (8x8, pixels / 16): the first {n_train:,} images "
+        f"train, the other {n_test:,} test",
+        "mnist-holdout": f"MNIST's training set: the first {n_train:,} images train, the last "
+        f"{n_test:,} score (the test set is not used)",
+    }[data]
+    return (
+        f"{what}; random_state {', '.join(str(s) for s in seeds)}; device {device} "
+        f"({platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, "
+        f"{torch.get_num_threads()} torch threads); skmnist {__version__}, "
+        f"torch {torch.__version__}."
+    )
+
+
+def main(argv=None):
+    """Run the benchmark from the command line, print its tables and optionally save them.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The options (``--data``, ``--estimators``, ``--settings``,
+        ``--seeds``, ``--no-references``, ``--device``, ``--data-home``,
+        ``--out DIR``, ``--name``); None reads ``sys.argv[1:]``. With
+        ``--out``, ``<name>.md`` and ``<name>.csv`` are written there
+        (``<data>.md`` without ``--name``).
+
+    Returns
+    -------
+    status : int
+        0.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.small_data import main
+    >>> main(["--estimators", "--seeds", "0"])  # doctest: +ELLIPSIS
+    scikit-learn MLPClassifier() (defaults, seed 0): 0.9219 in ...
+    scikit-learn SVC() (defaults, seed None): 0.9471 in ...
+    scikit-learn's load_digits (8x8, pixels / 16): the first 1,400 images train, ...
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m skmnist.benchmarks.small_data", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--data", choices=DATA, default="digits")
+    parser.add_argument(
+        "--estimators", nargs="*", choices=list(ESTIMATORS), default=list(ESTIMATORS)
+    )
+    parser.add_argument(
+        "--settings", nargs="+", choices=list(SETTINGS), default=["defaults", "fixed"]
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--no-references",
+        action="store_true",
+        help="skip scikit-learn's MLPClassifier and SVC on digits",
+    )
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--data-home", help="where MNIST is, for --data mnist-holdout")
+    parser.add_argument("--out", type=Path, help="folder for <name>.md and <name>.csv")
+    parser.add_argument("--name", help="the files' name in --out (default: the --data)")
+    args = parser.parse_args(argv)
+    results = run(
+        args.data,
+        estimators=args.estimators,
+        settings=args.settings,
+        seeds=args.seeds,
+        references=not args.no_references,
+        device=args.device,
+        data_home=args.data_home,
+    )
+    n_train, n_test = (1400, 397) if args.data == "digits" else (50_000, 10_000)
+    command = "python -m skmnist.benchmarks.small_data " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
+    table = to_markdown(
+        results,
+        title=_setup(args.data, n_train, n_test, args.seeds, args.device)
+        + f"\n\nMade by `{command}`.",
+    )
+    print(table)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        name = args.name or args.data
+        write_text(args.out / f"{name}.md", table)
+        write_text(args.out / f"{name}.csv", results.to_csv(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
