@@ -10,10 +10,15 @@ from skmnist import (
     PixelNormalizer,
 )
 
+# The checks fit each estimator dozens of times on a few dozen samples, where the defaults
+# (batch_size="auto", max_epochs="auto") train up to 200 epochs of 16-sample batches until the
+# training loss levels off; they run with the former fixed budget instead, 10 epochs of 128.
+# tests/estimators/test_budget.py tests the defaults themselves.
+BUDGET = {"batch_size": 128, "max_epochs": 10}
 ESTIMATORS = [
-    MLPNetClassifier(random_state=0),
-    LeNet5Classifier(random_state=0),
-    CNNClassifier(channels=(8, 16, 32), random_state=0),
+    MLPNetClassifier(random_state=0, **BUDGET),
+    LeNet5Classifier(random_state=0, **BUDGET),
+    CNNClassifier(channels=(8, 16, 32), random_state=0, **BUDGET),
     PixelNormalizer(),
     PixelNormalizer(standardize="fit"),
     DigitNormalizer(),

@@ -186,9 +186,10 @@ class TrainingMonitor(Callback):
     ``monitor``, or the training loss when the history has no ``monitor``)
     are kept; with ``early_stopping`` training ends once
     ``n_iter_no_change`` epochs in a row did not improve on the best by more
-    than ``tol``, but not before ``min_epochs`` epochs of this training are
-    done (the estimators stop on a plateau of the training loss that way
-    under ``max_epochs="auto"``). A training loss that is NaN, infinite or more than
+    than ``tol``. With ``plateau_after`` set it ends on such a plateau too,
+    once ``plateau_after`` epochs of this training are done (the estimators'
+    stop on a plateau of the training loss under ``max_epochs="auto"``).
+    A training loss that is NaN, infinite or more than
     ``explode_factor`` times that of the first batch (at least 1) in any
     batch of an epoch raises :class:`~skmnist.exceptions.TrainingDivergedError`
     when that epoch ends (the losses are read from the device once per epoch). The estimator calls
@@ -202,14 +203,14 @@ class TrainingMonitor(Callback):
         n_iter_no_change=5,
         tol=1e-4,
         explode_factor=100.0,
-        min_epochs=0,
+        plateau_after=None,
     ):
         self.monitor = monitor
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.explode_factor = explode_factor
-        self.min_epochs = min_epochs
+        self.plateau_after = plateau_after
 
     def on_train_begin(self, net, **kwargs):
         self.first_epoch_ = len(net.history)  # epochs of earlier training (warm_start)
@@ -232,11 +233,9 @@ class TrainingMonitor(Callback):
         else:
             self.wait_ += 1
         net.history.record("best", self.best_epoch_ == len(net.history))
-        if (
-            self.early_stopping
-            and self.wait_ >= self.n_iter_no_change
-            and len(net.history) - self.first_epoch_ >= self.min_epochs
-        ):
+        trained = len(net.history) - self.first_epoch_
+        plateau = self.plateau_after is not None and trained >= self.plateau_after
+        if (self.early_stopping or plateau) and self.wait_ >= self.n_iter_no_change:
             raise EarlyStop()
 
     def _check_divergence(self, net):

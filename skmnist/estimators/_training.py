@@ -51,6 +51,11 @@ _WITH_MOMENTUM = (torch.optim.SGD, torch.optim.RMSprop)
 _OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
 
 
+def _is_auto(value):
+    # a parameter may hold anything until fit checks it (scikit-learn's checks set arrays)
+    return isinstance(value, str) and value == "auto"
+
+
 def _same(a, b):
     try:
         return bool(a == b)
@@ -72,12 +77,12 @@ class _TrainingMixin(_NetBase):
             (
                 "monitor",
                 TrainingMonitor(
-                    # max_epochs="auto" without early_stopping: stop on a plateau of the
-                    # training loss, once the first AUTO_MIN_EPOCHS epochs are done
-                    early_stopping=self.early_stopping or self.max_epochs == "auto",
+                    early_stopping=self.early_stopping,
                     n_iter_no_change=self.n_iter_no_change,
                     tol=self.tol,
-                    min_epochs=0 if self.early_stopping else AUTO_MIN_EPOCHS,
+                    # max_epochs="auto": a plateau of the training loss ends training too,
+                    # once the first AUTO_MIN_EPOCHS epochs are done
+                    plateau_after=AUTO_MIN_EPOCHS if _is_auto(self.max_epochs) else None,
                 ),
             ),
         ]
