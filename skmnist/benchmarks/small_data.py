@@ -183,7 +183,9 @@ def run(
     Examples
     --------
     >>> from skmnist.benchmarks.small_data import run
-    >>> results = run("digits", estimators=(), seeds=(0,))
+    >>> results = run("digits", estimators=(), seeds=(0,))  # doctest: +ELLIPSIS
+    scikit-learn MLPClassifier() (defaults, seed 0): 0.9219 in ...
+    scikit-learn SVC() (defaults, seed None): 0.9471 in ...
     >>> results[["model", "accuracy"]].round(3).values.tolist()
     [['scikit-learn MLPClassifier()', 0.922], ['scikit-learn SVC()', 0.947]]
     """
@@ -263,7 +265,7 @@ def to_markdown(results, *, title=None):
     ...                         "epochs": [90, 120], "accuracy": [0.92, 0.93],
     ...                         "fit_seconds": [10.0, 14.0]})
     >>> print(to_markdown(results).splitlines()[2])
-    | M | defaults | 0-1 | 92.50% | 92.00% | 16 | 143 | 90-120 | 12.0 |
+    | M | defaults | 0, 1 | 92.50% | 92.00% | 16 | 143 | 90-120 | 12.0 |
     """
     lines = [title, ""] if title else []
     lines += [

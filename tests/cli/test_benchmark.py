@@ -110,9 +110,15 @@ def test_fashion_suite_on_an_idx_folder(skmnist_cli, fashion_like, tmp_path):
         tmp_path,
     )
     assert result.code == 0, result.err
-    results = check_outputs(tmp_path, 7, epochs=1)
-    assert list(results["n_params"]) == [101770] * 3 + [235146] * 3 + [241770]
-    assert "MLP 784-256-128-10 (Adam, lr 0.0001)" in list(results["config"])
+    results = check_outputs(tmp_path, 5, epochs=1)
+    assert list(results["n_params"]) == [101770] + [235146] * 2 + [241770] * 2
+    assert list(results["config"]) == [
+        "MLP 784-128-10 (Adam, lr 0.01)",
+        "MLP 784-256-128-10 (Adam, lr 0.01)",
+        "MLP 784-256-128-10 (Adam, lr 0.001)",
+        "CNN",
+        "Fashion recipe",
+    ]
 
 
 def test_without_out_only_prints(skmnist_cli, tmp_path, monkeypatch):
@@ -143,9 +149,9 @@ def test_every_suite_is_a_list_of_named_estimators(name):
 
 def test_epochs_policy():
     full = suites.get_suite("fashion")
-    assert [clf.max_epochs for _, clf in full] == [15] * 7
+    assert [clf.max_epochs for _, clf in full] == [5, 5, 15, 15, 30]
     small = suites.get_suite("fashion", n_train=3000)
-    assert [clf.max_epochs for _, clf in small] == [suites.SMALL_DATA_MAX_EPOCHS] * 7
+    assert [clf.max_epochs for _, clf in small] == [suites.SMALL_DATA_MAX_EPOCHS] * 5
     assert suites.get_suite("cnn", n_train=60000)[-1][1].max_epochs == 45
     forced = suites.get_suite("cnn", n_train=60000, max_epochs=2)
     assert [clf.max_epochs for _, clf in forced] == [2, 2, 2]

@@ -33,18 +33,18 @@ def check_error(result, status, *messages):
         ),
         (
             ["train", "-p", "max_epochs=abc"],
-            "The 'max_epochs' parameter of LeNet5Classifier must be an int in the range [1, inf). "
-            "Got 'abc' instead.",
+            "The 'max_epochs' parameter of LeNet5Classifier must be an int in the range [1, inf) "
+            "or a str among {'auto'}. Got 'abc' instead.",
         ),
         (
             ["train", "-p", "max_epochs=2.5"],
             "'max_epochs' parameter of LeNet5Classifier must be "
-            "an int in the range [1, inf). Got 2.5 instead.",
+            "an int in the range [1, inf) or a str among {'auto'}. Got 2.5 instead.",
         ),
         (
             ["train", "-p", "max_epochs=0"],
             "'max_epochs' parameter of LeNet5Classifier must be "
-            "an int in the range [1, inf). Got 0 instead.",
+            "an int in the range [1, inf) or a str among {'auto'}. Got 0 instead.",
         ),
         (["train", "-p", "batch_size=0"], "The 'batch_size' parameter of LeNet5Classifier must"),
         (
