@@ -92,7 +92,7 @@ def mnist_holdout(data_home=None):
     Parameters
     ----------
     data_home : str or path-like, default=None
-        Where the MNIST files are (see :func:`skmnist.datasets.fetch_mnist`);
+        Where the MNIST files are (see :func:`skmnist.fetch_mnist`);
         they are never downloaded here.
 
     Returns
@@ -157,9 +157,9 @@ def run(
     data : {"digits", "mnist-holdout"}, default="digits"
         The split (see the module's docstring).
     estimators : sequence of str, default=("mlp", "lenet", "cnn")
-        Names in :data:`ESTIMATORS`.
+        Names in ``ESTIMATORS``: "mlp", "lenet", "cnn".
     settings : sequence of str, default=("defaults", "fixed")
-        Names in :data:`SETTINGS`: ``"defaults"``, ``"fixed"``
+        Names in ``SETTINGS``: ``"defaults"``, ``"fixed"``
         (``batch_size=128, max_epochs=10``), ``"patience-5"``
         (``n_iter_no_change=5``), ``"batch-128"`` (``batch_size=128,
         max_epochs=200``).

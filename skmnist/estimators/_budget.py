@@ -42,8 +42,8 @@ def training_budget(batch_size, max_epochs, n_train):
     - ``max_epochs="auto"``: enough epochs for 200,000 training images in
       all, at least 10 and at most 200; 10 from 20,000 images on. Beyond the
       tenth epoch, training also stops once the training loss has not
-      improved by ``tol`` for ``n_iter_no_change`` epochs (see
-      :class:`TrainingMonitor`).
+      improved by ``tol`` for ``n_iter_no_change`` epochs, and the last
+      weights are kept.
 
     On the full MNIST (50,000 or 60,000 training images) "auto" is 10 epochs
     of 128-image batches, as the integer defaults were before.
@@ -90,7 +90,7 @@ class _BudgetMixin(_NetBase):
         """The epochs ``fit`` trains at most: ``max_epochs_`` once resolved from the data.
 
         Before (a check of the parameters, a model loaded from a file), "auto"
-        counts as :data:`AUTO_MIN_EPOCHS`, which is what it is on large data.
+        counts as ``AUTO_MIN_EPOCHS``, which is what it is on large data.
         """
         resolved = getattr(self, "max_epochs_", None)
         if resolved is not None:
