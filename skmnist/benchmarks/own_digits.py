@@ -28,6 +28,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from .._files import save_figure, write_json, write_text
+from .._host_memory import keep_freed_memory
 from ._digit_drawing import BUNDLED_FONTS, make_own_digits
 
 __all__ = [
@@ -405,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="folder for own-digits.json, .md and .png")
     args = parser.parse_args(argv)
+    keep_freed_memory()
     result = run(
         args.dataset,
         n_per_class=args.n_per_class,

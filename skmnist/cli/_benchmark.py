@@ -112,6 +112,7 @@ def benchmark(args):
         verbose=args.verbose,
         on_result=progress,
     )
+    from .._host_memory import _libc
     from ..estimators import resolve_device
 
     title = (
@@ -119,7 +120,8 @@ def benchmark(args):
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
         f"random_state {_seeds(args.suite, args.random_state)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
-        f"{torch.get_num_threads()} torch threads.\n\n"
+        f"{torch.get_num_threads()} torch threads"
+        f"{', freed memory kept (keep_freed_memory)' if _libc() is not None else ''}.\n\n"
         f"Made by `{_command(args, dataset)}`."
     )
     table = suites.to_markdown(results, title=title)

@@ -80,6 +80,7 @@ def main(argv=None):
     MLPNetClassifier: test accuracy 0..., macro F1 0... (1 epoch, ... s)
     0
     """
+    from .._host_memory import keep_freed_memory
     from ..exceptions import TrainingDivergedError
 
     parser = _build_parser()
@@ -88,6 +89,7 @@ def main(argv=None):
     except SystemExit as exc:  # --help, or a mistake argparse found and reported
         return exc.code if isinstance(exc.code, int) else 2
     verb = f"skmnist {args.verb}"
+    keep_freed_memory()
     try:
         return args.run(args)
     except UsageError as exc:
