@@ -4,8 +4,8 @@ Random horizontal flips, then random affine transforms (rotation, scaling,
 translation, shear), are applied
 to a whole batch at once with :func:`torch.nn.functional.affine_grid` and
 :func:`~torch.nn.functional.grid_sample`; elastic distortion adds a smoothed
-random displacement field to the same sampling grid; Gaussian noise is added
-last. The random draws come from torch's global generator, which the
+random displacement field to the same sampling grid; random erasing blanks a
+rectangle of some images (Zhong et al., 2020); Gaussian noise is added last. The random draws come from torch's global generator, which the
 estimators seed from ``random_state`` while training.
 """
 
@@ -39,8 +39,14 @@ _DEFAULTS = {
     "shear": 0.0,
     "elastic_alpha": 0.0,
     "elastic_sigma": 3.0,
+    "erase": 0.0,
     "noise_std": 0.0,
 }
+
+# Random erasing's rectangle, as in torchvision's RandomErasing: its area as a fraction of
+# the image's, and its aspect ratio (height / width), drawn log-uniformly.
+_ERASE_AREA = (0.02, 0.33)
+_ERASE_RATIO = (0.3, 3.3)
 
 
 def resolve_augment(augment):
@@ -52,8 +58,9 @@ def resolve_augment(augment):
     (maximum degrees), ``scale`` ((low, high) factors), ``translation``
     (maximum shift as a fraction of the image size), ``shear``
     (maximum degrees), ``elastic_alpha`` (displacement in pixels) and
-    ``elastic_sigma`` (its smoothness in pixels), ``noise_std`` (Gaussian
-    noise on the [0, 1] scale).
+    ``elastic_sigma`` (its smoothness in pixels), ``erase`` (probability of
+    setting a random rectangle of 2% to 33% of the image to 0, random
+    erasing), ``noise_std`` (Gaussian noise on the [0, 1] scale).
 
     Parameters
     ----------
@@ -109,8 +116,9 @@ def resolve_augment(augment):
     for key in sorted(set(_DEFAULTS) - {"scale"}):
         if not (_is_number(settings[key]) and settings[key] >= 0):
             raise ValueError(f"augment {key} must be a number >= 0; got {settings[key]!r}.")
-    if settings["hflip"] > 1:
-        raise ValueError(f"augment hflip is a probability, from 0 to 1; got {settings['hflip']!r}.")
+    for key in ("hflip", "erase"):
+        if settings[key] > 1:
+            raise ValueError(f"augment {key} is a probability, from 0 to 1; got {settings[key]!r}.")
     if settings["elastic_alpha"] and not settings["elastic_sigma"] > 0:
         raise ValueError("augment elastic_sigma must be > 0 when elastic_alpha is set.")
     return settings
@@ -186,9 +194,34 @@ def augment_batch(x, settings):
         grid = grid + _elastic_field(n, h, w, settings, device, dtype)
     if grid is not None:
         x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if settings["erase"]:
+        x = _erase(x, settings["erase"])
     if settings["noise_std"]:
         x = x + settings["noise_std"] * torch.randn_like(x)
     return x
+
+
+def _erase(x, p):
+    """Set a random rectangle of each image to 0 with probability ``p``, batched."""
+    n, _, h, w = x.shape
+    device = x.device
+
+    def uniform(low, high):
+        return torch.rand(n, device=device) * (high - low) + low
+
+    area = uniform(*_ERASE_AREA) * (h * w)
+    ratio = torch.exp(uniform(*(math.log(r) for r in _ERASE_RATIO)))
+    eh = torch.sqrt(area * ratio).round().clamp(1, h)
+    ew = torch.sqrt(area / ratio).round().clamp(1, w)
+    top = (torch.rand(n, device=device) * (h - eh + 1)).floor()
+    left = (torch.rand(n, device=device) * (w - ew + 1)).floor()
+    rows = torch.arange(h, device=device).view(1, h)
+    cols = torch.arange(w, device=device).view(1, w)
+    in_rows = (rows >= top.view(n, 1)) & (rows < (top + eh).view(n, 1))
+    in_cols = (cols >= left.view(n, 1)) & (cols < (left + ew).view(n, 1))
+    erased = torch.rand(n, device=device) < p
+    mask = (in_rows.view(n, 1, h, 1) & in_cols.view(n, 1, 1, w)) & erased.view(n, 1, 1, 1)
+    return x.masked_fill(mask, 0.0)
 
 
 def _elastic_field(n, h, w, settings, device, dtype):

@@ -114,7 +114,8 @@ def test_datasets_subset_shares_storage():
 
 
 @pytest.mark.parametrize(
-    "augment", ["affine", "elastic", "noise", "flip", {"rotation": 30.0}, {"hflip": 1.0}]
+    "augment",
+    ["affine", "elastic", "noise", "flip", {"rotation": 30.0}, {"hflip": 1.0}, {"erase": 1.0}],
 )
 def test_augmentation_changes_training_inputs_only(augment):
     X, _ = _digits_like(1)
@@ -154,8 +155,36 @@ def test_hflip_flips_that_share_of_the_images_left_to_right():
     assert 150 < int(flipped.sum()) < 250
 
 
+def test_erase_blanks_one_rectangle_of_that_share_of_the_images():
+    x = torch.rand(400, 1, 28, 28) + 0.1  # no pixel is 0 before erasing
+    always = augment_batch(x, resolve_augment({"erase": 1.0}))
+    blank = always == 0
+    assert bool(((always == x) | blank).all())  # pixels are kept or set to 0
+    rows, cols = blank.any(3).squeeze(1), blank.any(2).squeeze(1)
+    height, width = rows.sum(1), cols.sum(1)
+    # one rectangle each: its pixels are the rows it spans times the columns it spans
+    assert torch.equal(blank.flatten(1).sum(1), height * width)
+    area = (height * width).float() / (28 * 28)
+    assert float(area.min()) >= 0.015 and float(area.max()) <= 0.36
+    assert float(area.max()) - float(area.min()) > 0.15  # sizes vary
+    torch.manual_seed(0)
+    half = augment_batch(x, resolve_augment({"erase": 0.5}))
+    erased = (half == 0).flatten(1).any(1)
+    assert 150 < int(erased.sum()) < 250
+
+
 @pytest.mark.parametrize(
-    "augment", ["rotate", {"spin": 3}, {"scale": (1.2, 0.8)}, 5, {"hflip": 1.5}, {"hflip": -1}]
+    "augment",
+    [
+        "rotate",
+        {"spin": 3},
+        {"scale": (1.2, 0.8)},
+        5,
+        {"hflip": 1.5},
+        {"hflip": -1},
+        {"erase": 2},
+        {"erase": "yes"},
+    ],
 )
 def test_bad_augment_is_a_clear_error(augment):
     X, y = _digits_like(16)
