@@ -1,1 +1,1 @@
-"""Benchmarks runnable from an install: speed, the suites, own digits and the GPU check."""
+"""Benchmarks runnable from an install: speed, the suites, selections, own digits, the GPU check."""

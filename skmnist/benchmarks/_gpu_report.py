@@ -75,6 +75,21 @@ def _summary_rows(report):
             )
         )
         rows.append(("fast: fit seconds (median)", f"{fast['fit_seconds_median']:.2f}"))
+    select = steps.get("select", {}).get("result")
+    if select:
+        rows.append(
+            (
+                f"select {select['selection']}: chosen on the hold-out",
+                f"{select['chosen']}",
+            )
+        )
+        rows.append(
+            (
+                f"select {select['selection']}: test accuracy mean / min; fit seconds (median)",
+                f"{select['accuracy_mean']:.2%} / {select['accuracy_min']:.2%}; "
+                f"{select['fit_seconds_median']:.2f}",
+            )
+        )
     records = steps.get("records", {}).get("result")
     if records:
         n = len(records["members"])

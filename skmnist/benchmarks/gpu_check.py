@@ -13,7 +13,13 @@ machine lacks, then runs this module), in about five minutes on an H200:
    loop, plain skorch, ``LeNet5Classifier`` with and without augmentation);
 3. ``fast``: the ``fast`` suite, :func:`~skmnist.benchmarks.suites.fast_recipe`
    over 5 seeds;
-4. ``records``: ``--members`` fits (default 1) of the ``--recipe`` (default
+4. ``select``: the ``--selection`` (default ``fast``) of
+   :mod:`skmnist.benchmarks.selection`: its candidates fitted on all but the
+   last 10,000 training images and scored on those, the one its rule takes,
+   then that one fitted on the whole training set and scored on the test set
+   (``select-<selection>-<device>.md``, ``.json``); ``fashion`` trains on
+   Fashion-MNIST;
+5. ``records``: ``--members`` fits (default 1) of the ``--recipe`` (default
    ``record``, :func:`~skmnist.benchmarks.suites.record_recipe`; ``best``,
    :func:`~skmnist.benchmarks.suites.best_recipe`; ``fashion``,
    :func:`~skmnist.benchmarks.suites.fashion_recipe` on Fashion-MNIST, read
@@ -37,6 +43,7 @@ so that a call stopped at its time limit still brings back what it printed::
     .ci/gpu-check --data .ci/gpu-data > $OUT/check.log 2>&1   # on the GPU machine
     .ci/gpu-check --data .ci/gpu-data --steps records --members 3 > $OUT/records.log 2>&1
     .ci/gpu-check --data .ci/gpu-data --steps records --recipe fashion > $OUT/fashion.log 2>&1
+    .ci/gpu-check --data .ci/gpu-data --steps select --selection fashion > $OUT/select.log 2>&1
     .ci/gpu-check --device cpu --quick --out /tmp/check
 
 ``python -m skmnist.benchmarks.gpu_check`` runs the same, without the
@@ -61,12 +68,12 @@ from sklearn.utils import Bunch
 
 from .._files import save_frame_csv, write_json, write_text
 from .._host_memory import keep_freed_memory
-from . import suites
+from . import selection, suites
 from ._gpu_report import RECIPES, records_markdown, to_markdown
 
 __all__ = ["main", "to_markdown"]
 
-STEPS = ("tests", "speed", "fast", "records")
+STEPS = ("tests", "speed", "fast", "select", "records")
 TESTS = Path("tests") / "estimators" / "test_devices.py"
 
 
@@ -207,6 +214,36 @@ def _run_fast(device, data, env, out):
     }
 
 
+def _run_select(device, data, quick, name, env, out):
+    X, y, X_test, y_test = data
+    result = selection.run_selection(
+        name,
+        X,
+        y,
+        X_test,
+        y_test,
+        holdout=500 if quick else 10_000,
+        device=str(device),
+        max_epochs=1 if quick else None,
+        on_result=lambda row: print(
+            f"  {row['stage']}: {row['config']} (seed {row['seed']}): accuracy "
+            f"{row['accuracy']:.4f} in {row['fit_seconds']:.2f} s",
+            flush=True,
+        ),
+    )
+    title = (
+        f"Selection `{name}` on {len(y):,} training and {len(y_test):,} test images, device "
+        f"{device} ({env['device_name']}); skmnist {env['skmnist']}, torch {env['torch']}, "
+        f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check --steps select "
+        f"--selection {name}`)."
+    )
+    stem = f"select-{name}-{device.type}"
+    write_text(out / f"{stem}.md", selection.selection_markdown(result, title))
+    result = {**result, "holdout": result["holdout"].to_dict(orient="records")}
+    write_json(out / f"{stem}.json", result)
+    return result
+
+
 def _run_records(device, data, quick, members, recipe_name, env, out):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score
@@ -317,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
         "fashion_recipe on Fashion-MNIST",
     )
     parser.add_argument(
+        "--selection",
+        choices=list(selection.SELECTIONS),
+        default="fast",
+        help="what the select step chooses: the fast recipe (default) or a Fashion-MNIST one",
+    )
+    parser.add_argument(
         "--test-timeout",
         type=int,
         default=90,
@@ -352,8 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         print(f"[{step}] ...", flush=True)
         try:
-            if step in ("fast", "records"):
-                name = RECIPES[args.recipe][1] if step == "records" and not args.quick else dataset
+            if step in ("fast", "select", "records"):
+                name = dataset
+                if step == "records" and not args.quick:
+                    name = RECIPES[args.recipe][1]
+                elif step == "select" and not args.quick:
+                    name = selection.SELECTIONS[args.selection].dataset
                 if name not in data:
                     data[name] = _load(name)
             if step == "tests":
@@ -364,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = _run_speed(device, dataset, args.quick, args.out)
             elif step == "fast":
                 result = _run_fast(device, data[name], env, args.out)
+            elif step == "select":
+                result = _run_select(device, data[name], args.quick, args.selection, env, args.out)
             else:
                 result = _run_records(
                     device, data[name], args.quick, args.members, args.recipe, env, args.out

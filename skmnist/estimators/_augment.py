@@ -5,8 +5,9 @@ translation, shear), are applied
 to a whole batch at once with :func:`torch.nn.functional.affine_grid` and
 :func:`~torch.nn.functional.grid_sample`; elastic distortion adds a smoothed
 random displacement field to the same sampling grid; random erasing blanks a
-rectangle of some images (Zhong et al., 2020); Gaussian noise is added last. The random draws come from torch's global generator, which the
-estimators seed from ``random_state`` while training.
+rectangle of some images (Zhong et al., 2020); Gaussian noise is added last.
+The random draws come from torch's global generator, which the estimators
+seed from ``random_state`` while training.
 """
 
 import math
