@@ -13,10 +13,12 @@ import platform
 # From glibc's <malloc.h>.
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-# glibc's largest mmap threshold on 64-bit systems (4 * 1024 * 1024 * sizeof(long)).
-MMAP_THRESHOLD = 32 * 1024 * 1024
+# glibc's largest mmap threshold: 4 MiB * sizeof(long), 32 MiB on 64-bit systems.
+MMAP_THRESHOLD = 4 * 1024 * 1024 * ctypes.sizeof(ctypes.c_long)
 # mallopt takes an int: the largest one.
 TRIM_THRESHOLD = 2**31 - 1
+
+_kept = False  # whether keep_freed_memory() set both thresholds in this process
 
 
 def _libc():
@@ -24,16 +26,20 @@ def _libc():
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
     try:
-        return ctypes.CDLL(None)
+        libc = ctypes.CDLL(None)
     except OSError:  # pragma: no cover - a Linux process always has its C library
         return None
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.mallopt.restype = ctypes.c_int
+    return libc
 
 
 def keep_freed_memory() -> bool:
     """Keep the memory PyTorch frees in this process, for faster training on the CPU.
 
     On Linux with glibc, sets ``malloc``'s mmap threshold to its largest value
-    (32 MiB) and its trim threshold to 2 GiB, as the environment variables
+    (32 MiB on 64-bit systems) and its trim threshold to 2 GiB (less one
+    byte), as the environment variables
     ``MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647`` would
     at start-up. Blocks a training step frees are then reused by the next step
     rather than returned to the system and faulted back in. On the project's
@@ -63,9 +69,13 @@ def keep_freed_memory() -> bool:
     >>> from skmnist import keep_freed_memory
     >>> applied = keep_freed_memory()  # True on Linux with glibc
     """
+    global _kept
     libc = _libc()
     if libc is None:
         return False
-    mmap_set = libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    trim_set = libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
-    return bool(mmap_set and trim_set)
+    applied = bool(
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
+    _kept = _kept or applied
+    return applied

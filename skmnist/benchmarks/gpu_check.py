@@ -214,7 +214,7 @@ def _run_fast(device, data, env, out):
     }
 
 
-def _run_select(device, data, quick, name, env, out):
+def _run_select(device, data, quick, name, env, out, command):
     X, y, X_test, y_test = data
     result = selection.run_selection(
         name,
@@ -226,16 +226,19 @@ def _run_select(device, data, quick, name, env, out):
         device=str(device),
         max_epochs=1 if quick else None,
         on_result=lambda row: print(
-            f"  {row['stage']}: {row['config']} (seed {row['seed']}): accuracy "
-            f"{row['accuracy']:.4f} in {row['fit_seconds']:.2f} s",
+            f"  {row['stage']}: {row['config']} (seed {row['seed']}): "
+            + (
+                f"accuracy {row['accuracy']:.4f} in {row['fit_seconds']:.2f} s"
+                if "error" not in row
+                else row["error"][:200]
+            ),
             flush=True,
         ),
     )
     title = (
         f"Selection `{name}` on {len(y):,} training and {len(y_test):,} test images, device "
         f"{device} ({env['device_name']}); skmnist {env['skmnist']}, torch {env['torch']}, "
-        f"{env['cpu_cores']} CPU cores. Made by the GPU check (`.ci/gpu-check --steps select "
-        f"--selection {name}`)."
+        f"{env['cpu_cores']} CPU cores. Made by the GPU check (`{command}`)."
     )
     stem = f"select-{name}-{device.type}"
     write_text(out / f"{stem}.md", selection.selection_markdown(result, title))
@@ -412,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
             elif step == "fast":
                 result = _run_fast(device, data[name], env, args.out)
             elif step == "select":
-                result = _run_select(device, data[name], args.quick, args.selection, env, args.out)
+                result = _run_select(
+                    device, data[name], args.quick, args.selection, env, args.out, command
+                )
             else:
                 result = _run_records(
                     device, data[name], args.quick, args.members, args.recipe, env, args.out

@@ -6,7 +6,9 @@ anything runs. :func:`run_selection` fits every candidate on the first
 by default), at one or more seeds; the rule picks one candidate from those
 hold-out scores alone; only then is the chosen configuration fitted on the
 whole training set, at its final seeds, and scored on the test set. The test
-set never takes part in the choice.
+set never takes part in the choice (the candidates themselves were written
+with earlier results in mind, some of them on test sets, as any list of
+candidates is).
 
 Selections
 ----------
@@ -156,17 +158,30 @@ def choose(summary: pd.DataFrame, selection: Selection) -> str:
     return str(summary.sort_values("accuracy", ascending=False, kind="stable")["config"].iloc[0])
 
 
+_SCORES = ("accuracy", "macro_f1", "fit_seconds", "predict_images_per_s", "n_params", "epochs")
+
+
 def _fits(configs, seeds, X, y, X_score, y_score, device, max_epochs, on_result, stage):
     rows = []
     for config, estimator in configs:
         estimator = clone(estimator).set_params(device=device, verbose=0)
         if max_epochs is not None:
             estimator.set_params(max_epochs=max_epochs)
-        _warm_up(estimator, X, y)
+        try:
+            _warm_up(estimator, X, y)
+            failure = None
+        except Exception as exc:
+            failure = exc
         for seed in range(seeds):
-            scores, _ = fit_and_score(
-                clone(estimator).set_params(random_state=seed), X, y, X_score, y_score
-            )
+            try:
+                if failure is not None:
+                    raise failure
+                scores, _ = fit_and_score(
+                    clone(estimator).set_params(random_state=seed), X, y, X_score, y_score
+                )
+            except Exception as exc:  # a candidate that fails (diverges, ...) is not chosen
+                scores = {key: float("nan") for key in _SCORES}
+                scores["error"] = f"{type(exc).__name__}: {exc}"
             row = {"stage": stage, "config": config, "seed": seed, **scores}
             rows.append(row)
             if on_result is not None:
@@ -211,9 +226,10 @@ def run_selection(
     -------
     result : dict
         ``rows`` (every fit: ``stage`` "holdout" or "test", ``config``,
-        ``seed``, ``accuracy``, ``fit_seconds``, ...), ``holdout`` (the
-        candidates' mean and minimum hold-out accuracy and median fit),
-        ``chosen``, ``target``, and the chosen configuration's test
+        ``seed``, ``accuracy``, ``fit_seconds``, ...; a fit that raised has
+        NaN scores and its ``error``), ``holdout`` (the candidates' mean and
+        minimum hold-out accuracy and median fit), ``chosen``, ``target``,
+        ``target_reached``, and the chosen configuration's test
         ``accuracy_mean``, ``accuracy_min``, ``fit_seconds_median`` and
         ``params`` (its repr).
 
@@ -241,6 +257,9 @@ def run_selection(
     )
     holdout_summary = summarize(pd.DataFrame(rows))
     chosen = choose(holdout_summary, selection)
+    reached = selection.target is None or bool(
+        (holdout_summary["accuracy"] >= selection.target).any()
+    )
     configs = dict(selection.candidates())
     final = _fits(
         [(chosen, configs[chosen])],
@@ -262,6 +281,8 @@ def run_selection(
         "selection": name,
         "target": selection.target,
         "holdout_size": holdout,
+        "target_reached": reached,
+        "max_epochs": max_epochs,
         "rows": rows + final,
         "holdout": holdout_summary,
         "chosen": chosen,
@@ -298,7 +319,18 @@ def selection_markdown(result: dict, title: str) -> str:
         "",
         f"Each candidate was fitted on all but the last {result['holdout_size']:,} training "
         f"images at {selection.seeds} seed(s) and scored on those {result['holdout_size']:,}; "
-        f"the rule, fixed before the run: {selection.description}.",
+        f"the rule, fixed before the run: {selection.description}."
+        + (
+            ""
+            if result["target_reached"]
+            else f" No candidate reached {selection.target:.1%}, so the most accurate was taken."
+        )
+        + (
+            f" Every fit was cut to {result['max_epochs']} epoch(s) (a quick run): the names "
+            "give the epochs of a full run."
+            if result["max_epochs"] is not None
+            else ""
+        ),
         "",
         "| candidate | hold-out accuracy (mean) | (min) | fit (s, median) | chosen |",
         "|---|---:|---:|---:|---|",

@@ -112,7 +112,7 @@ def benchmark(args):
         verbose=args.verbose,
         on_result=progress,
     )
-    from .._host_memory import _libc
+    from .. import _host_memory
     from ..estimators import resolve_device
 
     title = (
@@ -121,7 +121,7 @@ def benchmark(args):
         f"random_state {_seeds(args.suite, args.random_state)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
         f"{torch.get_num_threads()} torch threads"
-        f"{', freed memory kept (keep_freed_memory)' if _libc() is not None else ''}.\n\n"
+        f"{', freed memory kept (keep_freed_memory)' if _host_memory._kept else ''}.\n\n"
         f"Made by `{_command(args, dataset)}`."
     )
     table = suites.to_markdown(results, title=title)

@@ -60,7 +60,7 @@ def resolve_augment(augment):
     (maximum shift as a fraction of the image size), ``shear``
     (maximum degrees), ``elastic_alpha`` (displacement in pixels) and
     ``elastic_sigma`` (its smoothness in pixels), ``erase`` (probability of
-    setting a random rectangle of 2% to 33% of the image to 0, random
+    setting a random rectangle of about 2% to 33% of the image to 0, random
     erasing), ``noise_std`` (Gaussian noise on the [0, 1] scale).
 
     Parameters

@@ -148,3 +148,34 @@ def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch):
     assert "fitted on all but the last 100 training images at 2 seed(s)" in table
     summary = (tmp_path / "gpu-check.md").read_text()
     assert f"| select fashion: chosen on the hold-out | {result['chosen']} |" in summary
+
+
+def _sample_split():
+    train, test = load_mnist_sample(), load_mnist_sample(subset="test")
+    return train.data[:500], train.target[:500], test.data[:100], test.target[:100]
+
+
+def test_a_candidate_that_fails_is_kept_out_and_the_others_still_run(monkeypatch):
+    def candidates():
+        return [
+            ("bad learning rate", MLPNetClassifier(lr=-1.0, max_epochs=1)),
+            ("fine", MLPNetClassifier(max_epochs=1)),
+        ]
+
+    bad = Selection("test", candidates, 0.5, seeds=1, final_seeds=1, dataset="mnist")
+    monkeypatch.setitem(SELECTIONS, "bad", bad)
+    result = run_selection("bad", *_sample_split(), holdout=100, device="cpu")
+    failed = result["rows"][0]
+    assert failed["config"] == "bad learning rate" and "lr" in failed["error"]
+    assert np.isnan(failed["accuracy"])
+    assert result["chosen"] == "fine"
+
+
+def test_the_report_says_when_no_candidate_reached_the_target(monkeypatch):
+    monkeypatch.setitem(SELECTIONS, "tiny", _tiny_selection(target=1.01))
+    result = run_selection("tiny", *_sample_split(), holdout=100, device="cpu", max_epochs=1)
+    assert not result["target_reached"]
+    text = selection.selection_markdown(result, "Title.")
+    assert "No candidate reached 101.0%, so the most accurate was taken." in text
+    assert "Every fit was cut to 1 epoch(s) (a quick run)" in text
+    assert text.startswith("Title.\n")
