@@ -206,7 +206,7 @@ def run_selection(
     Parameters
     ----------
     name : str
-        One of :data:`SELECTIONS`: "fast" or "fashion".
+        One of ``SELECTIONS``: "fast" or "fashion".
     X_train, y_train : array-like
         The training set: its last ``holdout`` images score the candidates,
         the others train them; the chosen one trains on all of it.
