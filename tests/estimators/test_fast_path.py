@@ -210,10 +210,26 @@ def _host_reads_during_fit(clf, X, y, monkeypatch):
     return len(reads)
 
 
-@pytest.mark.parametrize("early_stopping", [False, True])
-def test_host_reads_per_epoch_do_not_grow_with_the_batches(early_stopping, monkeypatch):
+# every augmentation setting at once: flips, the affine grid, elastic fields, erasing, noise
+_EVERY_AUGMENTATION = {
+    "hflip": 0.5,
+    "rotation": 10.0,
+    "scale": (0.9, 1.1),
+    "translation": 0.1,
+    "shear": 5.0,
+    "elastic_alpha": 2.0,
+    "erase": 0.5,
+    "noise_std": 0.05,
+}
+
+
+@pytest.mark.parametrize(
+    "early_stopping, augment", [(False, None), (True, None), (False, _EVERY_AUGMENTATION)]
+)
+def test_host_reads_per_epoch_do_not_grow_with_the_batches(early_stopping, augment, monkeypatch):
     # skorch reads loss.item() after every batch, a wait for the GPU each time; the
-    # estimators read the epoch's losses and accuracy once per pass
+    # estimators read the epoch's losses and accuracy once per pass, and augmentation
+    # draws and applies its random transforms on the device
     X, y = _digits_like(512)
     reads = {
         batch_size: _host_reads_during_fit(
@@ -222,6 +238,7 @@ def test_host_reads_per_epoch_do_not_grow_with_the_batches(early_stopping, monke
                 batch_size=batch_size,
                 device="cpu",
                 early_stopping=early_stopping,
+                augment=augment,
                 lr_schedule="onecycle",
                 clip_grad_norm=1.0,
                 random_state=0,
