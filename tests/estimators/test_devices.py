@@ -156,7 +156,9 @@ def test_streaming_under_a_small_budget_matches_the_resident_path(device, sample
     )
 
 
-@pytest.mark.parametrize("augment", ["affine", "elastic", "noise"])
+@pytest.mark.parametrize(
+    "augment", ["affine", "elastic", "noise", "flip", {"hflip": 0.5, "erase": 0.5}]
+)
 def test_augmentation_runs_on_the_device(augment, device, sample):
     X, y, X_test, y_test = sample
     x = torch.rand(16, 1, 28, 28, device=device)
