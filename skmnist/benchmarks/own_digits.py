@@ -161,7 +161,7 @@ def run(
     """Train with and without DigitNormalizer and score on MNIST's test set and the own digits.
 
     Three Pipelines of :func:`~skmnist.benchmarks.suites.fast_recipe`
-    (LeNet-5, ReLU, BatchNorm, one-cycle Adam) are trained on the training
+    (LeNet-5, ReLU, BatchNorm, one-cycle NAdam) are trained on the training
     set: on the images as they are, on them prepared by
     :class:`~skmnist.DigitNormalizer`, and prepared with
     ``augment="affine"``. Each is scored on the test set and on
