@@ -64,19 +64,11 @@ def test_a_tests_step_over_its_time_fails_alone_and_keeps_its_log(tmp_path, caps
     )
 
 
-def test_records_fit_the_recipe_asked_for(tmp_path, monkeypatch):
-    loaded = []
-
-    def fake_load(name):
-        loaded.append(name)
-        sample = load_mnist_sample()
-        return sample.data[:300], sample.target[:300], sample.data[300:400], sample.target[300:400]
-
-    monkeypatch.setattr(gpu_check, "_load", fake_load)
+def test_records_fit_the_recipe_asked_for(tmp_path, monkeypatch, sample_loads):
     argv = ["--device", "cpu", "--steps", "records", "--recipe", "fashion", "--out", str(tmp_path)]
     monkeypatch.setattr(gpu_check.suites, "fashion_recipe", lambda: fashion_recipe(max_epochs=1))
     assert gpu_check.main(argv) == 0
-    assert loaded == ["fashion-mnist"]
+    assert sample_loads == ["fashion-mnist"]
     result = json.loads((tmp_path / "records-fashion-cpu.json").read_text())
     assert result["recipe"].startswith("CNNClassifier(") and "'flip'" in result["recipe"]
     table = (tmp_path / "records-fashion-cpu.md").read_text()

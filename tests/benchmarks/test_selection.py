@@ -111,15 +111,7 @@ def test_the_fashion_candidates_include_erasing_on_wider_blocks():
     assert SELECTIONS["fashion"].dataset == "fashion-mnist"
 
 
-def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch):
-    loaded = []
-
-    def fake_load(name):
-        loaded.append(name)
-        sample = load_mnist_sample()
-        return sample.data[:500], sample.target[:500], sample.data[500:700], sample.target[500:700]
-
-    monkeypatch.setattr(gpu_check, "_load", fake_load)
+def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch, sample_loads):
     monkeypatch.setitem(
         SELECTIONS, "fashion", _tiny_selection(target=None)._replace(dataset="fashion-mnist")
     )
@@ -140,7 +132,7 @@ def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch):
         str(tmp_path),
     ]
     assert gpu_check.main(argv) == 0
-    assert loaded == ["fashion-mnist"]
+    assert sample_loads == ["fashion-mnist"]
     result = json.loads((tmp_path / "select-fashion-cpu.json").read_text())
     assert [row["config"] for row in result["holdout"]] == ["one hidden unit", "64 hidden units"]
     table = (tmp_path / "select-fashion-cpu.md").read_text()
