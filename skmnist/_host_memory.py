@@ -44,12 +44,12 @@ def keep_freed_memory() -> bool:
     at start-up. Blocks a training step frees are then reused by the next step
     rather than returned to the system and faulted back in. On the project's
     2-core CPU, in a process that loads MNIST and fits ``fast_recipe()`` once
-    (LeNet-5, 2 epochs of 60,000 images, with Adam as it then was), the fit took 9.4 s instead of 12.8 s
-    (median of 4 runs each) and the process's time in the kernel fell from
-    6.1 s to 0.6 s. How much it gains depends on what the process did before:
-    glibc raises its thresholds itself after large blocks are freed, and in
-    the ``fast`` suite's process, which had loaded both MNIST sets, it changed
-    nothing measurable.
+    (LeNet-5, 2 epochs of 60,000 images, with Adam as it then was), the fit
+    took 9.4 s instead of 12.8 s (median of 4 runs each) and the process's
+    time in the kernel fell from 6.1 s to 0.6 s. How much it gains depends on
+    what the process did before: glibc raises its thresholds itself after
+    large blocks are freed, and in the ``fast`` suite's process, which had
+    loaded both MNIST sets, it changed nothing measurable.
 
     The price is that memory freed by the process stays in it until it ends:
     its resident size stays near its peak. The setting is the process's, not
