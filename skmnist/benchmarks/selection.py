@@ -233,6 +233,12 @@ def run_selection(
         ``accuracy_mean``, ``accuracy_min``, ``fit_seconds_median`` and
         ``params`` (its repr).
 
+    Raises
+    ------
+    ValueError
+        For an unknown selection, or a hold-out that leaves no training
+        image (or holds none out).
+
     Examples
     --------
     >>> from skmnist.benchmarks.selection import run_selection
@@ -244,6 +250,8 @@ def run_selection(
     >>> len(result["holdout"]), result["chosen"] in result["holdout"]["config"].tolist()
     (6, True)
     """
+    if name not in SELECTIONS:
+        raise ValueError(f"no selection {name!r}; the selections are {sorted(SELECTIONS)}.")
     selection = SELECTIONS[name]
     X_train, y_train = _as_array(X_train), np.asarray(y_train)
     if not 0 < holdout < len(y_train):

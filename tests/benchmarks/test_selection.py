@@ -82,6 +82,14 @@ def test_candidates_never_see_the_test_set(monkeypatch, scored):
     assert result["accuracy_min"] == min(r["accuracy"] for r in finals)
 
 
+def test_an_unknown_selection_is_a_clear_error():
+    sample = load_mnist_sample()
+    with pytest.raises(
+        ValueError, match=r"no selection 'fastest'; the selections are \['fashion', 'fast'\]"
+    ):
+        run_selection("fastest", sample.data[:700], sample.target[:700], None, None)
+
+
 @pytest.mark.parametrize("holdout", [0, 700, 1000])
 def test_a_holdout_must_leave_training_images(holdout):
     sample = load_mnist_sample()
