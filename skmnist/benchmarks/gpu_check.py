@@ -45,7 +45,7 @@ so that a call stopped at its time limit still brings back what it printed::
     .ci/gpu-check --data .ci/gpu-data --steps select > $OUT/select.log 2>&1
     .ci/gpu-check --data .ci/gpu-data --steps records --members 3 > $OUT/records.log 2>&1
     .ci/gpu-check --data .ci/gpu-data --steps records --recipe fashion > $OUT/fashion.log 2>&1
-    .ci/gpu-check --data .ci/gpu-data --steps select --selection fashion > $OUT/select-fashion.log 2>&1
+    .ci/gpu-check --data .ci/gpu-data --steps select --selection fashion > $OUT/select2.log 2>&1
     .ci/gpu-check --device cpu --quick --out /tmp/check
 
 ``python -m skmnist.benchmarks.gpu_check`` runs the same, without the
