@@ -1,6 +1,5 @@
 """skmnist: scikit-learn compatible neural networks for MNIST-family images."""
 
-from ._host_memory import keep_freed_memory
 from ._version import __version__
 from .datasets import (
     fetch_fashion_mnist,
@@ -29,7 +28,6 @@ __all__ = [
     "fetch_fashion_mnist",
     "fetch_kmnist",
     "fetch_mnist",
-    "keep_freed_memory",
     "load_idx_folder",
     "load_images",
     "load_mnist_sample",

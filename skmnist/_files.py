@@ -50,8 +50,11 @@ def atomic_write(path, *, verify: Callable[[Path], None] | None = None) -> Itera
         if verify is not None:
             verify(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            # the message names the caller's file, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

@@ -1,9 +1,14 @@
-"""autodoc hooks for the API reference.
+"""autodoc hooks for the API reference, and the ``vocabulary`` directive.
 
 - Class pages list the members skmnist itself defines or overrides. The
   skmnist estimators are skorch nets and scikit-learn estimators: the dozens
   of methods they inherit unchanged are documented by skorch, scikit-learn
   and PyTorch (the page says so and links there), not copied here.
+- ``.. vocabulary:: DOTTED.NAME`` lists the names of a registry (the
+  optimizers, the schedules, the augmentation presets and settings, the
+  devices, the activations, the poolings) with what each means, read from
+  the registry when the docs build: the reference cannot list other names
+  than the code takes.
 - Base classes are shown under their public names, private ones left out (``torch.nn.Module``, not
   ``torch.nn.modules.module.Module``; ``skmnist.estimators.BaseMNISTClassifier``,
   not its private module), so that they link and ``nitpicky`` stays quiet.
@@ -11,6 +16,10 @@
 
 import importlib
 import inspect
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
 
 
 def _defined_in_skmnist(obj):
@@ -59,7 +68,46 @@ def process_bases(app, name, obj, options, bases):
     ]
 
 
+def _registry(dotted):
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _meaning(value):
+    """What one entry of a registry means, as reStructuredText."""
+    from skmnist.estimators._augment import describe_augment
+
+    if inspect.isclass(value):
+        return f":class:`{public_name(value)}`"
+    if isinstance(value, dict):  # an augmentation preset
+        return describe_augment(value)
+    for field in ("doc", "meaning", "name"):  # a schedule, a setting, a kind of device
+        if isinstance(getattr(value, field, None), str):
+            text = getattr(value, field)
+            default = getattr(value, "default", None)
+            return f"{text} (no change: ``{default!r}``)" if field == "meaning" else text
+    raise TypeError(f"no description for a registry entry {value!r}")
+
+
+def vocabulary_lines(dotted):
+    """The reStructuredText list of the registry at ``dotted``: each name and its meaning."""
+    return [f'- ``"{name}"``: {_meaning(value)}' for name, value in _registry(dotted).items()]
+
+
+class VocabularyDirective(SphinxDirective):
+    """``.. vocabulary:: DOTTED.NAME``: the names of a registry and what each means."""
+
+    required_arguments = 1
+
+    def run(self):
+        container = nodes.container()
+        lines = StringList(vocabulary_lines(self.arguments[0]), source=self.get_source_info()[0])
+        self.state.nested_parse(lines, self.content_offset, container)
+        return container.children
+
+
 def setup(app):
+    app.add_directive("vocabulary", VocabularyDirective)
     app.connect("autodoc-skip-member", skip_member)
     app.connect("autodoc-process-bases", process_bases)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

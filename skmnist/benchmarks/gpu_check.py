@@ -69,7 +69,6 @@ import torch
 from sklearn.utils import Bunch
 
 from .._files import save_frame_csv, write_json, write_text
-from .._host_memory import keep_freed_memory
 from . import selection, suites
 from ._gpu_report import RECIPES, records_markdown, to_markdown
 
@@ -380,7 +379,6 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds after which the tests step stops (default: 240)",
     )
     args = parser.parse_args(argv)
-    keep_freed_memory()
     steps = [s for s in args.steps.split(",") if s]
     unknown = sorted(set(steps) - set(STEPS))
     if unknown:

@@ -28,7 +28,6 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from .._files import save_figure, write_json, write_text
-from .._host_memory import keep_freed_memory
 from ._digit_drawing import BUNDLED_FONTS, make_own_digits
 
 __all__ = [
@@ -214,12 +213,12 @@ def run(
     prepared_test = DigitNormalizer().transform(test.data)
     seconds["DigitNormalizer on the training and test sets"] = time.perf_counter() - start
     mnist, own = {}, {}
-    for name, X_train, augment in [
-        ("raw", train.data, None),
-        ("prepared", prepared_train, None),
-        ("augmented, prepared", prepared_train, "affine"),
+    for name, X_train, settings in [
+        ("raw", train.data, {}),
+        ("prepared", prepared_train, {}),
+        ("augmented, prepared", prepared_train, {"augment": "affine"}),
     ]:
-        clf = fast_recipe(max_epochs).set_params(random_state=random_state, augment=augment)
+        clf = fast_recipe(max_epochs).set_params(random_state=random_state, **settings)
         start = time.perf_counter()
         model = make_pipeline(PixelNormalizer(), clf).fit(X_train, train.target)
         seconds[f"fit {name}"] = time.perf_counter() - start
@@ -406,7 +405,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="folder for own-digits.json, .md and .png")
     args = parser.parse_args(argv)
-    keep_freed_memory()
     result = run(
         args.dataset,
         n_per_class=args.n_per_class,

@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .. import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__, keep_freed_memory
+from .. import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
 from .._files import write_text
 
 __all__ = ["digits_split", "main", "mnist_holdout", "run", "to_markdown"]
@@ -359,7 +359,6 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, help="folder for <name>.md and <name>.csv")
     parser.add_argument("--name", help="the files' name in --out (default: the --data)")
     args = parser.parse_args(argv)
-    keep_freed_memory()
     results = run(
         args.data,
         estimators=args.estimators,

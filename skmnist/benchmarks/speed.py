@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from skorch import NeuralNetClassifier
 
-from .. import LeNet5Classifier, __version__, keep_freed_memory
+from .. import LeNet5Classifier, __version__
 from .._files import write_json, write_text
 from ..estimators import resolve_device
 from ..nets import LeNet5
@@ -412,7 +412,6 @@ def main(argv=None):
         "--memory-probe", choices=["raw", "skorch", "skmnist"], help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
-    keep_freed_memory()
     if args.memory_probe:
         _memory_probe(args.memory_probe, args.dataset, resolve_device(args.device))
         return 0

@@ -65,8 +65,7 @@ def benchmark(args):
     from . import _params
     from ._common import check_out, versions
 
-    if args.device != "auto":
-        _params.check_device(args.device, "--device")
+    _params.checked_device(args.device, "--device")
     out = args.out
     if args.suite in SPECIAL:
         check_out(out)
@@ -112,7 +111,6 @@ def benchmark(args):
         verbose=args.verbose,
         on_result=progress,
     )
-    from .. import _host_memory
     from ..estimators import resolve_device
 
     title = (
@@ -120,8 +118,7 @@ def benchmark(args):
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
         f"random_state {_seeds(args.suite, args.random_state)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
-        f"{torch.get_num_threads()} torch threads"
-        f"{', freed memory kept (keep_freed_memory)' if _host_memory._kept else ''}.\n\n"
+        f"{torch.get_num_threads()} torch threads.\n\n"
         f"Made by `{_command(args, dataset)}`."
     )
     table = suites.to_markdown(results, title=title)

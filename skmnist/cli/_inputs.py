@@ -6,7 +6,6 @@ array of flat rows), a name for each, and their labels when the input holds
 them (an IDX labels file beside the images, a CSV's ``label`` column).
 """
 
-import gzip
 import math
 import re
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..datasets._idx import is_idx_file
 from ._errors import UsageError
 
-_IDX_IMAGE_CODES = {0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E}
 _PIXEL_COLUMN = re.compile(r"pixel(\d+)")
 _LABEL_COLUMNS = ("label", "class")
 
@@ -49,7 +48,7 @@ def read(path, *, skip_unreadable=False, notice=print):
             return _npy(path)
         if path.suffix.lower() == ".csv":
             return _csv(path)
-        if _is_idx(path):
+        if is_idx_file(path):
             return _idx_file(path)
         return _image_files(path, skip_unreadable, notice)
     except (OSError, ValueError) as exc:
@@ -81,19 +80,6 @@ def _image_files(path, skip_unreadable, notice):
             + "; ".join(f"{name} ({why})" for name, why in found.skipped.items())
         )
     return Batch(str(path), found.filenames, found.images, None)
-
-
-def _is_idx(path):
-    """Whether the file starts like an IDX file (gzipped or not)."""
-    with open(path, "rb") as file:
-        head = file.read(4)
-        if head[:2] == b"\x1f\x8b":
-            file.seek(0)
-            try:
-                head = gzip.GzipFile(fileobj=file).read(4)
-            except (OSError, EOFError):
-                return False
-    return len(head) == 4 and head[:2] == b"\x00\x00" and head[2] in _IDX_IMAGE_CODES
 
 
 def _idx_file(path):

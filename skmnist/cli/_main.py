@@ -13,11 +13,6 @@ import traceback
 from . import _benchmark, _info, _predict, _train
 from ._errors import UsageError
 
-# kept importable from here, where they were first defined
-MODELS = _train.MODELS
-DATASETS = _train._data.DATASETS
-
-
 _DEBUG_HELP = "show the traceback of an unexpected error"
 
 
@@ -26,6 +21,8 @@ def _add_debug(verb_parser):
     verb_parser.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP
     )
+    # the verb's own usage, printed with a usage error
+    verb_parser.set_defaults(verb_parser=verb_parser)
 
 
 def _build_parser():
@@ -80,7 +77,6 @@ def main(argv=None):
     MLPNetClassifier: test accuracy 0..., macro F1 0... (1 epoch, ... s)
     0
     """
-    from .._host_memory import keep_freed_memory
     from ..exceptions import TrainingDivergedError
 
     parser = _build_parser()
@@ -89,12 +85,10 @@ def main(argv=None):
     except SystemExit as exc:  # --help, or a mistake argparse found and reported
         return exc.code if isinstance(exc.code, int) else 2
     verb = f"skmnist {args.verb}"
-    keep_freed_memory()
     try:
         return args.run(args)
     except UsageError as exc:
-        parser_for_verb = parser._subparsers._group_actions[0].choices[args.verb]
-        parser_for_verb.print_usage(sys.stderr)
+        args.verb_parser.print_usage(sys.stderr)
         print(f"{verb}: error: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError, TypeError, TrainingDivergedError) as exc:

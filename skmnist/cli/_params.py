@@ -5,30 +5,17 @@ A value is read as a Python literal when it is one (``5``, ``1e-3``, ``True``,
 (``relu``, ``cuda:0``); words such as ``yes`` are read as booleans where the
 parameter's declaration takes one. Each value is then checked by the
 estimator's own declarations (its ``_parameter_constraints``, see
-:mod:`skmnist.estimators._constraints`), so that ``-p max_epochs=abc`` fails
+:mod:`skmnist.estimators._options`), so that ``-p max_epochs=abc`` fails
 at once, before any data is loaded, with the message ``fit`` would give.
 """
 
 import argparse
 import ast
-import difflib
-import inspect
 
-from ..estimators._constraints import PositiveInts
-from ..estimators._devices import device_available
+from ..estimators._devices import check_device
+from ..estimators._options import PositiveInts, check_options
 from ._errors import UsageError
 
-# skorch's prefixed settings (``optimizer__betas=(0.9, 0.99)`` and the like)
-_PREFIXES = (
-    "optimizer",
-    "criterion",
-    "module",
-    "iterator_train",
-    "iterator_valid",
-    "callbacks",
-    "dataset",
-    "compile",
-)
 # parameters that cannot be given on the command line
 _REFUSED = {"callbacks": "callbacks are Python objects; they cannot be given on the command line"}
 _WORDS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
@@ -69,44 +56,32 @@ def _read(name, value, constraints):
     return value
 
 
-def check_device(value, option="-p device"):
-    """Refuse a device name torch does not know, or a device this machine lacks."""
-    import torch
-
-    if value == "auto":
-        return
+def checked_device(value, option="-p device"):
+    """``value`` if this machine has that device ("auto" included); else a UsageError."""
     try:
-        device = torch.device(value)
-    except (RuntimeError, ValueError, TypeError):
-        raise UsageError(f"{option} {value!r} is not a device (auto, cpu, cuda, mps)") from None
-    if not device_available(device):
-        kind = {"cuda": "CUDA", "mps": "Apple MPS"}.get(device.type, device.type)
-        raise UsageError(f"{option} {value!r}: {kind} is not available on this machine")
+        check_device(value, name=option)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return value
 
 
 def build_estimator(estimator_class, params):
-    """An instance of ``estimator_class`` with ``params`` checked; raises UsageError."""
-    signature = inspect.signature(estimator_class).parameters
-    defaults = {name: p.default for name, p in signature.items() if p.kind is p.KEYWORD_ONLY}
+    """An instance of ``estimator_class`` with ``params``, checked before any data; raises
+    UsageError.
+
+    The estimator refuses names that are not its parameters, its declarations
+    refuse bad values, this machine a device it lacks, and the optimizer and
+    schedule, made once on a stand-in, settings torch does not take. Sizes
+    that depend on the images (a kernel larger than them) are checked once
+    the data is read.
+    """
     constraints = estimator_class._parameter_constraints
-    checked = {}
-    for name, value in params.items():
-        if name in defaults:
-            checked[name] = _read(name, value, constraints)
-        elif "__" in name and name.split("__")[0] in _PREFIXES:
-            checked[name] = value
-        else:
-            close = difflib.get_close_matches(name, defaults, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise UsageError(
-                f"{estimator_class.__name__} has no parameter {name!r}{hint}; its "
-                f"parameters are: {', '.join(sorted(defaults))}"
-            )
-    if isinstance(checked.get("device"), str):
-        check_device(checked["device"])
+    checked = {name: _read(name, value, constraints) for name, value in params.items()}
     try:
         estimator = estimator_class(**checked)
-        estimator._check_params()  # the estimator's own declarations, before any data
+        estimator._check_params()
+        check_device(estimator.device)
+        check_options(estimator.get_params(deep=False), estimator_class.__name__)
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     return estimator

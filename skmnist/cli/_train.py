@@ -193,7 +193,7 @@ def train(args):
         "n_test": len(data.X_test),
         "image_shape": list(data.image_shape),
         "target_names": [data.class_name(label) for label in labels],
-        "device": str(skmnist.estimators.resolve_device(clf.device)),
+        "device": str(clf.device_),
         "versions": versions(),
         "files": [*written, "metrics.json"],
         "files_skipped": skipped,

@@ -46,6 +46,19 @@ _KNOWN_CODES = ", ".join(
 )
 
 
+def is_idx_file(path) -> bool:
+    """Whether the file at ``path`` starts like an IDX file (gzipped or not)."""
+    with open(path, "rb") as file:
+        head = file.read(4)
+        if head[:2] == _GZIP_MAGIC:
+            file.seek(0)
+            try:
+                head = gzip.GzipFile(fileobj=file).read(4)
+            except (OSError, EOFError):
+                return False
+    return len(head) == 4 and head[:2] == b"\x00\x00" and head[2] in _IDX_DTYPES
+
+
 class _HashingReader:
     """Wrap a binary stream, feeding everything read from it to a hash object."""
 

@@ -3,13 +3,12 @@
 from ._augment import PRESETS as AUGMENT_PRESETS
 from ._augment import augment_batch, resolve_augment
 from ._base import BaseMNISTClassifier
-from ._budget import training_budget
 from ._callbacks import BatchAccuracy
 from ._cnn import CNNClassifier
-from ._constraints import OPTIMIZERS
 from ._devices import resolve_device
 from ._lenet import LeNet5Classifier
 from ._mlp import MLPNetClassifier
+from ._options import OPTIMIZERS, training_budget
 from ._persistence import load_model, save_model
 from ._summary import model_summary
 

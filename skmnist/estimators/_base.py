@@ -1,106 +1,107 @@
-"""The shared base of the skmnist estimators.
+"""The shared base of the skmnist estimators: one class, read top to bottom.
 
 :class:`BaseMNISTClassifier` is a :class:`skorch.NeuralNetClassifier` that
-keeps scikit-learn's contract: parameters are stored untouched, everything
-learned ends in ``_``, labels keep their own values in ``classes_``, and the
-data is validated once with :func:`~sklearn.utils.validation.validate_data`.
+keeps scikit-learn's contract: parameters are stored untouched (and never
+changed afterwards), everything learned ends in ``_``, labels keep their own
+values in ``classes_``, and the data is validated once with
+:func:`~sklearn.utils.validation.validate_data`. This module holds the class
+and what it does, in this order: its parameters, scikit-learn's contract on
+skorch's net, ``fit``, ``partial_fit`` and the predictions, the skorch hooks
+it overrides, and the steps of a fit. What it is made from are plain
+functions and small classes in the modules beside it, none of which reads or
+changes an estimator's private state:
+
+- :mod:`._options`: each training parameter's declaration and documentation,
+  the vocabularies (optimizers, schedules, the "auto" budget), and the
+  optimizer, schedule and callbacks made from the options;
+- :mod:`._data`: ``X`` and ``y`` checked, device tensors and batches;
+- :mod:`._augment`: augmentation on the device; :mod:`._devices`: devices
+  and :mod:`._callbacks`: skmnist's skorch callbacks.
+
 A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
 its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
 """
 
+# Authors: The skmnist developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import difflib
+import functools
 import inspect
+import math
+import numbers
+import textwrap
 import types
+import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import sklearn
 import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 from skorch import NeuralNetClassifier
+from skorch.dataset import get_len
+from skorch.history import History
+from skorch.utils import to_tensor
 
-from ._budget import _BudgetMixin
-from ._constraints import TRAINING_CONSTRAINTS
-from ._contract import _FIXED_SKORCH_SETTINGS, _ContractMixin
-from ._devices import _DeviceMixin, on_resolved_device
-from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
-from ._summary import _InspectionMixin
-from ._training import _TrainingMixin
-from ._validation import _InputMixin
+from ..exceptions import TrainingDivergedError
+from . import _data
+from ._augment import resolve_augment
+from ._callbacks import EarlyStop
+from ._devices import AUTO, check_device, device_budget, resolve_device
+from ._options import (
+    AUTO_BATCH_SIZE,
+    AUTO_MIN_EPOCHS,
+    TRAINING_PARAMETERS,
+    ScheduleOptions,
+    default_callbacks,
+    make_optimizer,
+    make_schedule,
+    optimizer_class,
+    optimizer_settings,
+    training_budget,
+    training_constraints,
+)
+from ._summary import epoch_rows, model_summary
+
+#: skorch settings that each skmnist estimator fixes: they are not parameters.
+FIXED_SKORCH_SETTINGS = (
+    "module",
+    "criterion",
+    "train_split",
+    "iterator_train",
+    "iterator_valid",
+    "dataset",
+    "predict_nonlinearity",
+    "use_caching",
+    "torch_load_kwargs",
+    "classes",
+)
+#: skorch's prefixed settings the estimators take: ``PREFIX__NAME`` for these prefixes
+#: (``optimizer__betas``, ``criterion__label_smoothing``, ``callbacks__print_log``, ...)...
+SKORCH_PREFIXES = ("optimizer", "criterion", "callbacks", "compile")
+#: ... and these settings of skorch's iterators, whose batches the estimators cut themselves.
+SKORCH_ITERATOR_SETTINGS = ("iterator_train__batch_size", "iterator_valid__batch_size")
+# skorch's NeuralNet.__init__ sets these, which are not parameters (see __init__)
+_SKORCH_INIT_STATE = ("history_", "initialized_", "virtual_params_")
+# Parameters whose change the optimizer takes when training continues, without new callbacks.
+_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
 
 
-class BaseMNISTClassifier(
-    _ContractMixin,
-    _InputMixin,
-    _TrainingMixin,
-    _BudgetMixin,
-    _DeviceMixin,
-    _InspectionMixin,
-    NeuralNetClassifier,
-):
-    __doc__ = f"""Base class of the skmnist estimators: a new architecture in a few lines.
+class BaseMNISTClassifier(NeuralNetClassifier):
+    # The docstring is made below the class, from the parameters' declarations
+    # (skmnist.estimators._options) and the defaults of this signature.
 
-    Not meant to be used directly. A subclass sets ``_net`` to its
-    :class:`torch.nn.Module` class, names its architecture parameters in
-    ``__init__`` (stored unchanged, the other keyword arguments passed on to
-    this class) and builds the network in ``_build_module(input_shape,
-    n_classes)``, ``input_shape`` being (channels, height, width).
-    Everything else comes from this class: validation, label encoding,
-    devices, batches and the training options below, shared by
-    :class:`~skmnist.LeNet5Classifier`, :class:`~skmnist.MLPNetClassifier`
-    and :class:`~skmnist.CNNClassifier`.
-
-    ``_native_image_shape`` is the (channels, height, width) a convolutional
-    network is built for: smaller images are centred in a frame of that size.
-    A network that takes flat rows of any length sets it to None.
-
-    Parameters
-    ----------
-    {TRAINING_PARAMETERS}
-    **kwargs
-        skorch's prefixed settings, see Notes. Subclasses list their own
-        parameters and these in their signature.
-
-    Attributes
-    ----------
-    {ATTRIBUTES}
-
-    Notes
-    -----
-    {NOTES}
-
-    Examples
-    --------
-    Multinomial logistic regression on the pixels, as an skmnist estimator:
-
-    >>> from torch import nn
-    >>> from skmnist import load_mnist_sample
-    >>> from skmnist.estimators import BaseMNISTClassifier
-    >>> class Linear(nn.Module):
-    ...     def __init__(self, n_features, n_classes, bias=True):
-    ...         super().__init__()
-    ...         self.linear = nn.Linear(n_features, n_classes, bias=bias)
-    ...     def forward(self, x):
-    ...         return self.linear(x.flatten(1))
-    >>> class LinearClassifier(BaseMNISTClassifier):
-    ...     _net = Linear
-    ...     _native_image_shape = None  # flat rows of pixels, of any length
-    ...     def __init__(self, *, bias=True, **kwargs):
-    ...         self.bias = bias
-    ...         super().__init__(**kwargs)
-    ...     def _build_module(self, input_shape, n_classes):
-    ...         c, h, w = input_shape
-    ...         return Linear(c * h * w, n_classes, bias=self.bias)
-    >>> X, y = load_mnist_sample(return_X_y=True)
-    >>> clf = LinearClassifier(lr=0.01, max_epochs=5, random_state=0).fit(X, y)
-    >>> clf
-    LinearClassifier(lr=0.01, max_epochs=5, random_state=0)
-    >>> int(clf.summary()["n_params"].sum())
-    7850
-    >>> test = load_mnist_sample(subset="test")
-    >>> clf.score(test.data, test.target) > 0.85
-    True
-    """
-
-    _net: type[torch.nn.Module] | None = None
     #: (channels, height, width) the network is built for; conv nets frame
     #: smaller images to it, None for networks that take any flat input.
     _native_image_shape: tuple[int, int, int] | None = (1, 28, 28)
@@ -111,14 +112,16 @@ class BaseMNISTClassifier(
     history_ = None
     initialized_ = False
     virtual_params_: Mapping[str, Any] = types.MappingProxyType({})
+    #: set by fit, partial_fit, initialize and predictions: see the Attributes
+    device_: torch.device
     # unpickled with torch's map_location (skorch adds module_, criterion_ and
     # optimizer_), so that a model trained on a GPU loads on a CPU-only machine: the
     # callbacks hold device tensors too (batch counts, a scheduler's optimizer)
     cuda_dependent_attributes_ = ["callbacks_"]
 
     #: What each parameter takes (scikit-learn's declarations); subclasses add
-    #: their architecture's. Checked by :meth:`_check_params`.
-    _parameter_constraints: dict = dict(TRAINING_CONSTRAINTS)
+    #: their architecture's. Checked when ``fit`` starts.
+    _parameter_constraints: dict = training_constraints()
 
     def __init__(
         self,
@@ -149,14 +152,9 @@ class BaseMNISTClassifier(
         compile=False,
         **kwargs,
     ):
-        fixed = sorted(set(kwargs) & set(_FIXED_SKORCH_SETTINGS))
-        if fixed:
-            raise TypeError(
-                f"{type(self).__name__} sets {', '.join(fixed)} itself; these are not "
-                "parameters. Use skorch.NeuralNetClassifier directly to change them."
-            )
+        _check_skorch_settings(type(self), kwargs)
         super().__init__(
-            self._net,
+            None,  # the module: built by _build_module
             criterion=torch.nn.CrossEntropyLoss,
             train_split=None,
             optimizer=optimizer,
@@ -185,11 +183,8 @@ class BaseMNISTClassifier(
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
         self.device_data_budget = device_data_budget
-        for name in ("history_", "initialized_", "virtual_params_"):
-            del self.__dict__[name]
-
-    # ------------------------------------------------------------------
-    # Signature
+        for name in _SKORCH_INIT_STATE:  # the class holds them until initialize
+            self.__dict__.pop(name, None)
 
     def __init_subclass__(cls, **kwargs):
         # A subclass names its architecture parameters and forwards **kwargs here;
@@ -206,44 +201,97 @@ class BaseMNISTClassifier(
         cls.__init__.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------
-    # skorch hooks
+    # scikit-learn's contract on skorch's net
 
-    @on_resolved_device
-    def initialize(self):
-        """Build the module, criterion, optimizer and callbacks.
+    def get_params(self, deep=True, **kwargs):
+        """The estimator's parameters, as for any scikit-learn estimator.
 
-        Training parameters are checked here, when training starts, with a
-        clear error for a bad value.
+        skorch's prefixed settings (``optimizer__betas``, ...) are parameters
+        too; the settings each skmnist estimator fixes (``module``,
+        ``criterion``, ``train_split``, ...) are not.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also list the parameters of the callbacks, as skorch does.
+        **kwargs : dict
+            Passed on to skorch's ``get_params``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names and their values.
+        """
+        params = super().get_params(deep=deep, **kwargs)
+        return {
+            name: value
+            for name, value in params.items()
+            if name not in FIXED_SKORCH_SETTINGS and not name.startswith("_")
+        }
+
+    def set_params(self, **params):
+        """Set parameters, as for any scikit-learn estimator.
+
+        Unlike skorch, every value is stored as it is and used when training
+        starts: a new ``fit`` builds the network, optimizer and callbacks from
+        them; with ``warm_start`` (and in ``partial_fit``) changed training
+        settings are applied to the trained network, and a changed
+        architecture is refused.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and their new values, skorch's prefixed settings
+            (``optimizer__betas``) included.
 
         Returns
         -------
         self : object
-            The initialized estimator.
+            The estimator.
         """
-        self._resolve_seed()
-        self._check_training_params()
-        self._resolve_augment()
-        with self._seeded(0):
-            super().initialize()
-        self._built_with = self._settings()
+        plain = {k: v for k, v in params.items() if "__" not in k}
+        prefixed = {k: v for k, v in params.items() if "__" in k}
+        _check_skorch_settings(type(self), prefixed, ValueError)
+        BaseEstimator.set_params(self, **plain)
+        for name, value in prefixed.items():
+            setattr(self, name, value)
         return self
 
-    def initialize_module(self):
-        """Build the network for the fitted input shape and number of classes.
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        tags.input_tags.three_d_array = True
+        # scikit-learn's toy problems (a few features in blobs) are no images: framed
+        # in a 28x28 field, conv nets do not learn them well in a few epochs
+        tags.classifier_tags.poor_score = self._native_image_shape is not None
+        return tags
 
-        Returns
-        -------
-        self : object
-            The estimator, with ``module_`` set.
+    def __sklearn_is_fitted__(self):
+        return bool(self.initialized_) and hasattr(self, "classes_inferred_")
+
+    def check_is_fitted(self, attributes=None, *args, **kwargs):
+        """Raise :class:`~sklearn.exceptions.NotFittedError` unless ``fit`` was called.
+
+        Parameters
+        ----------
+        attributes : list of str, default=None
+            Ignored: an estimator is fitted once ``fit`` or ``partial_fit``
+            has run, whatever attributes it has.
+        *args, **kwargs
+            Ignored; accepted as skorch's ``check_is_fitted`` accepts them.
         """
-        n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else 10
-        self.module_ = self._build_module(self._module_input_shape(), n_classes)
-        return self
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
+    # scikit-learn's repr: the parameters that differ from their defaults
+    __repr__ = BaseEstimator.__repr__
 
     # ------------------------------------------------------------------
-    # Fitting and predicting
+    # Fitting
 
-    @on_resolved_device
     def fit(self, X, y, **fit_params):
         """Train the network on ``X`` and ``y`` for ``max_epochs`` epochs.
 
@@ -270,20 +318,22 @@ class BaseMNISTClassifier(
             The fitted estimator.
         """
         self._check_params()  # before anything changes
-        reset = not (self.warm_start and self.__sklearn_is_fitted__())
+        continuing = self.warm_start and self.__sklearn_is_fitted__()
         with self._unchanged_on_error():
-            data = self._training_data(X, y, reset=reset)
-            self._resolve_budget(data)  # batch_size_, max_epochs_
-            if reset:
-                self.initialize()
+            data = self._training_data(X, y, reset=not continuing)
+            if continuing:
+                self._apply_changed_settings(data)
             else:
-                self._apply_changed_settings()
+                self._build(data)
+            self.notify("on_train_begin", X=data, y=None)
         self._train(data, self.max_epochs_, **fit_params)
         return self
 
-    @on_resolved_device
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train for one epoch, continuing from the current weights.
+
+        The parameters are checked on the first call, and on a later call
+        only when they changed since the one before.
 
         Parameters
         ----------
@@ -302,24 +352,27 @@ class BaseMNISTClassifier(
         self : object
             The estimator.
         """
-        self._check_params()  # before anything changes
         first_call = not self.__sklearn_is_fitted__()
-        if first_call and classes is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: every label "
-                "that later calls may contain."
-            )
+        if first_call:
+            self._check_params()
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: every label "
+                    "that later calls may contain."
+                )
         with self._unchanged_on_error():
             data = self._training_data(X, y, reset=first_call, classes=classes)
-            self._resolve_budget(data)
             if first_call:
-                self.initialize()
+                self._build(data)
             else:
-                self._apply_changed_settings()
+                self._apply_changed_settings(data)
+            self.notify("on_train_begin", X=data, y=None)
         self._train(data, 1, **fit_params)
         return self
 
-    @on_resolved_device
+    # ------------------------------------------------------------------
+    # Predicting and inspecting
+
     def predict_proba(self, X):
         """Probability of each class, in the order of ``classes_``.
 
@@ -336,7 +389,6 @@ class BaseMNISTClassifier(
         """
         return torch.softmax(self._logits(X).float(), dim=1).cpu().numpy()
 
-    @on_resolved_device
     def predict(self, X):
         """Predicted labels, drawn from ``classes_``.
 
@@ -353,6 +405,403 @@ class BaseMNISTClassifier(
         indices = self._logits(X).argmax(dim=1).cpu().numpy()
         return self.classes_[indices]
 
+    def history_frame(self):
+        """The training history as a DataFrame, one row per epoch.
+
+        Returns
+        -------
+        history : pandas.DataFrame
+            Indexed by ``epoch``; columns such as ``train_loss``, ``train_acc``,
+            ``valid_loss``, ``valid_acc`` (with early stopping), ``lr``,
+            ``dur`` (seconds) and ``best``.
+        """
+        self.check_is_fitted()
+        return pd.DataFrame(epoch_rows(self.history)).set_index("epoch")
+
+    def summary(self, *, as_text=False):
+        """Each layer's output shape and parameter count.
+
+        Works before fitting too, for the network's native input (one
+        channel of 28x28, 10 classes).
+
+        Parameters
+        ----------
+        as_text : bool, default=False
+            Return a printable table with the totals instead of a DataFrame.
+
+        Returns
+        -------
+        summary : pandas.DataFrame or str
+            One row per layer: ``layer``, ``type``, ``output_shape``,
+            ``n_params``.
+        """
+        if self.__sklearn_is_fitted__():
+            module = self.module_
+        else:
+            module = self._build_module(self._module_input_shape(), 10)
+        return model_summary(module, self._sample_input_shape(), as_text=as_text)
+
+    def load_params(
+        self,
+        f_params=None,
+        f_optimizer=None,
+        f_criterion=None,
+        f_history=None,
+        checkpoint=None,
+        use_safetensors=False,
+        **kwargs,
+    ):
+        """Load what skorch's ``save_params`` saved into this estimator, onto ``device_``.
+
+        The files are those of :meth:`skorch.net.NeuralNet.load_params`. The
+        estimator must be built for the same network first (fitted, or
+        :meth:`initialize`-d with the same parameters, which happens here
+        when it is not); the file of another network is refused, saying so.
+        A model saved with :func:`~skmnist.save_model` loads with
+        :func:`~skmnist.load_model` instead.
+
+        Parameters
+        ----------
+        f_params : file-like, str or None, default=None
+            The module's weights (``f_module`` is the same).
+        f_optimizer, f_criterion : file-like, str or None, default=None
+            The optimizer's and the criterion's state.
+        f_history : file-like, str or None, default=None
+            The history, as JSON.
+        checkpoint : skorch.callbacks.Checkpoint or None, default=None
+            A checkpoint whose files to load; ``f_*`` arguments given too
+            take precedence.
+        use_safetensors : bool, default=False
+            Whether the files were saved with ``use_safetensors=True``.
+        **kwargs : dict
+            ``f_module``, or ``f_pickle`` (ignored, as skorch ignores it).
+        """
+        unknown = sorted(k for k in kwargs if k not in ("f_module", "f_pickle"))
+        if unknown:
+            raise TypeError(f"load_params got unexpected arguments {unknown}")
+        if not self.initialized_:
+            self.initialize()
+        files = {}
+        if checkpoint is not None:
+            files.update(checkpoint.get_formatted_files(self))
+        given = {
+            "f_params": f_params or kwargs.get("f_module"),
+            "f_optimizer": f_optimizer,
+            "f_criterion": f_criterion,
+            "f_history": f_history,
+        }
+        files.update({key: file for key, file in given.items() if file is not None})
+        if files.get("f_history") is not None:
+            self.history = History.from_file(files["f_history"])
+        parts = {"f_params": "module_", "f_optimizer": "optimizer_", "f_criterion": "criterion_"}
+        for key, attribute in parts.items():
+            if files.get(key) is None:
+                continue
+            state = _load_state(files[key], use_safetensors, self.torch_load_kwargs)
+            try:
+                getattr(self, attribute).load_state_dict(state)
+            except (RuntimeError, KeyError, ValueError) as exc:
+                raise ValueError(
+                    f"{key}={files[key]!r} holds a state that does not fit this "
+                    f"{type(self).__name__}'s {attribute[:-1]}: the file is another "
+                    "network's, or one built with other parameters "
+                    f"({_first_line(exc)}). Build the estimator with the parameters it "
+                    "was saved with; a file written by skmnist.save_model loads with "
+                    "skmnist.load_model."
+                ) from None
+
+    # ------------------------------------------------------------------
+    # skorch's hooks
+
+    def initialize(self):
+        """Build the module, criterion, optimizer and callbacks from the parameters.
+
+        ``fit`` and ``partial_fit`` call this; call it yourself to use an
+        unfitted estimator's network, built for one channel of 28x28 images
+        and 10 classes.
+
+        Returns
+        -------
+        self : object
+            The initialized estimator.
+        """
+        self._check_params()
+        self._build(None)
+        return self
+
+    def initialize_module(self):
+        """Build the network for the fitted input shape and number of classes.
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``module_`` set.
+        """
+        n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else 10
+        module = self._build_module(self._module_input_shape(), n_classes)
+        self.module_ = self.torch_compile(module.to(self.device_), name="module")
+        return self
+
+    def initialize_criterion(self):
+        """Create the cross-entropy criterion (with its ``criterion__*`` settings).
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``criterion_`` set.
+        """
+        criterion = self.criterion(**self.get_params_for("criterion"))
+        self.criterion_ = criterion.to(self.device_)
+        return self
+
+    def initialize_optimizer(self, triggered_directly=None):
+        """Create the optimizer named by ``optimizer`` with ``lr``, ``momentum``, ``weight_decay``.
+
+        Parameters
+        ----------
+        triggered_directly : None
+            Ignored; skorch's deprecated argument.
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``optimizer_`` set.
+        """
+        cls, args, settings, given = self._optimizer_arguments()
+        self.optimizer_ = make_optimizer(cls, args, settings, given=given)
+        return self
+
+    def _initialize_module(self, reason=None):
+        # skorch's version moves the module to ``device``, the parameter ("auto"
+        # included); initialize_module puts it on ``device_`` itself
+        with self._current_init_context("module"):
+            self.initialize_module()
+        return self
+
+    def _initialize_criterion(self, reason=None):
+        # as _initialize_module
+        with self._current_init_context("criterion"):
+            self.initialize_criterion()
+        return self
+
+    @property
+    def _default_callbacks(self):
+        return default_callbacks(
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            # max_epochs="auto": a plateau of the training loss ends training too,
+            # once the first AUTO_MIN_EPOCHS epochs are done
+            plateau_after=AUTO_MIN_EPOCHS if _is_auto(self.max_epochs) else None,
+            schedule=make_schedule(
+                self.lr_schedule,
+                self.lr_schedule_params,
+                ScheduleOptions(
+                    lr=self.lr,
+                    factor=self.lr_factor,
+                    patience=self.lr_patience,
+                    epochs=self._epochs(),
+                    steps_per_epoch=getattr(self, "_batches_per_epoch", 1),
+                    monitor=self._monitor_name(),
+                ),
+            ),
+            clip_grad_norm=self.clip_grad_norm,
+        )
+
+    def check_data(self, X, y):
+        """Do nothing: ``X`` and ``y`` were validated before skorch sees them.
+
+        Parameters
+        ----------
+        X : DeviceData
+            The validated data.
+        y : None
+            Unused: the encoded labels travel with ``X``.
+        """
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on.
+
+        Parameters
+        ----------
+        X : DeviceData or dataset
+            The validated training data (skorch's datasets are split by skorch).
+        y : None
+            Unused: the labels travel with ``X``.
+        **fit_params : dict
+            Passed on to skorch for other datasets.
+
+        Returns
+        -------
+        dataset_train, dataset_valid : DeviceData
+            The training part and the held-out part (None without
+            ``early_stopping``), sharing ``X``'s memory.
+        """
+        if not (isinstance(X, _data.DeviceData) and self.early_stopping):
+            return super().get_split_datasets(X, y, **fit_params)
+        y_encoded = X.labels()
+        n_valid = self._n_valid(len(y_encoded))
+        splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
+        if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
+            splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
+        train, valid = next(splitter.split(np.empty(len(y_encoded)), y_encoded))
+        return X.subset(np.sort(train)), X.subset(np.sort(valid))
+
+    def get_iterator(self, dataset, training=False):
+        """Batches sliced on the device for array data; skorch's iterator otherwise.
+
+        Parameters
+        ----------
+        dataset : DeviceData or dataset
+            The data to iterate over.
+        training : bool, default=False
+            Whether the batches are for training: shuffled, and augmented
+            when ``augment`` is set.
+
+        Returns
+        -------
+        batches : iterable of (torch.Tensor, torch.Tensor)
+            Module input and encoded labels, batch by batch, on the device.
+        """
+        if not isinstance(dataset, _data.DeviceData):
+            return super().get_iterator(dataset, training=training)
+        shuffle_generator = augment_generator = None
+        if training and getattr(self, "_generators", None) is not None:
+            shuffle_generator, augment_generator = self._generators
+        prepare = functools.partial(
+            _data.prepare_batch,
+            image_shape=self.image_shape_,
+            frame=self._module_input_shape()[1:],
+            flat=self._native_image_shape is None,
+            augment=self._augment_settings if training else None,
+            generator=augment_generator,
+        )
+        return _data.DeviceBatches(
+            dataset,
+            self.batch_size_ if training else self._predict_batch_size(),
+            shuffle=training,
+            generator=shuffle_generator,
+            prepare=prepare,
+        )
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """One pass over ``iterator``, reading the batch losses from the device once.
+
+        skorch's loop records ``loss.item()`` after every batch, which makes
+        the host wait for the GPU each time. Here each batch's loss is
+        recorded as a device tensor and the whole epoch's losses are read in
+        one transfer when the pass ends (or is cut short), so that the history
+        holds the same floats as skorch's. Callbacks get the loss tensor as
+        ``loss`` in ``on_batch_end``, as in skorch.
+
+        Parameters
+        ----------
+        iterator : iterable of (torch.Tensor, torch.Tensor) or None
+            The batches; None skips the pass.
+        training : bool
+            Whether this is the training pass.
+        prefix : str
+            "train" or "valid": the history keys are ``{prefix}_loss``,
+            ``{prefix}_batch_size`` and ``{prefix}_batch_count``.
+        step_fn : callable
+            ``train_step`` or ``validation_step``.
+        **fit_params : dict
+            Passed on to ``step_fn``.
+        """
+        if iterator is None:
+            return
+        key, rows = f"{prefix}_loss", []
+        try:
+            for batch in iterator:
+                self.notify("on_batch_begin", batch=batch, training=training)
+                step = step_fn(batch, **fit_params)
+                self.history.record_batch(key, step["loss"].detach())
+                self.history.record_batch(f"{prefix}_batch_size", get_len(batch[0]))
+                rows.append(self.history[-1]["batches"][-1])
+                self.notify("on_batch_end", batch=batch, training=training, **step)
+        finally:
+            if rows:
+                losses = torch.stack([row[key] for row in rows]).float().cpu().tolist()
+                for row, loss in zip(rows, losses, strict=True):
+                    row[key] = loss
+        self.history.record(f"{prefix}_batch_count", len(rows))
+
+    def infer(self, x, **fit_params):
+        """The module's output for one batch, under bfloat16 autocast when asked for.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            One batch, as the module takes it.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            The module's output, as float32 under ``mixed_precision``.
+        """
+        x = to_tensor(x, device=self.device_)
+        if not self.mixed_precision:
+            return self.module_(x, **fit_params)
+        with torch.autocast(device_type=self.device_.type, dtype=torch.bfloat16):
+            return self.module_(x, **fit_params).float()
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Cross-entropy of the logits ``y_pred`` against the encoded labels ``y_true``.
+
+        Parameters
+        ----------
+        y_pred : torch.Tensor
+            The module's logits.
+        y_true : torch.Tensor
+            Encoded labels.
+        X : None
+            Unused; skorch passes the batch.
+        training : bool, default=False
+            Unused; skorch passes whether the net trains.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            The mean loss of the batch.
+        """
+        return self.criterion_(y_pred, to_tensor(y_true, device=self.device_))
+
+    def forward_iter(self, X, training=False, device="cpu"):
+        """Yield the module's outputs batch by batch (skorch's ``forward_iter``).
+
+        Parameters
+        ----------
+        X : DeviceData or dataset
+            Input data.
+        training : bool, default=False
+            Whether to run the module in training mode.
+        device : str or torch.device, default="cpu"
+            Where each output is put; "auto" (skorch's callbacks pass the
+            ``device`` parameter) means ``device_``.
+
+        Yields
+        ------
+        y_infer : torch.Tensor
+            The output of each batch.
+        """
+        if isinstance(device, str) and device == AUTO:
+            device = self.device_
+        yield from super().forward_iter(X, training=training, device=device)
+
+    def __setstate__(self, state):
+        # skorch maps the tensors to ``device``; "auto" is resolved on this machine for
+        # that, and the parameter keeps its value
+        requested = state["device"]
+        auto = isinstance(requested, str) and requested == AUTO
+        mapped = {**state, "device": str(resolve_device(AUTO)) if auto else requested}
+        super().__setstate__(mapped)
+        # skorch falls back to the CPU, with a warning, when this machine lacks the device
+        self.device_ = torch.device(mapped["device"])
+        if auto:
+            self.device = AUTO
+
     # ------------------------------------------------------------------
     # Hooks for subclasses
 
@@ -361,22 +810,499 @@ class BaseMNISTClassifier(
         raise NotImplementedError
 
     # ------------------------------------------------------------------
-    # Internals
+    # The steps of a fit
+
+    def _check_params(self):
+        """Check every parameter against ``_parameter_constraints``, unless scikit-learn's
+        ``set_config(skip_parameter_validation=True)`` says not to.
+
+        A bad value is an :class:`~sklearn.utils._param_validation.InvalidParameterError`
+        (a ``ValueError``) naming the parameter, what it takes and what it got.
+        """
+        if sklearn.get_config()["skip_parameter_validation"]:
+            return
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+        try:
+            resolve_augment(self.augment)
+        except ValueError as exc:
+            raise InvalidParameterError(
+                f"The 'augment' parameter of {type(self).__name__}: {exc}"
+            ) from None
 
     @contextmanager
     def _unchanged_on_error(self):
-        """Put every attribute back as it was if the block raises.
+        """Put the estimator back as it was if the block raises.
 
         Checking X and y and building the network set fitted attributes one by
         one (``n_features_in_``, ``image_shape_``, ``classes_``, ``module_``,
-        ...); a check that fails half-way must not leave a fitted estimator
-        with new labels over its old weights. Those steps bind new objects
-        rather than change the old ones, so a shallow copy is enough.
+        ...), which bind new objects: a shallow copy of the attributes puts
+        them back. Continuing training changes the network's device and the
+        optimizer in place; those are put back too.
         """
         saved = dict(self.__dict__)
+        module, criterion = saved.get("module_"), saved.get("criterion_")
+        optimizer = saved.get("optimizer_")
+        device = saved.get("device_")
+        optimizer_state = optimizer.state_dict() if optimizer is not None else None
         try:
             yield
         except BaseException:
+            if module is not None and device is not None:
+                module.to(device)
+                if criterion is not None:
+                    criterion.to(device)
+            if optimizer is not None:
+                optimizer.load_state_dict(optimizer_state)
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
+
+    def _training_data(self, X, y, *, reset, classes=None):
+        """Validated ``X`` and encoded ``y`` as :class:`DeviceData` on ``device_``, and the
+        training budget for it (``batch_size_``, ``max_epochs_``)."""
+        self.device_ = check_device(self.device)
+        name = type(self).__name__
+        X, sample_shape = _data.check_X(self, X, reset=reset)
+        pixel_range = _data.pixel_range(X, fitting=True)
+        y = _data.check_y(y, len(X), name=name)
+        if reset:
+            self.image_shape_ = _data.image_shape(
+                sample_shape, native_shape=self._native_image_shape, name=name
+            )
+            self.pixel_range_ = pixel_range
+            self.classes_inferred_ = _data.class_labels(y, classes, name=name)
+        else:
+            _data.check_image_shape(sample_shape, self.image_shape_, name=name)
+            _data.check_pixel_scale(pixel_range, self.pixel_range_)
+        data = _data.DeviceData(
+            X,
+            _data.encode_labels(y, self.classes_),
+            device=self.device_,
+            budget_bytes=device_budget(self.device_, self.device_data_budget),
+        )
+        n_train = len(data) - (self._n_valid(len(data)) if self.early_stopping else 0)
+        if n_train < 1:
+            raise ValueError(
+                f"early_stopping holds out {self._n_valid(len(data))} of the {len(data)} "
+                "images for validation, which leaves none to train on; pass more images, "
+                "or set early_stopping=False."
+            )
+        batch_size = self.get_params_for("iterator_train").get("batch_size", self.batch_size)
+        self.batch_size_, self.max_epochs_ = training_budget(batch_size, self.max_epochs, n_train)
+        self._batches_per_epoch = math.ceil(n_train / self.batch_size_)
+        return data
+
+    def _build(self, data):
+        """Build the network, criterion, optimizer and callbacks, seeded from
+        ``random_state`` (``data``: the training data, or None outside fit)."""
+        self.device_ = check_device(self.device)
+        if self.mixed_precision and self.device_.type == "cuda":
+            if not torch.cuda.is_bf16_supported():
+                raise ValueError(
+                    "mixed_precision uses bfloat16, which this GPU does not support; "
+                    "use mixed_precision=False."
+                )
+        self._seed = _seed_of(self.random_state)
+        self._augment_settings = self._checked_augment()
+        with self._seeded(0):
+            super().initialize()
+        self._built_with = self._settings()
+
+    def _apply_changed_settings(self, data):
+        """Before training continues, apply what changed since the parts were built.
+
+        A changed architecture cannot apply to the trained network and is
+        refused; changed parameters are checked; then a changed device moves
+        the network, a changed optimizer setting updates the optimizer (a new
+        optimizer class starts afresh, with a warning), and other training
+        settings rebuild the callbacks. Whatever raises, the caller puts the
+        estimator back as it was.
+        """
+        built, now = getattr(self, "_built_with", None), self._settings()
+        if built is None:  # an estimator pickled before skmnist recorded its settings
+            self._built_with = now
+            return
+        changed = {k for k in now if not _same(now[k], built.get(k))}
+        architecture = sorted(
+            changed & ({*self._parameter_constraints} - {*TRAINING_PARAMETERS} | {"compile"})
+        )
+        if architecture:
+            raise ValueError(
+                f"{', '.join(architecture)} changed since the network was built; warm_start "
+                "and partial_fit continue training that network. Set them back, or fit with "
+                "warm_start=False to build a new network."
+            )
+        if changed - {"max_epochs_", "batches_per_epoch"}:
+            self._check_params()
+        augment = self._checked_augment()
+        self._follow_device()
+        if changed & {*_OPTIMIZER_SETTINGS} or any(k.startswith("optimizer__") for k in changed):
+            self._update_optimizer(built["optimizer"])
+        self._augment_settings = augment
+        self._seed = _seed_of(self.random_state) if "random_state" in changed else self._seed
+        if changed - {*_OPTIMIZER_SETTINGS, "device", "augment", "batch_size", "random_state"}:
+            for group in self.optimizer_.param_groups:
+                # a schedule added now resumes at this epoch from the current rate
+                group.setdefault("initial_lr", group["lr"])
+            self.initialize_callbacks()
+        self._built_with = now
+
+    def _train(self, data, epochs, **fit_params):
+        """Run skorch's loop for ``epochs`` epochs on ``data`` (``on_train_begin`` was sent)."""
+        monitor = dict(self.callbacks_)["monitor"]
+        with self._seeded(len(self.history) + 1) as generators:
+            self._generators = generators
+            try:
+                try:
+                    self.fit_loop(data, None, epochs=epochs, **fit_params)
+                except EarlyStop:
+                    if self.early_stopping:  # else a plateau of the training loss: kept as is
+                        monitor.restore_best(self)
+                except KeyboardInterrupt:
+                    kept = (
+                        f"the weights of epoch {monitor.best_epoch_} (best {self._monitor_name()})"
+                        if monitor.restore_best(self)
+                        else "the weights reached so far"
+                    )
+                    warnings.warn(
+                        f"Training was interrupted in epoch {len(self.history)}; {kept} were kept.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+                except TrainingDivergedError:
+                    monitor.restore_safe(self)
+                    raise
+                else:
+                    if self.early_stopping:
+                        monitor.restore_best(self)
+                self.notify("on_train_end", X=data, y=None)
+            finally:
+                monitor.forget()
+                del self._generators
+
+    def _checked_augment(self):
+        """``augment`` as the settings the batches are augmented with, checked against X."""
+        settings = resolve_augment(self.augment)
+        if settings is not None and self._native_image_shape is None:
+            c, h, w = self.image_shape_
+            if c * h * w != self.n_features_in_:
+                raise ValueError(
+                    f"augment needs images, but the {self.n_features_in_} features per sample "
+                    "are no square image; pass X as (n_samples, height, width)."
+                )
+        return settings
+
+    def _follow_device(self):
+        """Put the network (and the optimizer's state) on the device ``device`` names now."""
+        device = check_device(self.device)
+        current = next(self.module_.parameters(), torch.empty(0)).device
+        if current.type != device.type or device.index not in (None, current.index):
+            self.module_.to(device)
+            self.criterion_.to(device)
+            # loading its own state moves the optimizer's state to its parameters' device
+            self.optimizer_.load_state_dict(self.optimizer_.state_dict())
+        self.device_ = device
+
+    def _update_optimizer(self, previous):
+        """Apply the optimizer settings to ``optimizer_``, keeping its state where it can."""
+        cls, args, settings, given = self._optimizer_arguments()
+        if type(self.optimizer_) is not cls:
+            self.optimizer_ = make_optimizer(cls, args, settings, given=given)
+            warnings.warn(
+                f"optimizer changed from {previous!r} to {self.optimizer!r} while training "
+                f"continues: the new {cls.__name__} starts with no state (no moment "
+                "estimates or momentum).",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
+        # the settings are checked on a new optimizer of the same class before the
+        # trained one takes them
+        make_optimizer(cls, ([torch.zeros(1, requires_grad=True)],), settings, given=given)
+        for group in self.optimizer_.param_groups:
+            group.update({k: v for k, v in settings.items() if k in group})
+            if "initial_lr" in group:  # where a schedule starts from
+                group["initial_lr"] = group["lr"]
+
+    def _optimizer_arguments(self):
+        """The optimizer's class, positional arguments (skorch's parameter groups) and
+        settings, and the settings the user gave (named in error messages)."""
+        cls = optimizer_class(self.optimizer)
+        args, kwargs = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
+        settings = optimizer_settings(
+            cls, momentum=self.momentum, weight_decay=self.weight_decay, overrides=kwargs
+        )
+        given = {f"optimizer__{k}": v for k, v in self.get_params_for("optimizer").items()}
+        return cls, args, settings, given
+
+    def _settings(self):
+        """The parameters as they are now, and what the callbacks were made for (the
+        budget resolved from the data): what :meth:`_apply_changed_settings` compares."""
+        settings = {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
+        settings["max_epochs_"] = self._epochs()
+        settings["batches_per_epoch"] = getattr(self, "_batches_per_epoch", None)
+        return settings
+
+    @contextmanager
+    def _seeded(self, offset):
+        """Seed torch's global generator (weights, dropout) from ``random_state`` plus
+        ``offset`` and restore it afterwards.
+
+        Yields the generators of the shuffling (on the CPU, so that a seed gives
+        the same batches on every device) and of the augmentation (on
+        ``device_``); None when ``random_state`` is None.
+        """
+        if self._seed is None:
+            yield None
+            return
+        seed = self._seed + offset
+        devices = [self.device_] if self.device_.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            yield (
+                torch.Generator().manual_seed(seed),
+                torch.Generator(self.device_).manual_seed(seed),
+            )
+
+    def _epochs(self):
+        """The epochs ``fit`` trains at most: ``max_epochs_`` once resolved from the data;
+        before (a model loaded from a file), what "auto" is on large data."""
+        resolved = getattr(self, "max_epochs_", None)
+        if resolved is not None:
+            return resolved
+        return self.max_epochs if isinstance(self.max_epochs, numbers.Integral) else AUTO_MIN_EPOCHS
+
+    def _predict_batch_size(self):
+        """Images per prediction batch: ``iterator_valid__batch_size``, else ``batch_size``
+        (all at once for -1), with ``AUTO_BATCH_SIZE`` for "auto"."""
+        batch_size = self.batch_size if not _is_auto(self.batch_size) else AUTO_BATCH_SIZE
+        return self.get_params_for("iterator_valid").get("batch_size", batch_size)
+
+    def _n_valid(self, n_samples):
+        """Samples ``early_stopping`` holds out of ``n_samples``."""
+        return max(1, round(self.validation_fraction * n_samples))
+
+    def _monitor_name(self):
+        # get_params (which lists the callbacks) takes any value of early_stopping
+        early_stopping = isinstance(self.early_stopping, (bool, np.bool_)) and self.early_stopping
+        return "valid_loss" if early_stopping else "train_loss"
+
+    def _module_input_shape(self):
+        """(channels, height, width) of what the module receives."""
+        native = self._native_image_shape
+        shape = getattr(self, "image_shape_", native if native else (1, 28, 28))
+        if native is None:
+            return shape
+        c, h, w = shape
+        return (c, max(h, native[1]), max(w, native[2]))
+
+    def _sample_input_shape(self):
+        """Shape of one sample as the module takes it."""
+        if self._native_image_shape is None:
+            # flat rows, as they are: no padding to a square image
+            n_features = getattr(self, "n_features_in_", math.prod(self._module_input_shape()))
+            return (n_features,)
+        return self._module_input_shape()
+
+    def _logits(self, X):
+        """Logits for ``X`` on ``device_``, in one pass of batches."""
+        self.check_is_fitted()
+        self._follow_device()
+        X, sample_shape = _data.check_X(self, X, reset=False)
+        _data.check_image_shape(sample_shape, self.image_shape_, name=type(self).__name__)
+        fitted_range = getattr(self, "pixel_range_", None)  # files of older skmnist lack it
+        _data.check_pixel_scale(_data.pixel_range(X, fitting=False), fitted_range)
+        data = _data.DeviceData(
+            X,
+            device=self.device_,
+            budget_bytes=device_budget(self.device_, self.device_data_budget),
+        )
+        return self.forward(data, training=False, device=self.device_)
+
+
+def _check_skorch_settings(cls, settings, error=TypeError):
+    """Refuse keyword arguments that are neither parameters of ``cls`` nor skorch settings
+    it takes (:data:`SKORCH_PREFIXES`, :data:`SKORCH_ITERATOR_SETTINGS`), naming them."""
+    for name in settings:
+        prefix, sep, rest = name.partition("__")
+        if (sep and rest and prefix in SKORCH_PREFIXES) or name in SKORCH_ITERATOR_SETTINGS:
+            continue
+        parameters = [p for p in inspect.signature(cls).parameters if p != "kwargs"]
+        if name in FIXED_SKORCH_SETTINGS:
+            raise error(
+                f"{cls.__name__} has no parameter {name!r}: it sets skorch's {name} itself. "
+                "Use skorch.NeuralNetClassifier directly to change it."
+            )
+        close = difflib.get_close_matches(name, [*parameters, *SKORCH_ITERATOR_SETTINGS], n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise error(
+            f"{cls.__name__} has no parameter {name!r}{hint}; its parameters are: "
+            f"{', '.join(sorted(parameters))}; and of skorch's settings, "
+            f"{', '.join(f'{p}__NAME' for p in SKORCH_PREFIXES)}, "
+            f"{', '.join(SKORCH_ITERATOR_SETTINGS)}."
+        )
+
+
+def _is_auto(value):
+    # a parameter may hold anything until fit checks it (scikit-learn's checks set arrays)
+    return isinstance(value, str) and value == AUTO
+
+
+def _same(a, b):
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays, tensors: compared as objects
+        return a is b
+
+
+def _seed_of(random_state):
+    """``random_state`` as the integer seed of torch's generators (None: unseeded)."""
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        return None if random_state is None else int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _load_state(file, use_safetensors, torch_load_kwargs):
+    """A state dict saved by skorch's ``save_params``, read onto the host."""
+    if use_safetensors:
+        import safetensors.torch
+
+        if hasattr(file, "read"):
+            return safetensors.torch.load(file.read())
+        return safetensors.torch.load_file(file, device="cpu")
+    return torch.load(file, map_location="cpu", **(torch_load_kwargs or {"weights_only": True}))
+
+
+def _first_line(exc):
+    lines = str(exc).strip().splitlines()
+    return " ".join(lines[:2]) if lines else type(exc).__name__
+
+
+# ----------------------------------------------------------------------
+# The docstrings: the training parameters' text is made from their declarations
+# (skmnist.estimators._options) and the defaults of the signature above; each
+# estimator's docstring puts in these sections.
+
+
+def _default(value):
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _parameters_doc():
+    """The numpydoc entries of the training parameters, each with its default."""
+    signature = inspect.signature(BaseMNISTClassifier.__init__).parameters
+    entries = []
+    for name, parameter in TRAINING_PARAMETERS.items():
+        text = "\n        ".join(textwrap.wrap(parameter.doc, 72, break_on_hyphens=False))
+        default = _default(signature[name].default)
+        entries.append(f"{name} : {parameter.type}, default={default}\n        {text}")
+    return "\n    ".join(entries)
+
+
+#: The Parameters entries every estimator shares.
+PARAMETERS_DOC = _parameters_doc()
+
+#: The Attributes entries every estimator shares.
+ATTRIBUTES_DOC = """classes_ : ndarray of shape (n_classes,)
+        The labels seen in ``fit``, in sorted order.
+    n_features_in_ : int
+        Number of pixels per sample (all channels).
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame with string column names.
+    image_shape_ : tuple of int
+        (channels, height, width) the samples are read as.
+    device_ : torch.device
+        The device the network trains and predicts on: ``device`` resolved
+        on this machine ("auto" to the best it has).
+    batch_size_ : int
+        Images per training batch in the last :meth:`fit` or
+        :meth:`partial_fit`: ``batch_size`` (or ``iterator_train__batch_size``),
+        resolved from the number of training images when it is "auto".
+    max_epochs_ : int
+        Epochs the last :meth:`fit` trains at most: ``max_epochs``, resolved
+        from the number of training images when it is "auto".
+    pixel_range_ : tuple of float or None
+        Lowest and highest training pixel as the network read it (integer
+        pixels divided by 255); prediction input far outside it (0-255
+        floats after training on 0-1, say) gets a warning that names the fix.
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : skorch.History
+        Per-epoch records: ``train_loss``, ``train_acc``, ``dur``, ..."""
+
+#: The Notes every estimator shares.
+NOTES_DOC = """Besides these parameters, the estimator takes skorch's prefixed settings
+    as keyword arguments, such as ``optimizer__betas=(0.9, 0.99)``,
+    ``criterion__label_smoothing=0.1`` or ``callbacks__print_log=None``; they
+    are parameters too (``get_params``, ``set_params``, grid searches). Any
+    other keyword argument is refused when the estimator is made.
+
+    Methods that skmnist does not change, such as ``score`` and
+    ``save_params``, are those of :class:`skorch.NeuralNetClassifier` and
+    scikit-learn's :class:`~sklearn.base.ClassifierMixin`."""
+
+BaseMNISTClassifier.__doc__ = f"""Base class of the skmnist estimators: a new architecture, briefly.
+
+    Not meant to be used directly. A subclass names its architecture
+    parameters in ``__init__`` (stored unchanged, the other keyword arguments
+    passed on to this class) and builds the network in
+    ``_build_module(input_shape, n_classes)``, ``input_shape`` being
+    (channels, height, width). Everything else comes from this class:
+    validation, label encoding, devices, batches and the training options
+    below, shared by :class:`~skmnist.LeNet5Classifier`,
+    :class:`~skmnist.MLPNetClassifier` and :class:`~skmnist.CNNClassifier`.
+
+    ``_native_image_shape`` is the (channels, height, width) a convolutional
+    network is built for: smaller images are centred in a frame of that size.
+    A network that takes flat rows of any length sets it to None.
+
+    Parameters
+    ----------
+    {PARAMETERS_DOC}
+    **kwargs
+        skorch's prefixed settings, see Notes. Subclasses list their own
+        parameters and these in their signature.
+
+    Attributes
+    ----------
+    {ATTRIBUTES_DOC}
+
+    Notes
+    -----
+    {NOTES_DOC}
+
+    Examples
+    --------
+    Multinomial logistic regression on the pixels, as an skmnist estimator:
+
+    >>> from torch import nn
+    >>> from skmnist import load_mnist_sample
+    >>> from skmnist.estimators import BaseMNISTClassifier
+    >>> class Linear(nn.Module):
+    ...     def __init__(self, n_features, n_classes, bias=True):
+    ...         super().__init__()
+    ...         self.linear = nn.Linear(n_features, n_classes, bias=bias)
+    ...     def forward(self, x):
+    ...         return self.linear(x.flatten(1))
+    >>> class LinearClassifier(BaseMNISTClassifier):
+    ...     _native_image_shape = None  # flat rows of pixels, of any length
+    ...     def __init__(self, *, bias=True, **kwargs):
+    ...         self.bias = bias
+    ...         super().__init__(**kwargs)
+    ...     def _build_module(self, input_shape, n_classes):
+    ...         c, h, w = input_shape
+    ...         return Linear(c * h * w, n_classes, bias=self.bias)
+    >>> X, y = load_mnist_sample(return_X_y=True)
+    >>> clf = LinearClassifier(lr=0.01, max_epochs=5, random_state=0).fit(X, y)
+    >>> clf
+    LinearClassifier(lr=0.01, max_epochs=5, random_state=0)
+    >>> int(clf.summary()["n_params"].sum())
+    7850
+    >>> test = load_mnist_sample(subset="test")
+    >>> clf.score(test.data, test.target) > 0.85
+    True
+    """

@@ -2,11 +2,25 @@
 
 import copy
 import math
+import re
+import sys
+from contextlib import contextmanager
 
 import torch
-from skorch.callbacks import Callback, LRScheduler
+from skorch.callbacks import Callback, LRScheduler, PrintLog
 
 from ..exceptions import TrainingDivergedError
+
+_ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class EpochLog(PrintLog):
+    """skorch's :class:`~skorch.callbacks.PrintLog`: a table row per epoch, the best values
+    in colour on a terminal, and without colour codes in a log file or a pipe."""
+
+    def table(self, row):
+        text = super().table(row)
+        return text if sys.stdout.isatty() else _ANSI_CODES.sub("", text)
 
 
 class BatchAccuracy(Callback):
@@ -86,8 +100,11 @@ class LearningRateRecorder(Callback):
 class EpochProgressBar(Callback):
     """A tqdm progress bar per epoch, with the running loss and accuracy.
 
-    Shown only when the estimator's ``verbose`` is 1 or more; the running
-    loss and accuracy are read from the device every ``refresh`` batches.
+    Shown when the estimator's ``verbose`` is 1 or more and its stream
+    (standard error) is a terminal: a log file or a pipe gets the table rows
+    of :class:`~skorch.callbacks.PrintLog` only, without the bar's redraws.
+    The running loss and accuracy are read from the device every ``refresh``
+    batches.
     """
 
     def __init__(self, refresh=10):
@@ -96,14 +113,17 @@ class EpochProgressBar(Callback):
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         from tqdm.auto import tqdm
 
-        batch_size, epochs = _budget(net)
-        total = math.ceil(len(dataset_train) / batch_size) if dataset_train is not None else None
+        total = None
+        if dataset_train is not None:
+            total = len(net.get_iterator(dataset_train, training=True))
+        epochs = getattr(net, "max_epochs_", net.max_epochs)
         self.bar_ = tqdm(
             total=total,
             desc=f"epoch {len(net.history)}/{epochs}",
             unit="batch",
             leave=False,
-            disable=not net.verbose,
+            # None: tqdm shows the bar on a terminal only
+            disable=None if net.verbose else True,
         )
         self.loss_sum_, self.batches_ = None, 0
 
@@ -138,41 +158,64 @@ class EpochProgressBar(Callback):
         return {**self.__dict__, "bar_": None}
 
 
-class OneCycleScheduler(LRScheduler):
-    """skorch's :class:`~skorch.callbacks.LRScheduler` with OneCycleLR, stepped per batch.
+class Schedule(LRScheduler):
+    """skorch's :class:`~skorch.callbacks.LRScheduler`, saying what it is when it cannot be made.
 
-    Its number of steps is known only once the training data is split, so the
-    scheduler is made at the first epoch: ``max_epochs`` epochs of the
-    training batches.
+    The scheduler is made when training starts, on the estimator's optimizer;
+    settings the scheduler class refuses become a ValueError that names
+    ``description`` (the estimator's ``lr_schedule`` and
+    ``lr_schedule_params``) instead of torch's bare message.
+    """
+
+    def __init__(self, policy, *, description="the learning-rate schedule", **kwargs):
+        super().__init__(policy=policy, **kwargs)
+        self.description = description
+
+    @property
+    def kwargs(self):
+        return {k: v for k, v in super().kwargs.items() if k != "description"}
+
+    def on_train_begin(self, net, **kwargs):
+        with self._explained(type(net).__name__):
+            self._make(net)
+
+    def check(self, optimizer, name):
+        """Make the scheduler once on ``optimizer`` (a stand-in), as training would: a
+        ValueError says what it refuses, naming the estimator ``name``."""
+        with self._explained(name):
+            self.initialize().policy_(optimizer, **self.kwargs)
+
+    def _make(self, net):
+        super().on_train_begin(net)
+
+    @contextmanager
+    def _explained(self, name):
+        try:
+            yield
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(
+                f"The learning-rate schedule of {name} ({self.description}) cannot be made: {exc}"
+            ) from None
+
+
+class OneCycleScheduler(Schedule):
+    """A :class:`Schedule` with :class:`~torch.optim.lr_scheduler.OneCycleLR`, stepped per batch.
+
+    Each fit runs one whole cycle of ``total_steps`` batches, from a new
+    scheduler; a fit that runs past them (``warm_start``) goes on at the final rate.
     """
 
     def __init__(self, **kwargs):
         super().__init__(policy=torch.optim.lr_scheduler.OneCycleLR, step_every="batch", **kwargs)
 
-    def on_train_begin(self, net, **kwargs):
-        self.lr_scheduler_ = None
-
-    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
-        if self.lr_scheduler_ is None:
-            batch_size, epochs = _budget(net)
-            steps = math.ceil(len(dataset_train) / batch_size)
-            self.lr_scheduler_ = self.policy_(
-                net.optimizer_, total_steps=steps * epochs, **self.kwargs
-            )
+    def _make(self, net):
+        self.lr_scheduler_ = self.policy_(net.optimizer_, **self.kwargs)
 
     def on_batch_end(self, net, training, **kwargs):
-        # OneCycleLR refuses to step past its total; a warm start runs on at the final rate
+        # OneCycleLR refuses to step past its total
         scheduler = self.lr_scheduler_
         if training and scheduler is not None and scheduler.last_epoch + 1 < scheduler.total_steps:
             scheduler.step()
-
-
-def _budget(net):
-    """The training batch size and epochs of ``net``: an skmnist estimator's resolved
-    ``batch_size_`` and ``max_epochs_`` (see ``training_budget``), or skorch's parameters."""
-    if hasattr(net, "_training_batch_size"):
-        return net._training_batch_size(), net._epoch_budget()
-    return net.batch_size, net.max_epochs
 
 
 class EarlyStop(Exception):

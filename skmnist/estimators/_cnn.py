@@ -5,9 +5,8 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval
 
 from ..nets import CNN
-from ._base import BaseMNISTClassifier
-from ._constraints import DROPOUT, PositiveInts
-from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
+from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._options import DROPOUT, PositiveInts
 
 
 class CNNClassifier(BaseMNISTClassifier):
@@ -33,11 +32,11 @@ class CNNClassifier(BaseMNISTClassifier):
     convs_per_block : int, default=1
         Convolutions in each block before its pooling; 2 makes VGG-style
         blocks (:func:`~skmnist.benchmarks.suites.record_recipe`).
-    {TRAINING_PARAMETERS}
+    {PARAMETERS_DOC}
 
     Attributes
     ----------
-    {ATTRIBUTES}
+    {ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -46,7 +45,7 @@ class CNNClassifier(BaseMNISTClassifier):
 
     Notes
     -----
-    {NOTES}
+    {NOTES_DOC}
 
     Examples
     --------
@@ -56,8 +55,6 @@ class CNNClassifier(BaseMNISTClassifier):
     >>> clf.predict_proba(X[:3]).shape
     (3, 10)
     """
-
-    _net = CNN
 
     _parameter_constraints: dict = {
         **BaseMNISTClassifier._parameter_constraints,

@@ -1,23 +1,67 @@
-"""Devices: "auto" resolved, availability checked once, and the data budget on each.
+"""Devices: the ``device`` parameter's vocabulary, resolved and checked in one place.
 
-The ``device`` parameter stays as the user set it ("auto" included); the
-estimators resolve it only while a method runs (:func:`on_resolved_device`),
-because skorch reads ``self.device`` in many places.
+``device="auto"`` picks the first kind of :data:`DEVICE_KINDS` this machine
+has; a name ("cpu", "cuda:1", ...) or a :class:`torch.device` is used as
+given once this machine is known to have it. The parameter itself never
+changes: a fitted estimator keeps the device it trains and predicts on in
+``device_``.
 """
 
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-import functools
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 import torch
 
-from ._net_base import _NetBase
+#: The value of ``device`` that lets the machine decide.
+AUTO = "auto"
+
+
+class _Kind(NamedTuple):
+    name: str  # what a message calls it: "this machine has no ..."
+    available: Callable[[], bool]
+
+
+#: The kinds of device ``device="auto"`` tries, in this order: what each is
+#: called, and how to tell whether this machine (and this torch build) has one.
+#: Other kinds torch knows ("xpu", ...) are used as given.
+DEVICE_KINDS = {
+    "cuda": _Kind("CUDA GPU (or this torch build has no CUDA)", torch.cuda.is_available),
+    "mps": _Kind("Apple MPS device", lambda: torch.backends.mps.is_available()),
+    "cpu": _Kind("CPU", lambda: True),
+}
+
+
+def _is_auto(device) -> bool:
+    return isinstance(device, str) and device == AUTO
+
+
+def parse_device(device) -> torch.device | None:
+    """The :class:`torch.device` that ``device`` names; None for "auto" or what names none."""
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str) or _is_auto(device):
+        return None
+    try:
+        return torch.device(device)
+    except (RuntimeError, ValueError):
+        return None
+
+
+def describe_devices() -> str:
+    """The values ``device`` takes, in words: for docstrings, messages and the CLI's help."""
+    kinds = ", ".join(f'"{kind}"' for kind in DEVICE_KINDS)
+    return (
+        f'"{AUTO}" (the first of {kinds} that this machine has), a device name such as '
+        '"cuda:1", or a torch.device'
+    )
 
 
 def resolve_device(device) -> torch.device:
-    """The :class:`torch.device` for ``device``; ``"auto"`` picks CUDA, then MPS, then CPU.
+    """The :class:`torch.device` for ``device``; ``"auto"`` picks the best this machine has.
 
     Parameters
     ----------
@@ -28,7 +72,8 @@ def resolve_device(device) -> torch.device:
     Returns
     -------
     device : torch.device
-        The device; "auto" resolved to the best one this machine has.
+        The device; "auto" resolved to the first of ``DEVICE_KINDS`` ("cuda",
+        "mps", "cpu") that this machine has.
 
     Examples
     --------
@@ -38,124 +83,39 @@ def resolve_device(device) -> torch.device:
     """
     if device is None:
         return torch.device("cpu")
-    if device == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
+    if _is_auto(device):
+        return torch.device(next(name for name, kind in DEVICE_KINDS.items() if kind.available()))
     return torch.device(device)
 
 
-def device_available(device) -> bool:
-    """Whether this machine (and this torch build) has ``device``'s kind of device."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.is_available()
-    if device.type == "mps":
-        return torch.backends.mps.is_available()
-    return True
+def check_device(device, name="device") -> torch.device:
+    """``device`` resolved, or a ValueError that says what is wrong and what to use instead.
 
-
-def require_device(device, name="device"):
-    """``torch.device(device)``, with a clear ValueError when this machine lacks it."""
-    resolved = torch.device(device)
-    if not device_available(resolved):
-        kind = {
-            "cuda": "CUDA device (or this torch build has no CUDA)",
-            "mps": "Apple MPS device",
-        }.get(resolved.type, f"{resolved.type} device")
+    The one check of a device: the estimators make it when they start to
+    train or predict, :func:`~skmnist.load_model` before it reads a file,
+    and the command line before any work.
+    """
+    if _is_auto(device):
+        return resolve_device(device)
+    resolved = parse_device(device)
+    if resolved is None:
+        raise ValueError(f"{name}={device!r} is not a device; use {describe_devices()}.")
+    kind = DEVICE_KINDS.get(resolved.type)
+    if kind is not None and not kind.available():
         raise ValueError(
-            f"{name}={device!r}, but this machine has no {kind}; use {name}='auto' or 'cpu'."
+            f"{name}={device!r}, but this machine has no {kind.name}; use {name}='auto' or 'cpu'."
         )
     return resolved
 
 
-def device_budget(device, budget_gib=None):
-    """Bytes of training data to keep on ``device`` at once (``budget_gib`` GiB if given).
+def device_budget(device: torch.device, budget_gib=None) -> float:
+    """Bytes of data to keep on ``device`` at once (``budget_gib`` GiB if given).
 
-    By default half of a GPU's free memory; no limit on the CPU.
+    By default half of a GPU's free memory; no limit elsewhere.
     """
     if budget_gib is not None:
         return float(budget_gib) * 2**30
-    device = torch.device(device)
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)
         return free / 2
     return math.inf
-
-
-def on_resolved_device(method):
-    """Run ``method`` with ``self.device`` resolved from ``"auto"`` to a real device.
-
-    skorch reads ``self.device`` in many places (moving modules, batches and
-    outputs); the parameter itself must stay as the user set it, so it is
-    resolved only while the method runs and restored afterwards.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        if self.device != "auto":
-            return method(self, *args, **kwargs)
-        self.device = str(resolve_device("auto"))
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            self.device = "auto"
-
-    return wrapper
-
-
-class _DeviceMixin(_NetBase):
-    """How a skmnist estimator keeps its network on ``device``, "auto" included."""
-
-    def __setstate__(self, state):
-        requested = state["device"]
-        if requested == "auto":
-            state["device"] = str(resolve_device("auto"))
-        super().__setstate__(state)
-        if requested == "auto":
-            self.device = "auto"
-
-    @on_resolved_device
-    def forward(self, X, training=False, device="cpu"):
-        """The network's logits for all of ``X``, batch by batch (skorch's ``forward``).
-
-        Parameters
-        ----------
-        X : array-like or DeviceData
-            Input data.
-        training : bool, default=False
-            Whether to run the module in training mode.
-        device : str or torch.device, default="cpu"
-            Where the concatenated output is put.
-
-        Returns
-        -------
-        y_infer : torch.Tensor
-            The logits of every sample.
-        """
-        return super().forward(X, training=training, device=device)
-
-    @on_resolved_device
-    def load_params(self, *args, **kwargs):
-        """skorch's ``load_params``, with ``device="auto"`` resolved to this machine's device.
-
-        Parameters
-        ----------
-        *args, **kwargs
-            As for :meth:`skorch.net.NeuralNet.load_params`: ``f_params``,
-            ``f_optimizer``, ``f_history``, ``checkpoint``, ...
-        """
-        return super().load_params(*args, **kwargs)
-
-    def _follow_device(self):
-        """Move the network (and the optimizer's state) to ``device`` if it is elsewhere."""
-        device = require_device(self.device)
-        current = next(self.module_.parameters(), torch.empty(0)).device
-        if current.type == device.type and device.index in (None, current.index):
-            return
-        self.module_.to(device)
-        self.criterion_.to(device)
-        # loading its own state moves the optimizer's state to its parameters' device
-        self.optimizer_.load_state_dict(self.optimizer_.state_dict())

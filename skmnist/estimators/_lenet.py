@@ -3,10 +3,9 @@
 from sklearn.utils._param_validation import StrOptions
 
 from ..nets import LeNet5
-from ..nets._layers import ACTIVATIONS
-from ._base import BaseMNISTClassifier
-from ._constraints import DROPOUT
-from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
+from ..nets._layers import ACTIVATIONS, POOLINGS
+from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._options import DROPOUT
 
 
 class LeNet5Classifier(BaseMNISTClassifier):
@@ -29,19 +28,19 @@ class LeNet5Classifier(BaseMNISTClassifier):
     ----------
     activation : str, default="tanh"
         Activation after each convolution and hidden layer ("tanh", "relu", ...).
-    pooling : {{"avg", "max"}}, default="avg"
-        Subsampling after each convolution.
+    pooling : {{{", ".join(f'"{name}"' for name in POOLINGS)}}}, default="avg"
+        Subsampling after each convolution (see :data:`skmnist.nets.POOLINGS`).
     conv_dropout : float, default=0.0
         Dropout after each convolution block.
     fc_dropout : float, default=0.0
         Dropout after each hidden fully connected layer.
     batch_norm : bool, default=False
         Batch normalisation after convolutions and hidden layers.
-    {TRAINING_PARAMETERS}
+    {PARAMETERS_DOC}
 
     Attributes
     ----------
-    {ATTRIBUTES}
+    {ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -50,7 +49,7 @@ class LeNet5Classifier(BaseMNISTClassifier):
 
     Notes
     -----
-    {NOTES}
+    {NOTES_DOC}
 
     Examples
     --------
@@ -63,12 +62,10 @@ class LeNet5Classifier(BaseMNISTClassifier):
     (5,)
     """
 
-    _net = LeNet5
-
     _parameter_constraints: dict = {
         **BaseMNISTClassifier._parameter_constraints,
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "pooling": [StrOptions({"avg", "max"})],
+        "pooling": [StrOptions(set(POOLINGS))],
         "conv_dropout": DROPOUT,
         "fc_dropout": DROPOUT,
         "batch_norm": ["boolean"],

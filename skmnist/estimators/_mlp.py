@@ -7,9 +7,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nets import MLP
 from ..nets._layers import ACTIVATIONS
-from ._base import BaseMNISTClassifier
-from ._constraints import DROPOUT, PositiveInts
-from ._docs import ATTRIBUTES, NOTES, TRAINING_PARAMETERS
+from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._options import DROPOUT, PositiveInts
 
 
 class MLPNetClassifier(BaseMNISTClassifier):
@@ -31,11 +30,11 @@ class MLPNetClassifier(BaseMNISTClassifier):
         Dropout after each hidden activation.
     batch_norm : bool, default=False
         Batch normalisation after each hidden linear layer.
-    {TRAINING_PARAMETERS}
+    {PARAMETERS_DOC}
 
     Attributes
     ----------
-    {ATTRIBUTES}
+    {ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -44,7 +43,7 @@ class MLPNetClassifier(BaseMNISTClassifier):
 
     Notes
     -----
-    {NOTES}
+    {NOTES_DOC}
 
     Examples
     --------
@@ -57,7 +56,6 @@ class MLPNetClassifier(BaseMNISTClassifier):
     True
     """
 
-    _net = MLP
     _native_image_shape = None
 
     _parameter_constraints: dict = {

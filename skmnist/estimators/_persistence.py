@@ -21,8 +21,8 @@ from skorch.history import History
 
 from .._files import write_bytes
 from .._version import __version__
-from ._base import BaseMNISTClassifier
-from ._devices import device_available, resolve_device
+from ._base import BaseMNISTClassifier, _check_skorch_settings
+from ._devices import AUTO, check_device, parse_device
 from ._summary import epoch_rows
 
 FORMAT = "skmnist-model"
@@ -180,6 +180,8 @@ def load_model(path, *, device=None):
     >>> len(loaded.history_), (loaded.predict_proba(X[:20]) == clf.predict_proba(X[:20])).all()
     (2, np.True_)
     """
+    if device is not None:
+        check_device(device)  # a bad device is the caller's, not the file's
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
@@ -191,7 +193,8 @@ def load_model(path, *, device=None):
         _check_params(cls, params)
         if device is not None:
             params["device"] = device
-        elif params.get("device") not in (None, "auto") and not device_available(params["device"]):
+        elif params.get("device") not in (None, AUTO) and not _available(params["device"]):
+            # a device this machine lacks; a value that names no device is refused below
             warnings.warn(
                 f"the model was saved with device={params['device']!r}, which is not available "
                 "here; it is loaded on the CPU.",
@@ -222,9 +225,19 @@ def load_model(path, *, device=None):
             f"the weights in {path} do not fit a {header['class']} with the saved parameters "
             f"(an incompatible architecture): {str(exc).splitlines()[0]} ..."
         ) from None
-    estimator.module_.to(resolve_device(estimator.device))
     estimator.history = History(header["history"])
     return estimator
+
+
+def _available(device):
+    """Whether this machine has ``device``; True for what names no device (refused later)."""
+    if parse_device(device) is None:
+        return True
+    try:
+        check_device(device)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_file(path):
@@ -323,7 +336,4 @@ def _check_header(path, metadata):
 def _check_params(cls, params):
     """Every saved parameter is one of ``cls``'s, or a skorch prefixed setting."""
     names = set(cls().get_params(deep=False))
-    prefixes = {*cls.prefixes_, "module", "criterion", "optimizer"}
-    for name in params:
-        if name not in names and name.split("__")[0] not in prefixes:
-            raise ValueError(f"unknown parameter {name!r}")
+    _check_skorch_settings(cls, [name for name in params if name not in names], ValueError)

@@ -3,8 +3,6 @@
 import pandas as pd
 import torch
 
-from ._net_base import _NetBase
-
 
 def model_summary(module, input_shape, *, as_text=False):
     """Summarise ``module`` run on one zero input of shape ``input_shape``.
@@ -77,45 +75,3 @@ def model_summary(module, input_shape, *, as_text=False):
 def epoch_rows(history):
     """The per-epoch records of a skorch ``History``, without their per-batch records."""
     return [{k: v for k, v in row.items() if k != "batches"} for row in history]
-
-
-class _InspectionMixin(_NetBase):
-    """What a skmnist estimator shows of its network and its training."""
-
-    def history_frame(self):
-        """The training history as a DataFrame, one row per epoch.
-
-        Returns
-        -------
-        history : pandas.DataFrame
-            Indexed by ``epoch``; columns such as ``train_loss``, ``train_acc``,
-            ``valid_loss``, ``valid_acc`` (with early stopping), ``lr``,
-            ``dur`` (seconds) and ``best``.
-        """
-        self.check_is_fitted()
-        rows = epoch_rows(self.history)
-        return pd.DataFrame(rows).set_index("epoch")
-
-    def summary(self, *, as_text=False):
-        """Each layer's output shape and parameter count.
-
-        Works before fitting too, for the network's native input (one
-        channel of 28x28, 10 classes).
-
-        Parameters
-        ----------
-        as_text : bool, default=False
-            Return a printable table with the totals instead of a DataFrame.
-
-        Returns
-        -------
-        summary : pandas.DataFrame or str
-            One row per layer: ``layer``, ``type``, ``output_shape``,
-            ``n_params``.
-        """
-        if self.__sklearn_is_fitted__():
-            module, n_classes = self.module_, len(self.classes_)
-        else:
-            n_classes = 10
-            module = self._build_module(self._module_input_shape(), n_classes)
-        return model_summary(module, self._sample_input_shape(), as_text=as_text)

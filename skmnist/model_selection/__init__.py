@@ -33,9 +33,10 @@ Parallel fits and CPU threads
   set, the workers get their values instead).
 - Fits in threads of one process (joblib's "threading" backend,
   ``OptunaSearchCV(n_jobs=k)`` and ``Study.optimize(n_jobs=k)``, Dask workers
-  with several threads) share torch's threads: while ``k`` of them train on
-  the CPU, each uses ``n // k``, ``n`` being torch's thread count when the
-  first started. A fit running alone is not affected. Such fits draw weight
+  with several threads) each use torch's thread count as the process has it;
+  the estimators never change it (sharing the cores out between such fits
+  did not make them faster when measured). To give each its share, call
+  :func:`torch.set_num_threads` in your own code. Such fits draw weight
   initialisation and dropout from torch's one global random state, so they
   are not reproducible even with ``random_state`` set; fits in processes
   are.
@@ -57,9 +58,8 @@ the training data (up to half the free memory it sees, unless
 ``device_data_budget`` caps it), and their kernels share the GPU's time.
 Memory is the hard limit; whether two workers finish sooner than one depends
 on how idle one leaves the GPU (small networks on MNIST leave it idle much of
-the time), so keep ``n_jobs`` at 1 or 2 per GPU. (The thread share above is
-for training on the CPU; fits in threads of one process share its CUDA
-context.) For several GPUs, run one single-threaded Dask worker per GPU, each
+the time), so keep ``n_jobs`` at 1 or 2 per GPU. (Fits in threads of one
+process share its CUDA context.) For several GPUs, run one single-threaded Dask worker per GPU, each
 seeing only its own::
 
     CUDA_VISIBLE_DEVICES=0 dask worker tcp://scheduler:8786 --nworkers 1 --nthreads 1

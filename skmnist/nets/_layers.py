@@ -28,7 +28,7 @@ def make_activation(name: str) -> nn.Module:
 
 
 def make_pooling(name: str, kernel_size: int = 2) -> nn.Module:
-    """Return a pooling module, ``"avg"`` or ``"max"``, of the given size."""
+    """Return a pooling module (one of ``POOLINGS``) of the given size."""
     try:
         return POOLINGS[name](kernel_size)
     except (KeyError, TypeError):

@@ -25,8 +25,8 @@ class LeNet5(FeaturesThenClassifier):
         are framed by the estimator).
     activation : str, default="tanh"
         Activation after every convolution and hidden linear layer.
-    pooling : {"avg", "max"}, default="avg"
-        Subsampling after each convolution.
+    pooling : str, default="avg"
+        Subsampling after each convolution, one of :data:`POOLINGS`.
     conv_dropout : float, default=0.0
         Dropout after each convolution block.
     fc_dropout : float, default=0.0

@@ -93,7 +93,8 @@ def check_error(result, status, *messages):
         ),
         (["train", "-p", "callbacks=[]"], "cannot be given on the command line"),
         (["train", "-p", "module=None"], "LeNet5Classifier has no parameter 'module'"),
-        (["train", "-p", "device=tpu"], "is not a device"),
+        (["train", "-p", "module__units=3"], "LeNet5Classifier has no parameter 'module__units'"),
+        (["train", "-p", "device=tpu"], "The 'device' parameter of LeNet5Classifier must be"),
         (["benchmark", "--suite", "lenet", "--max-epochs", "0"], "must be at least 1, got 0"),
         (["benchmark", "--suite", "lenet", "--max-epochs", "x"], "expected a whole number"),
         (
@@ -108,11 +109,11 @@ def test_usage_errors(skmnist_cli, argv, message):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_device_without_cuda(skmnist_cli):
-    check_error(skmnist_cli("train", "-p", "device=cuda"), 2, "CUDA is not available")
+    check_error(skmnist_cli("train", "-p", "device=cuda"), 2, "this machine has no CUDA GPU")
     check_error(
         skmnist_cli("benchmark", "--suite", "lenet", "--device", "cuda"),
         2,
-        "CUDA is not available",
+        "this machine has no CUDA GPU",
     )
 
 

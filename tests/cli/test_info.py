@@ -54,9 +54,9 @@ def test_help_exits_0(skmnist_cli):
         assert result.code == 0 and "usage: skmnist" in result.out
 
 
-def test_entry_point_is_main():
-    """pyproject's ``skmnist = "skmnist.cli:main"``: main returns an exit status."""
+def test_entry_point_is_the_commands_process():
+    """pyproject's ``skmnist = "skmnist.__main__:run"``, which ``python -m skmnist`` runs too."""
     text = (REPO / "pyproject.toml").read_text()
-    assert 'skmnist = "skmnist.cli:main"' in text
+    assert 'skmnist = "skmnist.__main__:run"' in text
     main_module = (REPO / "skmnist" / "__main__.py").read_text()
-    assert "sys.exit(main())" in main_module
+    assert 'if __name__ == "__main__":\n    run()' in main_module

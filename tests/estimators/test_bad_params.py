@@ -43,7 +43,11 @@ CASES = [
     (CNNClassifier, {"convs_per_block": 0}, "'convs_per_block' parameter .* range \\[1, 4\\]"),
     (CNNClassifier, {"convs_per_block": 2.5}, "'convs_per_block' parameter"),
     (LeNet5Classifier, {"momentum": -1}, "'momentum' parameter"),
-    (LeNet5Classifier, {"optimizer__betas": (0.5,)}, "Adam refuses optimizer__betas=\\(0.5,\\)"),
+    (
+        LeNet5Classifier,
+        {"optimizer__betas": (0.5,)},
+        "Adam refuses optimizer__betas=\\(0.5,\\) \\(with lr=0.001\\)",
+    ),
     (
         LeNet5Classifier,
         {"optimizer": "sgd", "optimizer__nesterov": True, "momentum": 0.0},

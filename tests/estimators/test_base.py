@@ -162,9 +162,9 @@ def test_clone_keeps_parameters_and_drops_the_fit(cls):
 
 
 def test_skorch_settings_the_estimator_fixes_are_not_parameters():
-    with pytest.raises(TypeError, match="sets module itself"):
+    with pytest.raises(TypeError, match="sets skorch's module itself"):
         MLPNetClassifier(module=torch.nn.Linear)
-    with pytest.raises(TypeError, match="sets criterion itself"):
+    with pytest.raises(TypeError, match="sets skorch's criterion itself"):
         LeNet5Classifier(criterion=torch.nn.NLLLoss)
     names = MLPNetClassifier().get_params()
     assert "module" not in names and "criterion" not in names
@@ -332,3 +332,110 @@ def test_verbose_prints_one_line_per_epoch_and_silent_by_default(capsys):
     assert "train_loss" in out
     epoch_lines = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
     assert len(epoch_lines) == 3
+
+
+# ----------------------------------------------------------------------
+# Parameters: refused when unknown, checked once, never changed
+
+
+def test_an_unknown_keyword_is_refused_when_the_estimator_is_made():
+    with pytest.raises(TypeError, match="CNNClassifier has no parameter 'hidden_size'"):
+        CNNClassifier(hidden_size=256)
+    with pytest.raises(TypeError, match="'iterator_train_shuffle'"):
+        LeNet5Classifier(iterator_train_shuffle=True)
+    # skorch's settings the estimators take still work, as parameters
+    clf = LeNet5Classifier(
+        optimizer__betas=(0.8, 0.9),
+        criterion__label_smoothing=0.1,
+        callbacks__print_log=None,
+        iterator_train__batch_size=8,
+    )
+    assert clf.get_params()["optimizer__betas"] == (0.8, 0.9)
+    assert clone(clf).get_params()["criterion__label_smoothing"] == 0.1
+    with pytest.raises(ValueError, match="has no parameter 'module__units'"):
+        clf.set_params(module__units=3)  # the network is built from the parameters
+
+
+class _CountingAdam(torch.optim.Adam):
+    made = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).made += 1
+        super().__init__(*args, **kwargs)
+
+
+def _count_checks(monkeypatch):
+    import skmnist.estimators._base as base
+
+    calls = []
+    check = base.validate_parameter_constraints
+    monkeypatch.setattr(
+        base, "validate_parameter_constraints", lambda *a, **k: calls.append(1) or check(*a, **k)
+    )
+    return calls
+
+
+def test_parameters_are_checked_once_per_fit_building_one_optimizer(monkeypatch):
+    checks = _count_checks(monkeypatch)
+    X, y = block_images()
+    _CountingAdam.made = 0
+    MLPNetClassifier(max_epochs=1, optimizer=_CountingAdam, lr_schedule="cosine").fit(X, y)
+    assert len(checks) == 1
+    assert _CountingAdam.made == 1  # the one that trains: no stand-ins to check settings
+
+
+def test_later_partial_fits_check_only_what_changed(monkeypatch):
+    checks = _count_checks(monkeypatch)
+    X, y = block_images()
+    clf = MLPNetClassifier().partial_fit(X, y, classes=np.unique(y))
+    clf.partial_fit(X, y)
+    clf.partial_fit(X, y)
+    assert len(checks) == 1
+    with pytest.raises(ValueError, match="'lr' parameter"):
+        clf.set_params(lr=-1).partial_fit(X, y)
+    assert len(checks) == 2
+
+
+def test_sklearns_skip_parameter_validation_is_honoured(monkeypatch):
+    import sklearn
+
+    checks = _count_checks(monkeypatch)
+    X, y = block_images()
+    with sklearn.config_context(skip_parameter_validation=True):
+        MLPNetClassifier(max_epochs=1, tol=-1.0).fit(X, y)  # refused otherwise
+    assert checks == []
+    with pytest.raises(ValueError, match="'tol' parameter"):
+        MLPNetClassifier(max_epochs=1, tol=-1.0).fit(X, y)
+
+
+class _ParamsProbe(Callback):
+    """Record the ``device`` parameter as callbacks see it while the estimator trains."""
+
+    def on_epoch_end(self, net, **kwargs):
+        net.history.record("device_param", net.get_params()["device"])
+
+
+def test_device_auto_stays_auto_while_training_and_predicting():
+    X, y = block_images()
+    clf = MLPNetClassifier(max_epochs=2, callbacks=[("probe", _ParamsProbe())]).fit(X, y)
+    assert clf.history[:, "device_param"] == ["auto", "auto"]
+    clf.predict(X)
+    assert clf.device == "auto" and clf.device_ == resolve_device("auto")
+
+
+def test_a_fit_leaves_torchs_global_state_as_it_was():
+    X, y = block_images()
+    threads, rng = torch.get_num_threads(), torch.random.get_rng_state()
+    make_estimator(LeNet5Classifier, augment="affine", random_state=3).fit(X, y)
+    assert torch.get_num_threads() == threads
+    assert torch.equal(torch.random.get_rng_state(), rng)
+
+
+def test_augmentation_draws_from_its_own_generator():
+    # a seeded fit with augmentation is the same whatever torch's global generator holds
+    X, y = block_images()
+    torch.manual_seed(1)
+    first = make_estimator(LeNet5Classifier, augment="elastic", random_state=3).fit(X, y)
+    torch.manual_seed(2)
+    second = make_estimator(LeNet5Classifier, augment="elastic", random_state=3).fit(X, y)
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))

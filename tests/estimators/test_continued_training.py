@@ -7,6 +7,8 @@ trained network, or refuse a change they cannot apply, leaving the model as
 it was.
 """
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -83,3 +85,56 @@ def test_a_fresh_fit_after_set_params_rebuilds_the_network():
     n_params = clf.summary()["n_params"].sum()
     clf.set_params(channels=(8, 8, 8)).fit(X, y)
     assert clf.summary()["n_params"].sum() > n_params
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("failed on purpose")
+
+
+def test_a_warm_start_that_fails_after_changing_the_optimizer_leaves_the_model_as_it_was(
+    monkeypatch,
+):
+    # a new rate and a schedule: the optimizer takes the rate in place, then the
+    # callbacks are rebuilt, which fails; the optimizer must be as it was
+    clf, X, y = _fitted(warm_start=True)
+    before, optimizer = clf.predict_proba(X), clf.optimizer_
+    state = copy.deepcopy(optimizer.state_dict())
+    monkeypatch.setattr(MLPNetClassifier, "initialize_callbacks", _fail)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.set_params(lr=0.05, lr_schedule="cosine").fit(X, y)
+    monkeypatch.undo()
+    assert clf.optimizer_ is optimizer
+    _assert_same_state(optimizer.state_dict(), state)
+    assert "initial_lr" not in optimizer.param_groups[0]
+    assert len(clf.history) == 1
+    np.testing.assert_array_equal(
+        clf.set_params(lr=1e-3, lr_schedule=None).predict_proba(X), before
+    )
+    clf.fit(X, y)  # and it trains on from there
+    assert len(clf.history) == 2
+
+
+@pytest.mark.cuda
+def test_a_warm_start_that_fails_after_moving_to_another_device_leaves_the_model_as_it_was(
+    monkeypatch,
+):
+    clf, X, y = _fitted(warm_start=True, device="cpu")
+    before, state = clf.predict_proba(X), copy.deepcopy(clf.optimizer_.state_dict())
+    monkeypatch.setattr(MLPNetClassifier, "initialize_callbacks", _fail)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.set_params(device="cuda", lr_schedule="cosine").fit(X, y)
+    monkeypatch.undo()
+    assert next(clf.module_.parameters()).device.type == "cpu"
+    assert clf.device_.type == "cpu"
+    _assert_same_state(clf.optimizer_.state_dict(), state)
+    np.testing.assert_array_equal(
+        clf.set_params(device="cpu", lr_schedule=None).predict_proba(X), before
+    )
+
+
+def _assert_same_state(state, expected):
+    assert state["param_groups"] == expected["param_groups"]
+    for key, values in expected["state"].items():
+        for name, value in values.items():
+            now = state["state"][key][name]
+            assert now.device == value.device and torch.equal(now, value), (key, name)

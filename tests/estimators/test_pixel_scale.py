@@ -37,8 +37,18 @@ def test_floats_0_255_after_training_on_uint8_get_a_warning_naming_the_fix(train
         r"ranged from 0 to 1.*X / 255",
     ):
         clf.predict(X.astype(np.float32))
-    with pytest.warns(UserWarning, match="training pixels ranged"):  # object arrays of ints too
-        clf.predict(X.astype(object))
+
+
+def test_object_arrays_of_whole_numbers_are_integer_pixels(trained_on_uint8):
+    # Python ints (a list, an object array, a DataFrame of objects) are read as 0-255
+    # intensities, as a NumPy integer array is: no warning, the same predictions
+    clf, X, y = trained_on_uint8
+    expected = clf.predict_proba(X)
+    np.testing.assert_array_equal(
+        _no_warning(lambda: clf.predict_proba(X.astype(object))), expected
+    )
+    refit = MLPNetClassifier(max_epochs=1, random_state=0)
+    assert _no_warning(lambda: refit.fit(X.astype(object), y)).pixel_range_ == clf.pixel_range_
 
 
 def test_the_same_scale_in_another_dtype_gives_no_warning(trained_on_uint8):

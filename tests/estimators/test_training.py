@@ -1,6 +1,7 @@
 """Training control: validation, early stopping, schedules, history, progress, resuming, failing."""
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -98,9 +99,11 @@ def test_plateau_schedule_lowers_the_rate_when_the_loss_stalls(sample):
 
 
 def test_plateau_watches_the_validation_loss_with_early_stopping():
-    clf = MLPNetClassifier(lr_schedule="plateau", early_stopping=True)
-    assert clf._lr_scheduler_callback().monitor == "valid_loss"
-    assert MLPNetClassifier(lr_schedule="plateau")._lr_scheduler_callback().monitor == "train_loss"
+    def monitor(clf):
+        return dict(clf.initialize().callbacks_)["lr_schedule"].monitor
+
+    assert monitor(MLPNetClassifier(lr_schedule="plateau", early_stopping=True)) == "valid_loss"
+    assert monitor(MLPNetClassifier(lr_schedule="plateau")) == "train_loss"
 
 
 @pytest.mark.parametrize(
@@ -143,14 +146,21 @@ def test_history_frame(sample):
     assert (frame["train_acc"].between(0, 1)).all()
 
 
-def test_verbose_zero_is_silent_and_one_shows_progress(sample, capsys):
+def test_verbose_zero_is_silent_and_one_shows_progress(sample, capsys, monkeypatch):
     X, y = sample
     MLPNetClassifier(max_epochs=2, verbose=0).fit(X, y)
     out, err = capsys.readouterr()
     assert out == "" and err == ""
+    # to a file or a pipe: the table's rows, without colour codes or the bar's redraws
     MLPNetClassifier(max_epochs=2, verbose=1).fit(X, y)
     out, err = capsys.readouterr()
-    assert "train_loss" in out and "epoch 2/2" in err
+    assert "train_loss" in out and "\x1b[" not in out and err == ""
+    # on a terminal: the progress bar, and the best values in colour
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    MLPNetClassifier(max_epochs=2, verbose=1).fit(X, y)
+    out, err = capsys.readouterr()
+    assert "\x1b[" in out and "epoch 2/2" in err
 
 
 def test_warm_start_continues_training(sample):
@@ -277,7 +287,7 @@ def test_a_model_trained_with_progress_bars_pickles_without_snapshots(sample, ca
         ({"batch_size": 0}, r"'batch_size' parameter .* must be an int in the range \[1, inf\)"),
         ({"max_epochs": 0}, r"'max_epochs' parameter .* must be an int in the range \[1, inf\)"),
         ({"max_epochs": 2.5}, "'max_epochs' parameter .*Got 2.5 instead"),
-        ({"device": "cuda"}, "no CUDA device"),
+        ({"device": "cuda"}, "no CUDA GPU"),
     ],
 )
 def test_bad_training_values_are_clear_errors_at_fit(sample, params, message, monkeypatch):
@@ -315,3 +325,16 @@ def test_an_interrupted_epoch_leaves_an_estimator_that_pickles(sample):
         ).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))  # the epoch's progress bar is not in it
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_a_schedule_is_as_long_as_the_batches_taken(sample):
+    # the iterator's own batch size decides the batches, and so the one-cycle's length
+    X, y = sample
+    clf = MLPNetClassifier(
+        max_epochs=2, lr_schedule="onecycle", iterator_train__batch_size=50, random_state=0
+    ).fit(X[:500], y[:500])
+    scheduler = dict(clf.callbacks_)["lr_schedule"].lr_scheduler_
+    taken = sum(clf.history[:, "train_batch_count"])
+    assert clf.batch_size_ == 50 and taken == 20
+    assert scheduler.total_steps == taken
+    assert scheduler.last_epoch == taken - 1  # the whole cycle: down to its final rate

@@ -1,4 +1,10 @@
-"""Torch's threads inside the workers of a parallel search: one fit per core's share."""
+"""Torch's threads in a parallel search: the workers' share of the cores, and no changes.
+
+Worker processes take their share from the environment joblib and Dask give
+them; fits in threads of one process leave torch's thread count as it is
+(docs/benchmarks/process-settings.md: sharing the cores between them did not
+make such fits faster).
+"""
 
 import threading
 
@@ -80,13 +86,11 @@ def test_loky_workers_get_their_share_of_the_cores(monkeypatch):
         get_reusable_executor().shutdown(wait=True)
 
 
-def test_fits_in_threads_share_torch_threads(torch_threads):
-    # four threads in this process (new threads start with this count), two
-    # fits at a time in threads: two each, where each would take four alone
+def test_fits_in_threads_leave_torch_threads_as_they_are(torch_threads):
+    # new threads start with the process's count; two fits at a time in threads keep it
     torch.set_num_threads(4)
     with joblib.parallel_config(backend="threading"):
-        assert _threads_in_search(meet=True) == {2}
-    # the main thread, and threads started afterwards, keep the count they had
+        assert _threads_in_search(meet=True) == {4}
     assert torch.get_num_threads() == 4
     seen = []
     worker = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
@@ -102,8 +106,7 @@ def test_a_fit_alone_keeps_torch_threads(torch_threads):
 
 
 def test_a_training_estimator_still_pickles(tmp_path):
-    # skorch's Checkpoint(f_pickle=...) pickles the net while it trains: the
-    # share lives with the thread, not on the estimator
+    # skorch's Checkpoint(f_pickle=...) pickles the net while it trains
     checkpoint = Checkpoint(
         monitor="train_loss_best",
         f_params=None,

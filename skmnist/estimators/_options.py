@@ -1,0 +1,576 @@
+"""The training options: what each parameter takes, what it means, and what it becomes.
+
+Every training parameter the estimators share is declared once, in
+:data:`TRAINING_PARAMETERS`: the values it takes (scikit-learn's constraint
+declarations, checked when ``fit`` starts and by ``skmnist train -p`` before
+any data is read) and its documentation, from which every estimator's
+docstring is made (its default comes from the signature). The vocabularies
+some of them name are declared here too, each once: the optimizers
+(:data:`OPTIMIZERS`), the learning-rate schedules (:data:`SCHEDULES`) and
+the training budget of ``batch_size="auto"`` and ``max_epochs="auto"``
+(:func:`training_budget`); the augmentation presets live with the
+augmentation (:mod:`._augment`) and the devices with the devices
+(:mod:`._devices`).
+
+The functions at the end turn options into skorch's parts: the optimizer,
+the schedule's callback and the default callbacks. They take values and
+return objects; none of them reads or changes an estimator.
+"""
+
+# Authors: The skmnist developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from numbers import Integral, Real
+from typing import Any, NamedTuple
+
+import torch
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
+from skorch.callbacks import EpochTimer, GradientNormClipping, PassthroughScoring
+
+from ._augment import PRESETS, describe_augment
+from ._callbacks import (
+    BatchAccuracy,
+    EpochLog,
+    EpochProgressBar,
+    LearningRateRecorder,
+    OneCycleScheduler,
+    Schedule,
+    TrainingMonitor,
+)
+from ._devices import AUTO, describe_devices, parse_device
+
+# ---------------------------------------------------------------------------
+# Optimizers
+
+#: The optimizers the ``optimizer`` parameter names, from name to class.
+OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad,
+    "nadam": torch.optim.NAdam,
+    "radam": torch.optim.RAdam,
+}
+
+
+def optimizer_class(optimizer) -> type:
+    """The :class:`torch.optim.Optimizer` class that ``optimizer`` (a name or a class) means."""
+    return OPTIMIZERS[optimizer.lower()] if isinstance(optimizer, str) else optimizer
+
+
+def _takes(cls, argument) -> bool:
+    """Whether the optimizer class ``cls`` has an argument named ``argument``."""
+    try:
+        return argument in inspect.signature(cls).parameters
+    except (TypeError, ValueError):  # a class without a readable signature
+        return False
+
+
+def optimizer_settings(cls, *, momentum, weight_decay, overrides: Mapping) -> dict:
+    """The keyword arguments of ``cls``: ``momentum`` and ``weight_decay`` where it takes
+    them (by its signature), then ``overrides`` (the ``optimizer__*`` settings and ``lr``)."""
+    settings = {}
+    if _takes(cls, "momentum"):
+        settings["momentum"] = momentum
+    if _takes(cls, "weight_decay"):
+        settings["weight_decay"] = weight_decay
+    return {**settings, **overrides}
+
+
+def make_optimizer(cls, args, settings: Mapping, *, given: Mapping) -> torch.optim.Optimizer:
+    """``cls(*args, **settings)``, or a ValueError that names the settings it refuses.
+
+    ``args`` holds the parameters to optimize (skorch's parameter groups);
+    ``given``, the ``optimizer__*`` settings as the user wrote them, named in the
+    message: torch's own message for them ("tuple index out of range") says little.
+    """
+    try:
+        return cls(*args, **settings)
+    except (TypeError, ValueError, IndexError, KeyError, RuntimeError) as exc:
+        shown = ", ".join(f"{k}={v!r}" for k, v in given.items()) or "its settings"
+        raise InvalidParameterError(
+            f"{cls.__name__} refuses {shown} (with lr={settings.get('lr')!r}): {exc}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# Learning-rate schedules
+
+
+class ScheduleOptions(NamedTuple):
+    """What a named schedule is made from: the training settings it depends on."""
+
+    lr: float
+    factor: float
+    patience: int
+    epochs: int
+    steps_per_epoch: int
+    monitor: str
+
+
+class _Schedule(NamedTuple):
+    doc: str
+    make: Callable[[ScheduleOptions, dict], Any]
+
+
+def _plateau(o, params):
+    policy = torch.optim.lr_scheduler.ReduceLROnPlateau
+    return {"policy": policy, "monitor": o.monitor, "patience": o.patience, "factor": o.factor}
+
+
+def _cosine(o, params):
+    return {"policy": torch.optim.lr_scheduler.CosineAnnealingLR, "T_max": o.epochs}
+
+
+def _step(o, params):
+    policy = torch.optim.lr_scheduler.StepLR
+    return {"policy": policy, "step_size": max(1, o.epochs // 3), "gamma": o.factor}
+
+
+def _onecycle(o, params):
+    return {"max_lr": o.lr, "total_steps": o.steps_per_epoch * o.epochs}
+
+
+#: The learning-rate schedules the ``lr_schedule`` parameter names: what each
+#: does, and the scheduler settings it is made with (``lr_schedule_params``
+#: override them).
+SCHEDULES = {
+    "plateau": _Schedule(
+        "multiply the rate by ``lr_factor`` after ``lr_patience`` epochs without "
+        "improvement of the validation loss (of the training loss without "
+        "``early_stopping``)",
+        _plateau,
+    ),
+    "cosine": _Schedule("cosine annealing over ``max_epochs``", _cosine),
+    "onecycle": _Schedule("one cycle peaking at ``lr``, stepped every batch", _onecycle),
+    "step": _Schedule("multiply by ``lr_factor`` every third of ``max_epochs``", _step),
+}
+_ONECYCLE = "onecycle"
+
+
+def make_schedule(lr_schedule, lr_schedule_params, options: ScheduleOptions):
+    """The skorch callback for ``lr_schedule`` (a name, a scheduler class or None).
+
+    The scheduler itself is made when training starts, on the estimator's
+    optimizer; settings it refuses are reported then, naming
+    ``lr_schedule`` and ``lr_schedule_params``.
+    """
+    params = dict(lr_schedule_params) if isinstance(lr_schedule_params, dict) else {}
+    described = f"lr_schedule={lr_schedule!r}, lr_schedule_params={lr_schedule_params!r}"
+    if isinstance(lr_schedule, type):
+        return Schedule(policy=lr_schedule, description=described, **params)
+    if not (isinstance(lr_schedule, str) and lr_schedule in SCHEDULES):
+        # None; or a value fit refuses before anything is made (get_params, which
+        # lists the callbacks, takes any value)
+        return None
+    settings = {**SCHEDULES[lr_schedule].make(options, params), **params}
+    if lr_schedule == _ONECYCLE:
+        return OneCycleScheduler(description=described, **settings)
+    return Schedule(description=described, **settings)
+
+
+def check_options(params: Mapping, name: str) -> None:
+    """Make the optimizer and the schedule that ``params`` describe, once, on a stand-in.
+
+    ``params`` are an estimator's (``get_params``), ``name`` its class's name.
+    A ValueError says what torch refuses: ``skmnist train -p`` checks them
+    so before it reads any data, where ``fit`` makes the real ones.
+    """
+    cls = optimizer_class(params["optimizer"])
+    given = {k: v for k, v in params.items() if k.startswith("optimizer__")}
+    overrides = {"lr": params["lr"], **{k.split("__", 1)[1]: v for k, v in given.items()}}
+    settings = optimizer_settings(
+        cls, momentum=params["momentum"], weight_decay=params["weight_decay"], overrides=overrides
+    )
+    optimizer = make_optimizer(cls, ([torch.zeros(1, requires_grad=True)],), settings, given=given)
+    options = ScheduleOptions(
+        lr=params["lr"],
+        factor=params["lr_factor"],
+        patience=params["lr_patience"],
+        epochs=params["max_epochs"] if not _is_auto(params["max_epochs"]) else AUTO_MIN_EPOCHS,
+        steps_per_epoch=1,
+        monitor="train_loss",
+    )
+    schedule = make_schedule(params["lr_schedule"], params["lr_schedule_params"], options)
+    if schedule is not None:
+        schedule.check(optimizer, name)
+
+
+# ---------------------------------------------------------------------------
+# The training budget: batch_size="auto" and max_epochs="auto"
+
+#: The batch size of data sets of 12,800 training images or more, and of predictions.
+AUTO_BATCH_SIZE = 128
+#: The smallest batch size "auto" picks.
+AUTO_MIN_BATCH_SIZE = 16
+#: A smaller data set gets batches of ``n_train // AUTO_BATCHES_PER_EPOCH`` images.
+AUTO_BATCHES_PER_EPOCH = 100
+#: "auto" trains at least this many epochs (all of them on large data)...
+AUTO_MIN_EPOCHS = 10
+#: ... and at most this many...
+AUTO_MAX_EPOCHS = 200
+#: ... and in between, enough epochs for this many training images in all.
+AUTO_SAMPLES = 200_000
+
+
+def training_budget(batch_size, max_epochs, n_train):
+    """The batch size and the epochs that ``fit`` trains with on ``n_train`` images.
+
+    ``batch_size`` and ``max_epochs`` are the parameters: an integer is used
+    as given (a batch size of -1 is the whole data set), ``"auto"`` is
+    resolved from the size of the training data, by the constants of this
+    module:
+
+    - ``batch_size="auto"``: ``n_train // AUTO_BATCHES_PER_EPOCH``, between
+      ``AUTO_MIN_BATCH_SIZE`` and ``AUTO_BATCH_SIZE``, so that a small data
+      set gets about ``AUTO_BATCHES_PER_EPOCH`` optimizer steps per epoch.
+    - ``max_epochs="auto"``: enough epochs for ``AUTO_SAMPLES`` training
+      images in all, at least ``AUTO_MIN_EPOCHS`` and at most
+      ``AUTO_MAX_EPOCHS``. Beyond ``AUTO_MIN_EPOCHS`` epochs, training also
+      stops once the training loss has not improved by ``tol`` for
+      ``n_iter_no_change`` epochs, and the last weights are kept.
+
+    The examples show the numbers.
+
+    Parameters
+    ----------
+    batch_size : int or "auto"
+        The ``batch_size`` parameter.
+    max_epochs : int or "auto"
+        The ``max_epochs`` parameter.
+    n_train : int
+        Images that train: those left after ``early_stopping`` holds its
+        validation part out.
+
+    Returns
+    -------
+    batch_size, max_epochs : int
+        What ``fit`` stores as ``batch_size_`` and ``max_epochs_``.
+
+    Examples
+    --------
+    >>> from skmnist.estimators import training_budget
+    >>> training_budget("auto", "auto", 60_000), training_budget("auto", "auto", 1_400)
+    ((128, 10), (16, 143))
+    >>> training_budget(64, 5, 1_400), training_budget("auto", "auto", 30)
+    ((64, 5), (16, 200))
+    """
+    n_train = max(int(n_train), 1)
+    if _is_auto(batch_size):
+        batch_size = min(
+            AUTO_BATCH_SIZE, max(AUTO_MIN_BATCH_SIZE, n_train // AUTO_BATCHES_PER_EPOCH)
+        )
+    elif batch_size == -1:
+        batch_size = n_train
+    if _is_auto(max_epochs):
+        max_epochs = min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, math.ceil(AUTO_SAMPLES / n_train)))
+    return int(batch_size), int(max_epochs)
+
+
+def _is_auto(value) -> bool:
+    # a parameter may hold anything until fit checks it (scikit-learn's checks set arrays)
+    return isinstance(value, str) and value == AUTO
+
+
+# ---------------------------------------------------------------------------
+# The default callbacks
+
+
+def default_callbacks(
+    *,
+    early_stopping,
+    n_iter_no_change,
+    tol,
+    plateau_after,
+    schedule,
+    clip_grad_norm,
+):
+    """skorch's ``(name, callback)`` list that every skmnist estimator trains with.
+
+    ``plateau_after``: the epochs after which a plateau of the training loss
+    ends training (``max_epochs="auto"``), or None; ``schedule``: the
+    callback :func:`make_schedule` made, or None.
+    """
+    callbacks = [
+        ("epoch_timer", EpochTimer()),
+        ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+        ("train_acc", BatchAccuracy(on_train=True)),
+        ("valid_loss", PassthroughScoring(name="valid_loss")),
+        ("valid_acc", BatchAccuracy(on_train=False)),
+        (
+            "monitor",
+            TrainingMonitor(
+                early_stopping=early_stopping,
+                n_iter_no_change=n_iter_no_change,
+                tol=tol,
+                plateau_after=plateau_after,
+            ),
+        ),
+    ]
+    if schedule is not None:
+        callbacks.append(("lr_schedule", schedule))
+    if clip_grad_norm is not None:
+        callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
+    # after the schedule, which may set the epoch's first rate when it starts
+    callbacks += [
+        ("lr", LearningRateRecorder()),
+        ("progress_bar", EpochProgressBar()),
+        ("print_log", EpochLog()),
+    ]
+    return callbacks
+
+
+# ---------------------------------------------------------------------------
+# What each training parameter takes, and its documentation
+
+
+class _Custom(HasMethods):
+    # scikit-learn takes only its own constraint types; a custom one derives from one of
+    # them and replaces its test and its description
+    def __init__(self):
+        super().__init__([])
+
+
+class SubclassOf(_Custom):
+    """A class deriving from ``base`` (an optimizer class, a scheduler class)."""
+
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, type) and issubclass(val, self.base)
+
+    def __str__(self):
+        return f"a subclass of {self.base.__module__}.{self.base.__qualname__}"
+
+
+class PositiveInts(_Custom):
+    """A tuple (or list) of integers >= 1: ``length`` of them, or at least one."""
+
+    def __init__(self, length=None):
+        super().__init__()
+        self.length = length
+
+    def is_satisfied_by(self, val):
+        return (
+            isinstance(val, (tuple, list))
+            and (len(val) == self.length if self.length else len(val) >= 1)
+            and all(
+                isinstance(v, Integral) and not isinstance(v, bool) and int(v) >= 1 for v in val
+            )
+        )
+
+    def __str__(self):
+        count = f"{self.length}" if self.length else "one or more"
+        return f"a tuple of {count} integers >= 1"
+
+
+class Device(_Custom):
+    """A value of the ``device`` parameter (see :mod:`._devices`)."""
+
+    def is_satisfied_by(self, val):
+        return _is_auto(val) or parse_device(val) is not None
+
+    def __str__(self):
+        return describe_devices()
+
+
+def _names(vocabulary) -> str:
+    """``"a", "b" or "c"``: the names of a vocabulary, as a docstring lists them."""
+    quoted = [f'"{name}"' for name in vocabulary]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _with_momentum() -> str:
+    return _names([name for name, cls in OPTIMIZERS.items() if _takes(cls, "momentum")])
+
+
+class _Parameter(NamedTuple):
+    constraints: list
+    type: str
+    doc: str
+
+
+_PROBABILITY_OPEN = Interval(Real, 0, 1, closed="neither")
+#: A dropout probability, in [0, 1): the architectures' dropout parameters take it.
+DROPOUT = [Interval(Real, 0, 1, closed="left")]
+
+#: The training parameters every estimator shares: what each takes and what it does.
+TRAINING_PARAMETERS = {
+    "optimizer": _Parameter(
+        [StrOptions(set(OPTIMIZERS)), SubclassOf(torch.optim.Optimizer)],
+        "str or torch.optim.Optimizer class",
+        f"{_names(OPTIMIZERS)}, or an optimizer class. Its other arguments go "
+        "as ``optimizer__name=value``.",
+    ),
+    "lr": _Parameter([Interval(Real, 0, None, closed="neither")], "float", "Learning rate."),
+    "momentum": _Parameter(
+        [Interval(Real, 0, 1, closed="both")],
+        "float",
+        f"Momentum of the optimizers that take one ({_with_momentum()}, and optimizer "
+        "classes with a ``momentum`` argument); ignored by the others.",
+    ),
+    "weight_decay": _Parameter(
+        [Interval(Real, 0, None, closed="left")],
+        "float",
+        "L2 penalty applied by the optimizer.",
+    ),
+    "batch_size": _Parameter(
+        [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Integral, {-1}),  # -1: all at once
+            StrOptions({AUTO}),
+        ],
+        'int or "auto"',
+        "Samples per training and prediction batch; -1 is all at once. "
+        f'"auto" trains in batches of ``n_train // {AUTO_BATCHES_PER_EPOCH}`` images, '
+        f"between {AUTO_MIN_BATCH_SIZE} and {AUTO_BATCH_SIZE} "
+        f"({AUTO_BATCH_SIZE} from {AUTO_BATCH_SIZE * AUTO_BATCHES_PER_EPOCH:,} training "
+        f"images on), and predicts in batches of {AUTO_BATCH_SIZE}; the batch size "
+        "used is ``batch_size_`` (``iterator_train__batch_size``, when set, trains "
+        "with its own).",
+    ),
+    "max_epochs": _Parameter(
+        [Interval(Integral, 1, None, closed="left"), StrOptions({AUTO})],
+        'int or "auto"',
+        "Passes over the training data in :meth:`fit`. "
+        f'"auto" is enough epochs for {AUTO_SAMPLES:,} training images in all, at '
+        f"least {AUTO_MIN_EPOCHS} and at most {AUTO_MAX_EPOCHS} ({AUTO_MIN_EPOCHS} from "
+        f"{AUTO_SAMPLES // AUTO_MIN_EPOCHS:,} training images on); after the "
+        f"{AUTO_MIN_EPOCHS}th, training stops once the training loss has not improved "
+        "by ``tol`` for ``n_iter_no_change`` epochs (with ``early_stopping``, the "
+        "validation loss decides instead). The budget is ``max_epochs_``, the epochs "
+        "trained ``len(history_)``. An integer trains exactly that many epochs, "
+        "unless ``early_stopping`` stops sooner.",
+    ),
+    "device": _Parameter(
+        [Device()],
+        "str or torch.device",
+        f"Where to train and predict: {describe_devices()}. The parameter keeps its "
+        "value; the device a fitted estimator uses is ``device_``.",
+    ),
+    "random_state": _Parameter(
+        ["random_state"],
+        "int, RandomState instance or None",
+        "Seeds weight initialisation, shuffling, dropout and augmentation. On the "
+        "CPU the same seed gives identical predictions. Shuffling and augmentation "
+        "draw from generators of their own; weight initialisation and dropout draw "
+        "from torch's global generator (torch has no other way), seeded while the "
+        "estimator trains and restored afterwards. Fits training at the same time "
+        "in threads of one process share that global state, so they are not "
+        "reproducible: run parallel searches in processes (joblib's default) for "
+        "that.",
+    ),
+    "verbose": _Parameter(
+        ["verbose"],
+        "int",
+        "0 is silent; 1 shows a progress bar during each epoch (running loss and "
+        "accuracy; on a terminal only) and prints a table row per epoch.",
+    ),
+    "augment": _Parameter(
+        [None, StrOptions(set(PRESETS)), dict],
+        "None, str or dict",
+        "Random augmentation of the training batches, done batched on the device: "
+        + "a preset ("
+        + "; ".join(f'"{name}": {describe_augment(s)}' for name, s in PRESETS.items())
+        + ") or a dict of settings, see :func:`skmnist.estimators.resolve_augment`. "
+        "Never applied when predicting.",
+    ),
+    "early_stopping": _Parameter(
+        ["boolean"],
+        "bool",
+        "Hold out a stratified ``validation_fraction`` of the training data, stop "
+        "once the validation loss has not improved by more than ``tol`` for "
+        "``n_iter_no_change`` epochs, and keep the weights of the best validation "
+        "epoch. Without it nothing is held out and the weights of the last epoch "
+        "are kept.",
+    ),
+    "validation_fraction": _Parameter(
+        [_PROBABILITY_OPEN],
+        "float",
+        "Fraction of the training data held out with ``early_stopping``.",
+    ),
+    "n_iter_no_change": _Parameter(
+        [Interval(Integral, 1, None, closed="left")],
+        "int",
+        "Epochs without improvement before ``early_stopping``, or the training-loss "
+        'plateau of ``max_epochs="auto"``, stops training.',
+    ),
+    "tol": _Parameter(
+        [Interval(Real, 0, None, closed="left")],
+        "float",
+        "Smallest decrease of the validation loss (or of the training loss, for the "
+        'plateau of ``max_epochs="auto"``) that counts as improvement.',
+    ),
+    "lr_schedule": _Parameter(
+        [
+            None,
+            StrOptions(set(SCHEDULES)),
+            SubclassOf(torch.optim.lr_scheduler.LRScheduler),
+            SubclassOf(torch.optim.lr_scheduler.ReduceLROnPlateau),
+        ],
+        "None, str or torch.optim.lr_scheduler class",
+        "Learning-rate schedule: "
+        + ", ".join(f'"{name}" ({s.doc})' for name, s in SCHEDULES.items())
+        + ", or a scheduler class, stepped every epoch.",
+    ),
+    "lr_patience": _Parameter(
+        [Interval(Integral, 0, None, closed="left")],
+        "int",
+        "Epochs without improvement before the plateau schedule lowers the rate.",
+    ),
+    "lr_factor": _Parameter(
+        [_PROBABILITY_OPEN],
+        "float",
+        "Factor the plateau and step schedules multiply the rate by.",
+    ),
+    "lr_schedule_params": _Parameter(
+        [None, dict],
+        "dict or None",
+        "Further arguments of the scheduler, overriding those above "
+        "(``{'gamma': 0.9}`` for :class:`torch.optim.lr_scheduler.ExponentialLR`).",
+    ),
+    "clip_grad_norm": _Parameter(
+        [None, Interval(Real, 0, None, closed="neither")],
+        "float or None",
+        "Clip the norm of the gradients to this value before each step.",
+    ),
+    "mixed_precision": _Parameter(
+        ["boolean", StrOptions({"bf16"})],
+        'bool or "bf16"',
+        "Run the forward passes under bfloat16 autocast (:class:`torch.autocast`); "
+        "a CUDA device must support bfloat16.",
+    ),
+    "device_data_budget": _Parameter(
+        [None, Interval(Real, 0, None, closed="left")],
+        "float or None",
+        "Largest training or prediction set, in GiB, copied to the device in one "
+        "piece; a larger one streams to it one batch at a time. None means half the "
+        "free memory of a CUDA device and no limit elsewhere.",
+    ),
+    "callbacks": _Parameter(
+        [None, list],
+        "list of skorch callbacks or None",
+        'Extra :mod:`skorch.callbacks`, as ``[("name", callback), ...]``.',
+    ),
+    "warm_start": _Parameter(
+        ["boolean"], "bool", "Whether :meth:`fit` continues from the previous weights."
+    ),
+    "compile": _Parameter(["boolean"], "bool", "Compile the module with :func:`torch.compile`."),
+}
+
+
+def training_constraints() -> dict:
+    """``_parameter_constraints`` of the training parameters (scikit-learn's format)."""
+    return {name: parameter.constraints for name, parameter in TRAINING_PARAMETERS.items()}
