@@ -726,6 +726,56 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                     row[key] = loss
         self.history.record(f"{prefix}_batch_count", len(rows))
 
+    def train_step_single(self, batch, **fit_params):
+        """Forward, loss and backward for one training batch (skorch's ``train_step_single``).
+
+        As skorch's, but the modules are put in training mode only when they
+        are not in it already (after a validation pass), not for every batch.
+
+        Parameters
+        ----------
+        batch : tuple of torch.Tensor
+            Module input and encoded labels.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        step : dict
+            ``loss`` and ``y_pred`` of the batch, as skorch's callbacks expect.
+        """
+        if not self.module_.training:
+            self._set_training(True)
+        Xi, yi = batch
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def evaluation_step(self, batch, training=False):
+        """The module's output for one batch of a prediction (skorch's ``evaluation_step``).
+
+        As skorch's, but the modules' train or evaluation mode is set only
+        when it changes, not for every batch: that walk over the layers took
+        a few percent of a prediction's time at batches of 128 on the CPU.
+
+        Parameters
+        ----------
+        batch : tuple of torch.Tensor
+            The batch's module input (and labels, unused).
+        training : bool, default=False
+            Whether to run the module in training mode (dropout on).
+
+        Returns
+        -------
+        y_infer : torch.Tensor
+            The module's output.
+        """
+        with torch.set_grad_enabled(training):
+            if self.module_.training != training:
+                self._set_training(training)
+            return self.infer(batch[0])
+
     def infer(self, x, **fit_params):
         """The module's output for one batch, under bfloat16 autocast when asked for.
 
@@ -1121,7 +1171,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             device=self.device_,
             budget_bytes=device_budget(self.device_, self.device_data_budget),
         )
-        return self.forward(data, training=False, device=self.device_)
+        with torch.inference_mode():  # no autograd bookkeeping, as a raw model runs
+            return self.forward(data, training=False, device=self.device_)
 
 
 def _check_skorch_settings(cls, settings, error=TypeError):
