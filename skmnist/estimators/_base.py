@@ -322,9 +322,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         with self._unchanged_on_error():
             data = self._training_data(X, y, reset=not continuing)
             if continuing:
-                self._apply_changed_settings(data)
+                self._apply_changed_settings()
             else:
-                self._build(data)
+                self._build()
             self.notify("on_train_begin", X=data, y=None)
         self._train(data, self.max_epochs_, **fit_params)
         return self
@@ -353,19 +353,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             The estimator.
         """
         first_call = not self.__sklearn_is_fitted__()
-        if first_call:
+        if first_call and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: every label "
+                "that later calls may contain."
+            )
+        if first_call or self._changed_parameters():
             self._check_params()
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit: every label "
-                    "that later calls may contain."
-                )
         with self._unchanged_on_error():
             data = self._training_data(X, y, reset=first_call, classes=classes)
             if first_call:
-                self._build(data)
+                self._build()
             else:
-                self._apply_changed_settings(data)
+                self._apply_changed_settings()
             self.notify("on_train_begin", X=data, y=None)
         self._train(data, 1, **fit_params)
         return self
@@ -526,7 +526,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             The initialized estimator.
         """
         self._check_params()
-        self._build(None)
+        self._build()
         return self
 
     def initialize_module(self):
@@ -946,9 +946,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self._batches_per_epoch = math.ceil(n_train / self.batch_size_)
         return data
 
-    def _build(self, data):
+    def _build(self):
         """Build the network, criterion, optimizer and callbacks, seeded from
-        ``random_state`` (``data``: the training data, or None outside fit)."""
+        ``random_state``."""
         self.device_ = check_device(self.device)
         if self.mixed_precision and self.device_.type == "cuda":
             if not torch.cuda.is_bf16_supported():
@@ -962,15 +962,24 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             super().initialize()
         self._built_with = self._settings()
 
-    def _apply_changed_settings(self, data):
+    def _changed_parameters(self):
+        """The names of the parameters that changed since the parts were built."""
+        built = getattr(self, "_built_with", None) or {}
+        return {
+            k
+            for k, v in self.get_params(deep=False).items()
+            if k in built and not _same(v, built[k])
+        }
+
+    def _apply_changed_settings(self):
         """Before training continues, apply what changed since the parts were built.
 
         A changed architecture cannot apply to the trained network and is
-        refused; changed parameters are checked; then a changed device moves
-        the network, a changed optimizer setting updates the optimizer (a new
-        optimizer class starts afresh, with a warning), and other training
-        settings rebuild the callbacks. Whatever raises, the caller puts the
-        estimator back as it was.
+        refused; then a changed device moves the network, a changed optimizer
+        setting updates the optimizer (a new optimizer class starts afresh,
+        with a warning), and other training settings (the budget resolved from
+        the data included) rebuild the callbacks. Whatever raises, the caller
+        puts the estimator back as it was.
         """
         built, now = getattr(self, "_built_with", None), self._settings()
         if built is None:  # an estimator pickled before skmnist recorded its settings
@@ -986,8 +995,6 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 "and partial_fit continue training that network. Set them back, or fit with "
                 "warm_start=False to build a new network."
             )
-        if changed - {"max_epochs_", "batches_per_epoch"}:
-            self._check_params()
         augment = self._checked_augment()
         self._follow_device()
         if changed & {*_OPTIMIZER_SETTINGS} or any(k.startswith("optimizer__") for k in changed):
