@@ -107,10 +107,13 @@ print(f"MNIST test sample: {model.score(test.data, test.target):.1%}")
 # backgrounds (deciding for each image from its border), removes the paper's
 # grain, crops to the ink, scales it to fit 20x20 keeping its aspect ratio
 # and centres it by its centre of mass in 28x28: MNIST's own convention.
-from skmnist import DigitNormalizer
-from skmnist.benchmarks.own_digits import resize_images
+from PIL import Image
 
-resized = resize_images(drawn.images)
+from skmnist import DigitNormalizer
+
+resized = np.stack(
+    [np.asarray(Image.fromarray(image).resize((28, 28), Image.LANCZOS)) for image in drawn.images]
+).reshape(len(drawn.images), -1)
 prepared = DigitNormalizer().transform(drawn.images)
 predictions = {"resized": model.predict(resized), "DigitNormalizer": model.predict(prepared)}
 for name, predicted in predictions.items():

@@ -182,6 +182,7 @@ def test_the_api_reference_lists_each_vocabulary_from_its_registry():
         "skmnist.estimators._devices.DEVICE_KINDS",
         "skmnist.nets.ACTIVATIONS",
         "skmnist.nets.POOLINGS",
+        "skmnist.benchmarks.suites.SUITES",
     }
 
 

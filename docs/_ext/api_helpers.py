@@ -81,7 +81,12 @@ def _meaning(value):
         return f":class:`{public_name(value)}`"
     if isinstance(value, dict):  # an augmentation preset
         return describe_augment(value)
-    for field in ("doc", "meaning", "name"):  # a schedule, a setting, a kind of device
+    for field in (
+        "doc",
+        "meaning",
+        "name",
+        "description",
+    ):  # a schedule, a setting, a device, a suite
         if isinstance(getattr(value, field, None), str):
             text = getattr(value, field)
             default = getattr(value, "default", None)

@@ -34,7 +34,7 @@ from .._files import write_json, write_text
 from ..estimators import resolve_device
 from ..nets import LeNet5
 
-__all__ = ["main", "run", "to_markdown"]
+__all__ = ["run", "to_markdown"]
 
 BATCH_SIZE = 128
 LR = 1e-3
@@ -390,14 +390,6 @@ def main(argv=None):
     status : int
         0.
 
-    Examples
-    --------
-    >>> from skmnist.benchmarks.speed import main
-    >>> main(["--dataset", "sample", "--rounds", "1", "--no-memory"])  # doctest: +ELLIPSIS
-    LeNet-5, batch 128, Adam, 3,000 sample images, device cpu ...
-    Made by `python -m skmnist.benchmarks.speed --dataset sample --rounds 1 --no-memory`.
-    ...
-    0
     """
     parser = argparse.ArgumentParser(
         prog="python -m skmnist.benchmarks.speed", description=__doc__.split("\n")[0]

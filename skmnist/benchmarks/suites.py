@@ -63,8 +63,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .._evaluation import count_parameters, fit_and_score
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from ._evaluation import count_parameters, fit_and_score
 from ._recipes import best_recipe, fashion_recipe, fast_recipe, record_recipe
 from ._tables import plot_results, summarize, to_markdown
 

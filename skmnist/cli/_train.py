@@ -110,7 +110,7 @@ def train(args):
 
     import skmnist
 
-    from .._evaluation import fit_and_score
+    from ..benchmarks.suites import fit_and_score
     from ..preprocessing import DigitNormalizer, PixelNormalizer
 
     estimator_class = getattr(skmnist, MODELS[args.model])

@@ -11,7 +11,7 @@ from ._base import _FILE_STEMS, _as_bunch, _read_subset, _subset_parts
 from ._idx import read_idx
 from ._sources import _DESCR, _TARGET_NAMES
 
-# Made by ``python -m skmnist.datasets._make_sample``: gzipped IDX files
+# Made by ``python -m tools.make_sample``: gzipped IDX files
 # named as MNIST's.
 _SAMPLE_DIR = Path(__file__).parent / "data"
 _SAMPLE_SIZES = {"train": 3000, "test": 1000}
@@ -27,7 +27,7 @@ training set and 1,000 of its test set, 28x28 pixels, uint8.
 
 Each is a stratified random sample (class proportions as in the full set),
 drawn with sklearn.model_selection.train_test_split(stratify=labels,
-random_state={_SAMPLE_RANDOM_STATE}) by ``python -m skmnist.datasets._make_sample``, and
+random_state={_SAMPLE_RANDOM_STATE}) by ``python -m tools.make_sample``, and
 stored in that shuffled order, so that the first rows are a fair sample too.
 Use fetch_mnist for the full data set.
 

@@ -1,11 +1,23 @@
-"""Helpers shared by the displays: images as imshow draws them, a grid of Axes."""
+"""Helpers shared by the displays: the estimator a display reads, images as imshow draws
+them, a grid of Axes."""
 
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from .._layout import image_shape_from, to_images
+
+
+def final_estimator(estimator):
+    """The fitted estimator itself, or the last step of a fitted Pipeline.
+
+    Raises :class:`~sklearn.exceptions.NotFittedError` when it is not fitted.
+    """
+    check_is_fitted(estimator)
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
 
 
 def as_display_images(X, image_shape=None):

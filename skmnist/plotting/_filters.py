@@ -9,8 +9,7 @@ import torch
 from matplotlib.axes import Axes
 from sklearn.base import BaseEstimator
 
-from .._evaluation import final_estimator
-from ._common import draw_grid
+from ._common import draw_grid, final_estimator
 
 
 class FilterDisplay:

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 from sklearn.base import BaseEstimator
 
-from .._evaluation import final_estimator
+from ._common import final_estimator
 
 # Each panel: its title and the history keys drawn in it, one line each.
 _PANELS = (

@@ -10,8 +10,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
 from sklearn.utils import _safe_indexing, check_consistent_length
 
-from .._evaluation import final_estimator
-from ._common import as_display_images, draw_grid
+from ._common import as_display_images, draw_grid, final_estimator
 
 
 class ImageGridDisplay:

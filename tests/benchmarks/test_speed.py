@@ -14,20 +14,46 @@ METHODS = [
 ]
 
 
-def test_speed_benchmark_on_the_sample(tmp_path):
+def test_speed_benchmark_on_the_sample(tmp_path, monkeypatch):
+    # the memory probes each start a process (test_a_memory_probe_runs_in_its_own_process)
+    probes = {"raw": 700.0, "skorch": 750.0, "skmnist": 500.0}
+    monkeypatch.setattr(speed, "measure_memory", lambda dataset, device: probes)
     status = speed.main(["--dataset", "sample", "--rounds", "1", "--out", str(tmp_path)])
     assert status == 0
     result = json.loads((tmp_path / "speed-cpu.json").read_text())
     assert list(result["epoch_seconds"]) == METHODS
     assert all(len(v) == 1 and v[0] > 0 for v in result["epoch_seconds_each_round"].values())
     assert set(result["predict_images_per_s"]) == {"128", "1024"}
-    # each probe runs in its own process: the peaks differ from the parent's and each other's
-    peaks = result["peak_rss_mib"]
-    assert set(peaks) == {"raw", "skorch", "skmnist"} and all(v > 100 for v in peaks.values())
+    assert result["peak_rss_mib"] == probes
     assert result["command"].endswith("--rounds 1 --out " + str(tmp_path))
     table = (tmp_path / "speed-cpu.md").read_text()
     for name in METHODS:
         assert f"| {name} |" in table
+    assert "| skmnist | 500 | 0.714 |" in table
+
+
+def test_a_memory_probe_runs_in_its_own_process():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skmnist.benchmarks.speed",
+            "--memory-probe",
+            "skmnist",
+            "--dataset",
+            "sample",
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mib"]
+    assert peak > 100  # torch, the sample and one epoch, in that process alone
 
 
 def test_raw_loop_and_estimator_predict_the_same_way():

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from skmnist.datasets import load_mnist_sample
-from skmnist.datasets._make_sample import main as make_sample_main
 from skmnist.datasets._sample import _SAMPLE_DIR
+from tools.make_sample import main as make_sample_main
 
 MNIST_COUNTS = {
     "train": [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],

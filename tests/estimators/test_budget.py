@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, load_mnist_sample
+from skmnist import LeNet5Classifier, MLPNetClassifier, load_mnist_sample
 from skmnist.cli._params import build_estimator
 from skmnist.estimators import training_budget
 
@@ -96,22 +96,6 @@ def test_defaults_learn_load_digits(digits):
     assert (clf.batch_size_, clf.max_epochs_) == (16, 143)
     assert 10 < len(clf.history_) < 143  # stopped on a plateau of the training loss
     assert clf.score(X_test, y_test) >= 0.92
-
-
-@pytest.mark.parametrize(
-    "cls, min_accuracy",
-    [
-        # seeds 0-2: 92.19%, 92.19%, 91.94% (the former defaults: 74.56% for seed 0)
-        (LeNet5Classifier, 0.92),
-        # 97.73%, 97.73%, 98.24% (the former defaults: 91.18% for seed 0)
-        (CNNClassifier, 0.95),
-    ],
-)
-@pytest.mark.slow
-def test_conv_defaults_learn_load_digits(digits, cls, min_accuracy):
-    X_train, y_train, X_test, y_test = digits
-    clf = cls(random_state=0, device="cpu").fit(X_train, y_train)
-    assert clf.score(X_test, y_test) >= min_accuracy
 
 
 def test_the_plateau_of_the_training_loss_stops_after_the_tenth_epoch():

@@ -227,48 +227,47 @@ def test_early_stopping_restores_the_best_weights(device, sample):
 
 _PREDICT_ON_CPU = textwrap.dedent("""
     import pickle, sys
+    import joblib
     import numpy as np
     import torch
     from skmnist import load_model
     from skmnist.datasets import load_mnist_sample
     assert not torch.cuda.is_available()
-    path, kind, out = sys.argv[1:]
-    if kind == "pickle":
-        with open(path, "rb") as f:
-            clf = pickle.load(f)
-    elif kind == "joblib":
-        import joblib
-        clf = joblib.load(path)
-    else:
-        clf = load_model(path)
-    assert next(clf.module_.parameters()).device.type == "cpu"
-    np.save(out, clf.predict_proba(load_mnist_sample(subset="test").data))
+    folder = sys.argv[1]
+    loaders = {
+        "pickle": lambda path: pickle.loads(open(path, "rb").read()),
+        "joblib": joblib.load,
+        "save_model": load_model,
+    }
+    X = load_mnist_sample(subset="test").data
+    for kind, load in loaders.items():
+        clf = load(f"{folder}/model.{kind}")
+        assert next(clf.module_.parameters()).device.type == "cpu"
+        np.save(f"{folder}/proba.{kind}.npy", clf.predict_proba(X))
 """)
 
 
-@pytest.mark.parametrize("kind", ["pickle", "joblib", "save_model"])
-def test_a_model_trained_here_predicts_in_a_cpu_only_process(kind, device, sample, tmp_path):
+def test_a_model_trained_here_predicts_in_a_cpu_only_process(device, sample, tmp_path):
+    # pickled, dumped with joblib and saved with save_model, loaded in a process without CUDA
     X, y, X_test, _ = sample
     # a schedule and early stopping: callbacks that hold device tensors and the optimizer
     clf = _fit("lenet5", device, X, y, max_epochs=2, lr_schedule="onecycle", early_stopping=True)
-    path = tmp_path / f"model.{kind}"
-    if kind == "pickle":
-        path.write_bytes(pickle.dumps(clf))
-    elif kind == "joblib":
-        joblib.dump(clf, path)
-    else:
-        save_model(clf, path)
-    out = tmp_path / "proba.npy"
+    (tmp_path / "model.pickle").write_bytes(pickle.dumps(clf))
+    joblib.dump(clf, tmp_path / "model.joblib")
+    save_model(clf, tmp_path / "model.save_model")
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run(
-        [sys.executable, "-c", _PREDICT_ON_CPU, str(path), kind, str(out)],
+        [sys.executable, "-c", _PREDICT_ON_CPU, str(tmp_path)],
         env=env,
         check=True,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    np.testing.assert_allclose(np.load(out), _float32_proba(clf, X_test), atol=SAME_WEIGHTS_ATOL)
+    expected = _float32_proba(clf, X_test)
+    for kind in ("pickle", "joblib", "save_model"):
+        proba = np.load(tmp_path / f"proba.{kind}.npy")
+        np.testing.assert_allclose(proba, expected, atol=SAME_WEIGHTS_ATOL, err_msg=kind)
 
 
 def test_grid_search_in_threads_on_one_device(device, sample):

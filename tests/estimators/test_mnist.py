@@ -89,25 +89,3 @@ def test_mlp_on_full_mnist(mnist):
     # 2 epochs on 60,000 images: 0.9550 (seeds 1, 2: 0.9508, 0.9565); 1-5 s
     accuracy = _train_and_score(MLPNetClassifier(max_epochs=2, random_state=0), mnist)
     assert accuracy > 0.95
-
-
-@pytest.mark.slow
-def test_cnn_on_full_mnist(mnist):
-    # 1 epoch on 60,000 images: 0.9835; ~35 s on 2 idle cores (80-90 s when
-    # other processes compete for them; 30,000 images would give 0.9779)
-    accuracy = _train_and_score(CNNClassifier(max_epochs=1, random_state=0), mnist)
-    assert accuracy > 0.97
-
-
-@pytest.mark.slow
-def test_default_budget_on_full_mnist(mnist):
-    # batch_size="auto", max_epochs="auto" on 60,000 images: 10 epochs of 128, the
-    # former integer defaults, with no plateau stop before the tenth epoch. The MLP is the
-    # quick one to train (10-20 s); the budget is the same for every estimator
-    # (docs/benchmarks/small-data/mnist-holdout.md: all three, 50,000 images, identical
-    # accuracy with the defaults and with batch_size=128, max_epochs=10)
-    X_train, y_train, X_test, y_test = mnist
-    clf = MLPNetClassifier(random_state=0).fit(X_train, y_train)
-    assert (clf.batch_size_, clf.max_epochs_, len(clf.history_)) == (128, 10, 10)
-    assert clf.history[-1, "train_batch_count"] == 469  # 60,000 / 128
-    assert clf.score(X_test, y_test) > 0.97

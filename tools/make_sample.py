@@ -5,7 +5,7 @@ writes it as gzipped IDX files; the output is the same, byte for byte, at
 every run. From the repository's root, with the full MNIST in
 ``<data home>/mnist/``::
 
-    python -m skmnist.datasets._make_sample --data-home ../shared/data
+    python -m tools.make_sample --data-home ../shared/data
 """
 
 # Authors: The skmnist developers
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._base import _FILE_STEMS
-from ._fetchers import fetch_mnist
-from ._idx import write_idx
-from ._sample import _SAMPLE_DIR, _SAMPLE_RANDOM_STATE, _SAMPLE_SIZES
+from skmnist.datasets._base import _FILE_STEMS
+from skmnist.datasets._fetchers import fetch_mnist
+from skmnist.datasets._idx import write_idx
+from skmnist.datasets._sample import _SAMPLE_DIR, _SAMPLE_RANDOM_STATE, _SAMPLE_SIZES
 
 
 def make_sample(data_home: str | os.PathLike | None, out_dir: Path) -> list[Path]:
@@ -64,7 +64,7 @@ def make_sample(data_home: str | os.PathLike | None, out_dir: Path) -> list[Path
 def main(argv: list[str] | None = None) -> None:
     """Command line: parse the arguments, make the sample, list the files."""
     parser = argparse.ArgumentParser(
-        prog="python -m skmnist.datasets._make_sample",
+        prog="python -m tools.make_sample",
         description="Make the MNIST sample shipped with skmnist.",
     )
     parser.add_argument(

@@ -3,7 +3,7 @@
 import pytest
 
 from skmnist import load_mnist_sample
-from skmnist.benchmarks import gpu_check
+from tools import gpu_check
 
 
 @pytest.fixture

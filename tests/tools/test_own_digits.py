@@ -8,8 +8,8 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from skmnist import DigitNormalizer, MLPNetClassifier, PixelNormalizer
-from skmnist.benchmarks import _digit_drawing, own_digits
 from skmnist.datasets import load_mnist_sample
+from tools import digit_drawing, own_digits
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +47,11 @@ def test_the_same_seed_gives_the_same_images(digits):
 
 
 def test_system_fonts_add_only_fonts_that_draw_ten_digits():
-    fonts = _digit_drawing._fonts(system_fonts=True)
+    fonts = digit_drawing._fonts(system_fonts=True)
     assert [Path(f).name for f in fonts[: len(own_digits.BUNDLED_FONTS)]] == list(
         own_digits.BUNDLED_FONTS
     )
-    assert all(_digit_drawing._draws_digits(font) for font in fonts)
+    assert all(digit_drawing._draws_digits(font) for font in fonts)
 
 
 def test_resize_images_keeps_or_inverts_polarity():
@@ -90,7 +90,7 @@ def test_main_writes_its_tables_and_examples(tmp_path, capsys):
     ]
     assert own_digits.main(argv) == 0
     printed = capsys.readouterr().out
-    assert f"Made by `python -m skmnist.benchmarks.own_digits {' '.join(argv)}`" in printed
+    assert f"Made by `python -m tools.own_digits {' '.join(argv)}`" in printed
     assert "| trained on MNIST as it is | resized to 28x28 as they are |" in printed
     result = json.loads((tmp_path / "own-digits.json").read_text())
     assert result["n_own_digits"] == 20 and result["n_train"] == 3000

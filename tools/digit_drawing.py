@@ -1,6 +1,6 @@
 """Digits unlike MNIST's, drawn deterministically: printed in fonts and hand-drawn as strokes.
 
-The data of the own-digits benchmark (:mod:`skmnist.benchmarks.own_digits`,
+The data of the own-digits benchmark (:mod:`tools.own_digits`,
 which re-exports :func:`make_own_digits`).
 """
 
@@ -102,15 +102,6 @@ def make_own_digits(
             ``"dark on light"`` or ``"light on dark"``.
         fonts : list of str
             The font files used.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.own_digits import make_own_digits
-    >>> digits = make_own_digits(n_per_class=2)
-    >>> len(digits.images), digits.target[:4].tolist()
-    (20, [0, 0, 1, 1])
-    >>> sorted(set(digits.polarity.tolist())), digits.images[0].dtype
-    (['dark on light', 'light on dark'], dtype('uint8'))
     """
     rng = np.random.default_rng(random_state)
     fonts = _fonts(system_fonts)

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from skmnist import MLPNetClassifier, load_mnist_sample
-from skmnist.benchmarks import gpu_check, selection
-from skmnist.benchmarks.selection import SELECTIONS, Selection, choose, run_selection
 from skmnist.benchmarks.suites import fast_recipe
+from tools import gpu_check, selection
+from tools.selection import SELECTIONS, Selection, choose, run_selection
 
 
 def _summary(accuracy, fit_seconds):

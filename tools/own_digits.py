@@ -9,7 +9,7 @@ canvases of 32 to 128 pixels. :func:`evaluate` scores a model on them
 prepared three ways: resized to 28x28 as they are, resized and inverted when
 their background is light, and by :class:`~skmnist.DigitNormalizer`.
 
-``python -m skmnist.benchmarks.own_digits --dataset mnist`` (:func:`main`)
+``python -m tools.own_digits --dataset mnist`` (:func:`main`)
 trains the ``fast`` recipe on MNIST with and without the transformer and
 reports both, with the transformer's cost on MNIST's own test images.
 """
@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._files import save_figure, write_json, write_text
-from ._digit_drawing import BUNDLED_FONTS, make_own_digits
+from skmnist._files import save_figure, write_json, write_text
+
+from .digit_drawing import BUNDLED_FONTS, make_own_digits
 
 __all__ = [
     "BUNDLED_FONTS",
@@ -70,14 +71,6 @@ def resize_images(images, *, size: int = 28, invert_light: bool = False) -> np.n
     -------
     X : ndarray of shape (n_images, size * size), uint8
         The resized images as flat rows.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmnist.benchmarks.own_digits import resize_images
-    >>> paper = np.full((50, 40), 230, dtype=np.uint8)
-    >>> resize_images([paper]).shape, int(resize_images([paper], invert_light=True).max())
-    ((1, 784), 25)
     """
     from PIL import Image
 
@@ -111,17 +104,8 @@ def evaluate(model, digits: Bunch, *, prepared: bool = False) -> dict:
     -------
     accuracies : dict
         ``{preparation: {group: accuracy}}`` for the groups of :data:`GROUPS`.
-
-    Examples
-    --------
-    >>> from sklearn.dummy import DummyClassifier
-    >>> from skmnist.benchmarks.own_digits import evaluate, make_own_digits
-    >>> digits = make_own_digits(n_per_class=2)
-    >>> model = DummyClassifier(strategy="constant", constant=1).fit([[0] * 784] * 2, [1, 2])
-    >>> evaluate(model, digits)["DigitNormalizer"]["all"]
-    0.1
     """
-    from ..preprocessing import DigitNormalizer
+    from skmnist.preprocessing import DigitNormalizer
 
     masks = {
         "all": np.ones(len(digits.target), dtype=bool),
@@ -187,21 +171,12 @@ def run(
         ``mnist`` (``{model: {"as is": accuracy, "DigitNormalizer": accuracy}}``),
         ``own_digits`` (``{model: {preparation: {group: accuracy}}}``),
         ``seconds`` (fit and preparation times) and the settings.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.own_digits import run
-    >>> result = run("sample", n_per_class=2, max_epochs=1)
-    >>> sorted(result["own_digits"])
-    ['augmented, prepared', 'prepared', 'raw']
-    >>> sorted(result["own_digits"]["raw"])
-    ['DigitNormalizer', 'resized', 'resized+inverted']
     """
     from sklearn.pipeline import make_pipeline
 
-    from ..datasets import fetch_mnist, load_mnist_sample
-    from ..preprocessing import DigitNormalizer, PixelNormalizer
-    from .suites import fast_recipe
+    from skmnist.benchmarks.suites import fast_recipe
+    from skmnist.datasets import fetch_mnist, load_mnist_sample
+    from skmnist.preprocessing import DigitNormalizer, PixelNormalizer
 
     load = load_mnist_sample if dataset == "sample" else fetch_mnist
     train: Bunch = load(subset="train")
@@ -265,32 +240,6 @@ def to_markdown(result: dict) -> str:
     -------
     text : str
         A heading line, the MNIST test table and the own-digits table.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.own_digits import GROUPS, to_markdown
-    >>> result = {
-    ...     "dataset": "sample", "n_train": 3000, "n_own_digits": 20, "fonts": ["DejaVuSans.ttf"],
-    ...     "max_epochs": 1, "random_state": 0, "seconds": {"fit raw": 1.0},
-    ...     "mnist": {"raw": {"as is": 0.9, "DigitNormalizer": 0.89}},
-    ...     "own_digits": {"raw": {"DigitNormalizer": dict.fromkeys(GROUPS, 0.5)}},
-    ... }
-    >>> print(to_markdown(result))
-    Own digits: 20 images (1 font and hand-drawn), fast recipe, 1 epoch on 3,000 training
-    images (sample), random_state 0.
-    <BLANKLINE>
-    | model | MNIST test images | accuracy |
-    |---|---|---:|
-    | trained on MNIST as it is | as is | 90.00% |
-    | trained on MNIST as it is | DigitNormalizer | 89.00% |
-    <BLANKLINE>
-    | model | preparation | all | fonts | hand-drawn | dark on light | light on dark |
-    |---|---|---:|---:|---:|---:|---:|
-    | trained on MNIST as it is | DigitNormalizer() | 50.0% | 50.0% | 50.0% | 50.0% | 50.0% |
-    <BLANKLINE>
-    | step | seconds |
-    |---|---:|
-    | fit raw | 1.0 |
     """
     epochs = f"{result['max_epochs']} epoch{'s' * (result['max_epochs'] != 1)}"
     lines = [
@@ -333,17 +282,10 @@ def plot_examples(digits: Bunch, n_images: int = 12):
     -------
     figure : matplotlib.figure.Figure
         Three rows of images.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.own_digits import make_own_digits, plot_examples
-    >>> figure = plot_examples(make_own_digits(n_per_class=2), n_images=4)
-    >>> len(figure.axes)
-    12
     """
     import matplotlib.pyplot as plt
 
-    from ..preprocessing import DigitNormalizer
+    from skmnist.preprocessing import DigitNormalizer
 
     picks = np.linspace(0, len(digits.images) - 1, n_images).round().astype(int)
     chosen = [digits.images[i] for i in picks]
@@ -365,7 +307,7 @@ def plot_examples(digits: Bunch, n_images: int = 12):
 def main(argv: list[str] | None = None) -> int:
     """Run the own-digits benchmark from the command line; print its tables, optionally save them.
 
-    ``python -m skmnist.benchmarks.own_digits`` calls this.
+    ``python -m tools.own_digits`` calls this.
 
     Parameters
     ----------
@@ -380,21 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     -------
     status : int
         0.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.own_digits import main
-    >>> main(["--dataset", "sample", "--n-per-class", "1", "--max-epochs", "1"])
-    ... # doctest: +ELLIPSIS
-    Own digits: 10 images ...
-    Made by `python -m skmnist.benchmarks.own_digits --dataset sample --n-per-class 1 ...`.
-    ...
-    0
     """
     import matplotlib.pyplot as plt
 
     parser = argparse.ArgumentParser(
-        prog="python -m skmnist.benchmarks.own_digits", description=__doc__.split("\n")[0]
+        prog="python -m tools.own_digits", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--dataset", choices=["mnist", "sample"], default="mnist")
     parser.add_argument("--n-per-class", type=int, default=100, help="own digits of each class")
@@ -412,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         random_state=args.random_state,
         system_fonts=args.system_fonts,
     )
-    result["command"] = "python -m skmnist.benchmarks.own_digits " + " ".join(
+    result["command"] = "python -m tools.own_digits " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
     table = to_markdown(result)

@@ -25,19 +25,6 @@ Selections
   Meant for Fashion-MNIST.
 
 The GPU check runs them (``.ci/gpu-check --steps select --selection fast``).
-
-Examples
---------
->>> from skmnist.benchmarks.selection import SELECTIONS, choose
->>> [name for name, _ in SELECTIONS["fast"].candidates()][:2]
-['fast_recipe (batch 256, 2 epochs)', 'batch 512, 2 epochs']
->>> import pandas as pd
->>> summary = pd.DataFrame({"config": ["a", "b", "c"], "accuracy": [0.991, 0.989, 0.992],
-...                         "fit_seconds": [2.0, 1.0, 3.0]})
->>> choose(summary, SELECTIONS["fast"])  # the fastest at 99.0% or more
-'a'
->>> choose(summary, SELECTIONS["fashion"])  # the most accurate
-'c'
 """
 
 from __future__ import annotations
@@ -49,11 +36,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .. import CNNClassifier
-from .._evaluation import fit_and_score
-from ._recipes import fashion_recipe, fast_recipe
-from ._tables import summarize
-from .suites import _warm_up
+from skmnist import CNNClassifier
+from skmnist.benchmarks.suites import (
+    _warm_up,
+    fashion_recipe,
+    fast_recipe,
+    fit_and_score,
+    summarize,
+)
 
 
 class Selection(NamedTuple):
@@ -238,17 +228,6 @@ def run_selection(
     ValueError
         For an unknown selection, or a hold-out that leaves no training
         image (or holds none out).
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.selection import run_selection
-    >>> from skmnist.datasets import load_mnist_sample
-    >>> X, y = load_mnist_sample(return_X_y=True)
-    >>> test = load_mnist_sample(subset="test")
-    >>> result = run_selection("fast", X[:600], y[:600], test.data[:200], test.target[:200],
-    ...                        holdout=200, device="cpu", max_epochs=1)
-    >>> len(result["holdout"]), result["chosen"] in result["holdout"]["config"].tolist()
-    (6, True)
     """
     if name not in SELECTIONS:
         raise ValueError(f"no selection {name!r}; the selections are {sorted(SELECTIONS)}.")

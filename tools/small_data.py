@@ -19,12 +19,12 @@ they are measured against: ``patience-5`` (the plateau stop with
 ``n_iter_no_change=5``) and ``batch-128`` (200 epochs of 128-image batches).
 Each fit is timed alone, one after the other. Run it with::
 
-    python -m skmnist.benchmarks.small_data --data digits --seeds 0 1 2 \\
+    python -m tools.small_data --data digits --seeds 0 1 2 \\
         --out docs/benchmarks/small-data
-    python -m skmnist.benchmarks.small_data --data digits --estimators mlp lenet \\
+    python -m tools.small_data --data digits --estimators mlp lenet \\
         --settings patience-5 batch-128 --no-references --name digits-alternatives \\
         --out docs/benchmarks/small-data
-    python -m skmnist.benchmarks.small_data --data mnist-holdout --seeds 0 \\
+    python -m tools.small_data --data mnist-holdout --seeds 0 \\
         --data-home DIR --out docs/benchmarks/small-data
 """
 
@@ -44,8 +44,8 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .. import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
-from .._files import write_text
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
+from skmnist._files import write_text
 
 __all__ = ["digits_split", "main", "mnist_holdout", "run", "to_markdown"]
 
@@ -71,13 +71,6 @@ def digits_split():
     -------
     X_train, y_train, X_test, y_test : ndarray
         Flat 64-pixel rows divided by 16 (pixels in [0, 1]) and labels.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.small_data import digits_split
-    >>> X_train, y_train, X_test, y_test = digits_split()
-    >>> X_train.shape, X_test.shape, float(X_train.max())
-    ((1400, 64), (397, 64), 1.0)
     """
     from sklearn.datasets import load_digits
 
@@ -99,15 +92,8 @@ def mnist_holdout(data_home=None):
     -------
     X_train, y_train, X_test, y_test : ndarray
         uint8 rows of 784 pixels and labels; the test set is not read.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.small_data import mnist_holdout
-    >>> X_train, y_train, X_test, y_test = mnist_holdout()  # doctest: +SKIP
-    >>> X_train.shape, X_test.shape  # doctest: +SKIP
-    ((50000, 784), (10000, 784))
     """
-    from ..datasets import fetch_mnist
+    from skmnist.datasets import fetch_mnist
 
     X, y = fetch_mnist(
         subset="train", data_home=data_home, return_X_y=True, download_if_missing=False
@@ -179,15 +165,6 @@ def run(
         One row per fit: ``model``, ``settings``, ``seed``, ``batch_size``
         and ``max_epochs`` (as resolved), ``epochs`` (trained),
         ``accuracy`` and ``fit_seconds``.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.small_data import run
-    >>> results = run("digits", estimators=(), seeds=(0,))  # doctest: +ELLIPSIS
-    scikit-learn MLPClassifier() (defaults, seed 0): 0.9219 in ...
-    scikit-learn SVC() (defaults, seed None): 0.9471 in ...
-    >>> results[["model", "accuracy"]].round(3).values.tolist()
-    [['scikit-learn MLPClassifier()', 0.922], ['scikit-learn SVC()', 0.947]]
     """
     if data not in DATA:
         raise ValueError(f"unknown data {data!r}; choose one of {', '.join(DATA)}.")
@@ -255,17 +232,6 @@ def to_markdown(results, *, title=None):
     -------
     text : str
         Two tables.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from skmnist.benchmarks.small_data import to_markdown
-    >>> results = pd.DataFrame({"model": ["M"] * 2, "settings": ["defaults"] * 2, "seed": [0, 1],
-    ...                         "batch_size": [16, 16], "max_epochs": [143, 143],
-    ...                         "epochs": [90, 120], "accuracy": [0.92, 0.93],
-    ...                         "fit_seconds": [10.0, 14.0]})
-    >>> print(to_markdown(results).splitlines()[2])
-    | M | defaults | 0, 1 | 92.50% | 92.00% | 16 | 143 | 90-120 | 12.0 |
     """
     lines = [title, ""] if title else []
     lines += [
@@ -328,18 +294,9 @@ def main(argv=None):
     -------
     status : int
         0.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.small_data import main
-    >>> main(["--estimators", "--seeds", "0"])  # doctest: +ELLIPSIS
-    scikit-learn MLPClassifier() (defaults, seed 0): 0.9219 in ...
-    scikit-learn SVC() (defaults, seed None): 0.9471 in ...
-    scikit-learn's load_digits (8x8, pixels / 16): the first 1,400 images train, ...
-    0
     """
     parser = argparse.ArgumentParser(
-        prog="python -m skmnist.benchmarks.small_data", description=__doc__.split("\n")[0]
+        prog="python -m tools.small_data", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--data", choices=DATA, default="digits")
     parser.add_argument(
@@ -369,9 +326,7 @@ def main(argv=None):
         data_home=args.data_home,
     )
     n_train, n_test = (1400, 397) if args.data == "digits" else (50_000, 10_000)
-    command = "python -m skmnist.benchmarks.small_data " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    command = "python -m tools.small_data " + " ".join(sys.argv[1:] if argv is None else argv)
     table = to_markdown(
         results,
         title=_setup(args.data, n_train, n_test, args.seeds, args.device)

@@ -15,7 +15,7 @@ machine lacks, then runs this module), in about five minutes on an H200:
    over 5 seeds;
 4. ``select`` (run only when named in ``--steps``): the ``--selection``
    (default ``fast``) of
-   :mod:`skmnist.benchmarks.selection`: its candidates fitted on all but the
+   :mod:`tools.selection`: its candidates fitted on all but the
    last 10,000 training images and scored on those, the one its rule takes,
    then that one fitted on the whole training set and scored on the test set
    (``select-<selection>-<device>.md``, ``.json``); ``fashion`` trains on
@@ -48,7 +48,7 @@ so that a call stopped at its time limit still brings back what it printed::
     .ci/gpu-check --data .ci/gpu-data --steps select --selection fashion > $OUT/select2.log 2>&1
     .ci/gpu-check --device cpu --quick --out /tmp/check
 
-``python -m skmnist.benchmarks.gpu_check`` runs the same, without the
+``python -m tools.gpu_check`` runs the same, without the
 installing step.
 """
 
@@ -68,9 +68,11 @@ import numpy as np
 import torch
 from sklearn.utils import Bunch
 
-from .._files import save_frame_csv, write_json, write_text
-from . import selection, suites
-from ._gpu_report import RECIPES, records_markdown, to_markdown
+from skmnist._files import save_frame_csv, write_json, write_text
+from skmnist.benchmarks import suites
+
+from . import selection
+from .gpu_report import RECIPES, records_markdown, to_markdown
 
 __all__ = ["main", "to_markdown"]
 
@@ -84,7 +86,7 @@ def _environment(device):
     import sklearn
     import skorch
 
-    from .. import __version__
+    from skmnist import __version__
 
     env = {
         "device": str(device),
@@ -110,7 +112,7 @@ def _environment(device):
 
 
 def _load(dataset):
-    from ..datasets import fetch_fashion_mnist, fetch_mnist, load_mnist_sample
+    from skmnist.datasets import fetch_fashion_mnist, fetch_mnist, load_mnist_sample
 
     train: Bunch  # what the loaders return without return_X_y
     test: Bunch
@@ -177,7 +179,7 @@ def _run_tests(device, quick, out, test_timeout, step_timeout):
 
 
 def _run_speed(device, dataset, quick, out):
-    from . import speed
+    from skmnist.benchmarks import speed
 
     result = speed.run(dataset, str(device), rounds=1 if quick else 3, memory=False)
     result["command"] = (
@@ -258,9 +260,8 @@ def _run_records(device, data, quick, members, recipe_name, env, out):
     make = getattr(suites, RECIPES[recipe_name][0])
     recipe = make(max_epochs=1) if quick else make()
     recipe.set_params(device=str(device))
-    _warm_up = suites._warm_up
+    suites._warm_up(recipe, X, y)
     fit_and_score = suites.fit_and_score
-    _warm_up(recipe, X, y)
     rows, proba_sum, classes = [], 0, None
     result = {}
     for seed in range(members):
@@ -305,25 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     -------
     status : int
         0, or 1 when a test failed or a step raised.
-
-    Examples
-    --------
-    Only the fast suite, on the shipped sample, on the CPU:
-
-    >>> import tempfile
-    >>> from skmnist.benchmarks.gpu_check import main
-    >>> with tempfile.TemporaryDirectory() as out:  # doctest: +ELLIPSIS
-    ...     main(["--device", "cpu", "--quick", "--steps", "fast", "--out", out])
-    GPU check on cpu (...), data: sample
-    ...
-    | fast: fit seconds (median) | ... |
-    ...
-    0
     """
     parser = argparse.ArgumentParser(
         prog=".ci/gpu-check",
         description=__doc__.split("\n")[0],
-        epilog="See the module docstring of skmnist.benchmarks.gpu_check.",
+        epilog="See the module docstring of tools.gpu_check.",
     )
     parser.add_argument("--device", default="cuda", help='"cuda" (default), "cpu", "cuda:1", ...')
     parser.add_argument(

@@ -1,4 +1,5 @@
-"""Fit on the training set, score once on the test set (for ``skmnist train`` and the suites)."""
+"""Fit on the training set, score once on the test set (re-exported by the suites; used by
+``skmnist train`` too)."""
 
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -7,17 +8,8 @@ import time
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
-
-def final_estimator(estimator):
-    """The fitted estimator itself, or the last step of a fitted Pipeline.
-
-    Raises :class:`~sklearn.exceptions.NotFittedError` when it is not fitted.
-    """
-    check_is_fitted(estimator)
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+from ..plotting._common import final_estimator
 
 
 def count_parameters(estimator) -> int:

@@ -8,8 +8,8 @@ from sklearn.ensemble import VotingClassifier
 from sklearn.metrics import accuracy_score
 
 from skmnist import load_mnist_sample
-from skmnist.benchmarks import gpu_check
 from skmnist.benchmarks.suites import best_recipe, fashion_recipe
+from tools import gpu_check
 
 
 def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):

@@ -127,26 +127,6 @@ def to_markdown(report: dict) -> str:
     -------
     text : str
         A line on the machine and versions, the command, and a table.
-
-    Examples
-    --------
-    >>> from skmnist.benchmarks.gpu_check import to_markdown
-    >>> report = {"environment": {"device": "cpu", "device_name": "x86_64", "cpu_cores": 2,
-    ...           "torch": "2.13.0", "skmnist": "0.1.0", "python": "3.11.7"},
-    ...           "command": ".ci/gpu-check --device cpu --quick", "seconds": 80.0,
-    ...           "steps": {"fast": {"seconds": 3.0, "result": {"accuracy_mean": 0.99,
-    ...                     "accuracy_min": 0.989, "fit_seconds_median": 0.5}}}}
-    >>> print(to_markdown(report))  # doctest: +NORMALIZE_WHITESPACE
-    GPU check on cpu (x86_64), 2 CPU cores; torch 2.13.0, skmnist 0.1.0, Python 3.11.7.
-    <BLANKLINE>
-    Made by `.ci/gpu-check --device cpu --quick`.
-    <BLANKLINE>
-    | check | result |
-    |---|---|
-    | fast: test accuracy mean / min (5 seeds) | 99.00% / 98.90% |
-    | fast: fit seconds (median) | 0.50 |
-    | total seconds | 80 |
-    <BLANKLINE>
     """
     env = report["environment"]
     lines = [
