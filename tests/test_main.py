@@ -56,13 +56,6 @@ def test_the_commands_process_keeps_freed_memory_and_importable_code_does_not():
     assert _page_faults("main()") > 10_000
 
 
-def test_the_console_script_runs_the_command():
-    done = subprocess.run(
-        [sys.executable, "-m", "skmnist", "info"], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0 and "device 'auto' picks" in done.stdout
-
-
 class _FakeLibc:
     def __init__(self, result=1):
         self.calls = []

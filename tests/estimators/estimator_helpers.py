@@ -10,6 +10,10 @@ from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 
 ESTIMATOR_CLASSES = [MLPNetClassifier, LeNet5Classifier, CNNClassifier]
 CONV_CLASSES = [LeNet5Classifier, CNNClassifier]
+#: One network of each kind the shared code tells apart: flat rows (the MLP) and images
+#: (the conv nets, which share every path but their _build_module). Tests of behaviour
+#: the estimators share run on these; tests of an architecture, on its own class.
+KINDS = [MLPNetClassifier, LeNet5Classifier]
 
 
 def make_estimator(cls, **params):

@@ -2,13 +2,9 @@
 
 One row per case a sweep of bad inputs found unclear or silent: what the user
 did, and what they must be told (a warning or an error naming what was wrong
-and what to do).
+and what to do). A save that fails names the user's file
+(``test_model_files.py``).
 """
-
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -98,30 +94,3 @@ def test_a_bad_input_gets_a_clear_message(case, kind, message, data, lenet, tmp_
         case(data, lenet, tmp_path)
     lenet.set_params(warm_start=False, optimizer__betas=(0.9, 0.999))
     np.testing.assert_array_equal(lenet.predict_proba(X), before)  # the model as it was
-
-
-_SAVE_INTO_A_FULL_DISK = textwrap.dedent("""
-    import resource, sys
-    from skmnist import load_model, save_model
-    path = sys.argv[1]
-    model = load_model(path)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))  # the disk is full at 1 kB
-    try:
-        save_model(model, path)
-    except OSError as exc:
-        print(exc)
-""")
-
-
-def test_a_failed_save_names_the_users_file(lenet, tmp_path):
-    path = tmp_path / "lenet.safetensors"
-    save_model(lenet, path)
-    done = subprocess.run(
-        [sys.executable, "-c", _SAVE_INTO_A_FULL_DISK, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert str(path) in done.stdout and ".part" not in done.stdout
-    assert os.listdir(tmp_path) == ["lenet.safetensors"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from estimator_helpers import ESTIMATOR_CLASSES, block_images, make_estimator
+from estimator_helpers import KINDS, block_images, make_estimator
 from sklearn.base import clone
 from skorch.callbacks import Callback
 
@@ -30,7 +30,7 @@ def _weights(clf):
 # Seeding
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_same_random_state_gives_identical_predictions(cls):
     X, y = block_images()
     clf = _dropout(cls, random_state=42).fit(X, y)
@@ -43,7 +43,7 @@ def test_same_random_state_gives_identical_predictions(cls):
     assert torch.equal(_weights(twin), weights)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_different_random_states_give_different_weights(cls):
     X, y = block_images()
     a = _dropout(cls, random_state=0).fit(X, y)
@@ -52,7 +52,7 @@ def test_different_random_states_give_different_weights(cls):
     assert not np.array_equal(a.predict_proba(X), b.predict_proba(X))
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_the_seed_covers_dropout_and_shuffling_not_only_the_initial_weights(cls):
     # Two estimators with the same seed start from the same weights; if
     # dropout or the shuffling drew from the global generator, disturbing it
@@ -65,7 +65,7 @@ def test_the_seed_covers_dropout_and_shuffling_not_only_the_initial_weights(cls)
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_fit_and_predict_leave_the_global_torch_rng_unchanged(cls):
     X, y = block_images()
     torch.manual_seed(2024)
@@ -78,7 +78,7 @@ def test_fit_and_predict_leave_the_global_torch_rng_unchanged(cls):
     np.testing.assert_array_equal(np.random.get_state()[1], numpy_before)  # noqa: NPY002
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_random_state_none_still_works(cls):
     X, y = block_images()
     a = _dropout(cls, random_state=None).fit(X, y)
@@ -105,7 +105,7 @@ def test_a_random_state_instance_is_accepted_and_left_as_given():
 # Parameters
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_parameters_are_untouched_by_fit(cls):
     X, y = block_images()
     clf = make_estimator(cls)
@@ -149,7 +149,7 @@ def test_set_params_of_lenet5_dropouts():
     assert classifier == [0.5, 0.5]
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_clone_keeps_parameters_and_drops_the_fit(cls):
     X, y = block_images()
     clf = make_estimator(cls, lr=0.02).fit(X, y)
@@ -255,7 +255,7 @@ def _numbered_images(n):
     return X, y
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_training_batches_are_shuffled_every_epoch(cls):
     X, y = _numbered_images(64)
     recorder = FirstColumnRecorder()
@@ -274,7 +274,7 @@ def test_training_batches_are_shuffled_every_epoch(cls):
     np.testing.assert_array_equal(np.concatenate(again.batches), np.concatenate(epochs))
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_the_network_outputs_logits_trained_with_cross_entropy(cls):
     X, y = block_images()
     clf = make_estimator(cls).fit(X, y)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from estimator_helpers import CONV_CLASSES, ESTIMATOR_CLASSES, block_images, make_estimator
+from estimator_helpers import CONV_CLASSES, KINDS, block_images, make_estimator
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -29,7 +29,7 @@ def _proba_after_fit(cls, X, y, X_pred=None, **params):
 # Layouts
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("layout", LAYOUTS, ids=str)
 def test_each_layout_fits_as_one_grey_28x28_image(cls, layout):
     X, y = block_images()
@@ -43,7 +43,7 @@ def test_each_layout_fits_as_one_grey_28x28_image(cls, layout):
     assert clf.predict_proba(X).shape == (len(X), 3)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_the_three_layouts_train_the_same_network(cls):
     # The same pixels in any of the three layouts are the same training data:
     # with the same seed the fitted networks agree exactly.
@@ -57,7 +57,7 @@ def test_the_three_layouts_train_the_same_network(cls):
     np.testing.assert_array_equal(probas[0], probas[2])
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("fit_layout", LAYOUTS, ids=str)
 def test_predict_accepts_another_layout_of_the_same_pixels(cls, fit_layout):
     X, y = block_images()
@@ -67,7 +67,7 @@ def test_predict_accepts_another_layout_of_the_same_pixels(cls, fit_layout):
         np.testing.assert_array_equal(clf.predict_proba(X.reshape(len(X), *shape)), expected)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_predictions_keep_the_order_of_the_samples(cls):
     X, y = block_images()
     clf = make_estimator(cls).fit(X, y)
@@ -76,7 +76,7 @@ def test_predictions_keep_the_order_of_the_samples(cls):
     np.testing.assert_allclose(clf.predict_proba(X[7:8]), proba[7:8], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize(
     "shape, n_features", [((700,), 700), ((20, 20), 400), ((1, 29, 29), 841)], ids=str
 )
@@ -95,7 +95,7 @@ def test_wrong_number_of_features_at_predict_is_sklearns_error(cls, shape, n_fea
 # Dtypes and scaling
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_integer_pixels_and_the_same_pixels_divided_by_255_agree(cls):
     X, y = block_images()
     reference_clf, reference = _proba_after_fit(cls, X, y)
@@ -111,7 +111,7 @@ def test_integer_pixels_and_the_same_pixels_divided_by_255_agree(cls):
         np.testing.assert_array_equal(clf.predict(X_other), reference_clf.predict(X), name)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_integer_pixels_at_predict_are_scaled_like_floats(cls):
     # Fitted on uint8, the model reads float input as already in [0, 1].
     X, y = block_images()
@@ -130,7 +130,7 @@ def test_float_pixels_are_used_as_given_not_rescaled():
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int64, np.float32, np.float64], ids=str)
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_dtypes_fit_and_predict(cls, dtype):
     X, y = block_images(dtype=dtype)
     if np.dtype(dtype).kind == "f":
@@ -150,7 +150,7 @@ def _frame(X, prefix="pixel"):
     return pd.DataFrame(flat, columns=[f"{prefix}{i}" for i in range(flat.shape[1])])
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_dataframe_input_keeps_feature_names(cls):
     X, y = block_images()
     frame = _frame(X)
@@ -163,7 +163,7 @@ def test_dataframe_input_keeps_feature_names(cls):
     np.testing.assert_array_equal(clf.predict_proba(frame), reference.predict_proba(X))
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_dataframe_feature_name_checks_are_sklearns(cls):
     X, y = block_images()
     frame = _frame(X)
@@ -204,7 +204,7 @@ def test_integer_dataframe_columns_are_integer_pixels(dtype):
     )
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_torch_cpu_tensor_input(cls):
     X, y = block_images()
     clf, expected = _proba_after_fit(cls, X, y)
@@ -336,7 +336,7 @@ def test_lenet5_learns_sklearns_8x8_digits():
 # Memory layouts, lists and the caller's arrays
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_memory_layouts_of_the_same_pixels_predict_the_same(cls):
     X, y = block_images()
     flat = X.reshape(len(X), -1)
@@ -361,7 +361,7 @@ def test_memory_layouts_of_the_same_pixels_predict_the_same(cls):
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32], ids=str)
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_the_callers_arrays_are_not_modified(cls, dtype):
     # The data is wrapped without a copy where possible: nothing may write to it.
     X, y = block_images()
@@ -376,7 +376,7 @@ def test_the_callers_arrays_are_not_modified(cls, dtype):
         np.testing.assert_array_equal(X_in, original)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_nested_lists_are_array_likes_too(cls):
     # Lists of rows and lists of 2-D images are array-likes, as the docstring
     # promises: they fit and predict as the equivalent arrays do.

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from estimator_helpers import ESTIMATOR_CLASSES, block_images, make_estimator
+from estimator_helpers import KINDS, block_images, make_estimator
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 
@@ -25,7 +25,7 @@ LABELS = {
 LEARNS_TOY = {"max_epochs": 12, "lr": 0.01}
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("kind", LABELS, ids=str)
 def test_labels_are_kept_and_proba_columns_follow_classes_(cls, kind):
     X, y_codes = block_images()
@@ -51,7 +51,7 @@ def test_labels_are_kept_and_proba_columns_follow_classes_(cls, kind):
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], y_pred)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_score_is_the_accuracy(cls):
     X, y_codes = block_images()
     y = LABELS["digit_strings"](y_codes)
@@ -66,7 +66,7 @@ def test_score_is_the_accuracy(cls):
     )
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_binary_problems(cls):
     X, y_codes = block_images(n_classes=2)
     y = np.array(["neg", "pos"])[y_codes]
@@ -80,7 +80,7 @@ def test_binary_problems(cls):
     assert clf.summary()["output_shape"].iloc[-1] == (2,)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_a_single_class_is_a_clear_error(cls):
     X, _ = block_images(n_samples=10)
     with pytest.raises(ValueError, match=r"at least 2 classes.*only one class"):
@@ -98,12 +98,12 @@ def test_a_single_class_is_a_clear_error(cls):
 )
 def test_invalid_targets_are_refused(y, match):
     X, _ = block_images(n_samples=10)
-    clf = make_estimator(ESTIMATOR_CLASSES[0])
+    clf = make_estimator(KINDS[0])
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_partial_fit_needs_classes_on_its_first_call(cls):
     X, y_codes = block_images()
     y = LABELS["non_contiguous_ints"](y_codes)
@@ -132,7 +132,7 @@ def test_partial_fit_needs_classes_on_its_first_call(cls):
 def test_partial_fit_learns_the_toy_problem():
     X, y_codes = block_images()
     y = LABELS["words"](y_codes)
-    clf = make_estimator(ESTIMATOR_CLASSES[0], lr=0.01)
+    clf = make_estimator(KINDS[0], lr=0.01)
     for _ in range(LEARNS_TOY["max_epochs"]):
         clf.partial_fit(X, y, classes=np.unique(y))
     np.testing.assert_array_equal(clf.predict(X), y)
@@ -140,7 +140,7 @@ def test_partial_fit_learns_the_toy_problem():
 
 def test_fit_after_partial_fit_starts_again_with_the_new_labels():
     X, y_codes = block_images()
-    clf = make_estimator(ESTIMATOR_CLASSES[0])
+    clf = make_estimator(KINDS[0])
     clf.partial_fit(X, y_codes, classes=[0, 1, 2, 3])
     clf.fit(X, LABELS["digit_strings"](y_codes))
     np.testing.assert_array_equal(clf.classes_, ["1", "3", "5"])

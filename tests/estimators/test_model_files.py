@@ -208,6 +208,7 @@ def test_a_failed_save_leaves_the_previous_file_as_it_was(model_file, sample, tm
         timeout=120,
     )
     assert result.returncode == 3, result.stderr
+    assert str(path) in result.stdout and ".part" not in result.stdout  # the user's file
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.safetensors"]  # no temporary file left
     assert load_model(path).max_epochs == 1

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from estimator_helpers import ESTIMATOR_CLASSES, block_images, make_estimator
+from estimator_helpers import KINDS, block_images, make_estimator
 from sklearn.exceptions import NotFittedError
 
 
@@ -20,7 +20,7 @@ def _roundtrip(clf, how, tmp_path):
 
 
 @pytest.mark.parametrize("how", ["pickle", "joblib"])
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_fitted_estimator_roundtrip_predicts_the_same(cls, how, tmp_path):
     X, y_codes = block_images()
     y = np.array(["a", "b", "c"])[y_codes]
@@ -41,7 +41,7 @@ def test_fitted_estimator_roundtrip_predicts_the_same(cls, how, tmp_path):
         assert torch.equal(a, b)
 
 
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_a_loaded_estimator_trains_on(cls, tmp_path):
     X, y = block_images()
     clf = make_estimator(cls).fit(X, y)
@@ -55,7 +55,7 @@ def test_a_loaded_estimator_trains_on(cls, tmp_path):
 
 
 @pytest.mark.parametrize("how", ["pickle", "joblib"])
-@pytest.mark.parametrize("cls", ESTIMATOR_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", KINDS, ids=lambda c: c.__name__)
 def test_unfitted_estimator_roundtrip(cls, how, tmp_path):
     clf = make_estimator(cls, lr=0.02)
     loaded = _roundtrip(clf, how, tmp_path)
@@ -72,7 +72,7 @@ def test_unfitted_estimator_roundtrip(cls, how, tmp_path):
 def test_dataframe_feature_names_survive_pickling():
     X, y = block_images()
     frame = pd.DataFrame(X.reshape(len(X), -1), columns=[f"p{i}" for i in range(784)])
-    clf = make_estimator(ESTIMATOR_CLASSES[0]).fit(frame, y)
+    clf = make_estimator(KINDS[0]).fit(frame, y)
     loaded = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(loaded.feature_names_in_, frame.columns.to_numpy())
     np.testing.assert_array_equal(loaded.predict_proba(frame), clf.predict_proba(frame))
