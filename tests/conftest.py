@@ -8,6 +8,11 @@ import torch
 
 REPO = Path(__file__).resolve().parents[1]
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest -n N: the workers share the machine's cores, each runs torch on its share
+    _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // _workers))
+
 
 def _full_mnist_home():
     """The data home holding ``mnist/*.gz``: ``SKMNIST_DATA``, else ``../shared/data``."""

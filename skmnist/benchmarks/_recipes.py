@@ -7,16 +7,16 @@ from ..estimators import CNNClassifier, LeNet5Classifier
 
 
 def best_recipe(max_epochs: int = 45) -> CNNClassifier:
-    """The best CNN recipe of the ``cnn`` suite (99.62% on the MNIST test set, 2-core CPU run).
+    """The best CNN recipe of the ``cnn`` suite: the CNN, augmented, under a one-cycle schedule.
 
     ``CNNClassifier`` (32/64/128 feature maps, BatchNorm, dropout 0.25) with
-    random affine augmentation (rotation 10 degrees, scale 0.9-1.1, shift
-    10%, shear 10 degrees), AdamW with weight decay 1e-4 under a one-cycle
-    learning-rate schedule peaking at 3e-3, batches of 128, for
+    the ``"affine"`` augmentation preset, AdamW with weight decay 1e-4 under
+    a one-cycle learning-rate schedule peaking at 3e-3, batches of 128, for
     ``max_epochs`` epochs. A stratified 10% of the training set is held out:
     the weights of the epoch with the lowest validation loss are kept, and
     training stops after 10 epochs without improvement (patient, because the
     validation loss stalls while the one-cycle rate is high).
+    ``docs/benchmarks/cnn/`` has its test accuracy.
 
     Parameters
     ----------
@@ -58,13 +58,11 @@ def fast_recipe(max_epochs: int = 2) -> LeNet5Classifier:
     trained with NAdam under a one-cycle schedule peaking at lr 1e-2, batches
     of 256, for 2 epochs, the data kept on the device. It was chosen on the
     training set only, fitting on its first 50,000 images and scoring on the
-    last 10,000. First, among LeNet-5 and small-CNN variants of 1 to 3
-    epochs, the cheapest to reach 99% there was this network with Adam
-    (99.01% over 3 seeds; 98.99% over 4). Then, among variants of its
-    optimizer and schedule at the same cost (a higher rate, a shorter
-    warm-up, a lower final rate, AdamW, NAdam), NAdam scored 99.07% over 4
-    seeds, each at 99.01% or more. ``docs/benchmarks/fast/`` has its test
-    accuracy over 5 seeds and its fit times (``skmnist benchmark --suite
+    last 10,000: among LeNet-5 and small-CNN variants of 1 to 3 epochs, the
+    cheapest network to reach 99% there, then among variants of its
+    optimizer and schedule at the same cost, the best.
+    ``docs/benchmarks/fast/`` has the selection's scores, and its test
+    accuracy over 5 seeds and fit times (``skmnist benchmark --suite
     fast``).
 
     Parameters
@@ -106,10 +104,8 @@ def fashion_recipe(max_epochs: int = 30) -> CNNClassifier:
     lr 3e-3, for all ``max_epochs`` epochs on the whole training set. It was
     fixed before it was run, from :func:`best_recipe` and the usual
     Fashion-MNIST augmentation, and is scored once on the test set:
-    nothing in it is chosen on test data. Its one run (``random_state=0``,
-    2-core CPU, ``docs/benchmarks/fashion/``) gave 91.32%, below the same CNN
-    without augmentation for 15 epochs (92.15%): a recipe that reaches 94%
-    is still to be found, on a held-out part of the training set.
+    nothing in it is chosen on test data. ``docs/benchmarks/fashion/`` has
+    its score beside the ``fashion`` suite's other configurations.
 
     Parameters
     ----------
@@ -148,12 +144,11 @@ def record_recipe(max_epochs: int = 45) -> CNNClassifier:
     (``convs_per_block=2``: 32, 64 and 128 feature maps, each convolution
     with its BatchNorm), dropout 0.3, trained for all ``max_epochs`` epochs
     on the whole training set. :func:`best_recipe` holds 10% out for early
-    stopping, which on the GPU ended one seed at epoch 22 of 45 with the
-    one-cycle rate still high (99.43%, against 99.61% for a seed that ran
-    its course); here the schedule always runs to its end, and nothing is
-    chosen on a validation or test score. The recipe was fixed before it was
-    run; it is meant for a GPU (``.ci/gpu-check --steps records``, whose
-    soft vote of several seeds is the committee).
+    stopping, which can end training while the one-cycle rate is still
+    high; here the schedule always runs to its end, and nothing is chosen
+    on a validation or test score. The recipe was fixed before it was run;
+    it is meant for a GPU (the GPU check's records, whose soft vote of
+    several seeds is the committee).
 
     Parameters
     ----------
