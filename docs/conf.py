@@ -1,9 +1,8 @@
 """Sphinx configuration of the skmnist documentation.
 
 Build it with ``make -C docs html`` (warnings are errors). The build needs no
-network: intersphinx reads inventories written from the installed packages
-(``_ext/offline_intersphinx.py``) and the gallery runs on the MNIST sample
-shipped with skmnist.
+network: intersphinx reads the inventories committed in ``_inventories/`` and
+the gallery runs on the MNIST sample shipped with skmnist.
 """
 
 import os
@@ -19,8 +18,6 @@ HERE = Path(__file__).resolve().parent
 # Document (and run the gallery with) the skmnist of this checkout, whatever is installed.
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "_ext"))
-
-import offline_intersphinx  # noqa: E402
 
 import skmnist  # noqa: E402
 
@@ -38,7 +35,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
-    "offline_intersphinx",  # also sets up sphinx.ext.intersphinx
+    "sphinx.ext.intersphinx",
     "benchmark_tables",
     "myst_parser",
     "api_helpers",
@@ -111,9 +108,23 @@ numpydoc_validation_exclude = {
     r"\.__init__$",
 }
 
-# -- Intersphinx: local inventories, never fetched ----------------------------
+# -- Intersphinx: committed inventories, never fetched --------------------------
+# Each project's objects.inv, read from _inventories/ (CONTRIBUTING.md says how to refresh
+# one from the URL given here).
 
-intersphinx_mapping = offline_intersphinx.mapping()
+intersphinx_mapping = {
+    name: (url, f"_inventories/{name}.inv")
+    for name, url in {
+        "python": "https://docs.python.org/3/",
+        "numpy": "https://numpy.org/doc/stable/",
+        "sklearn": "https://scikit-learn.org/stable/",
+        "torch": "https://docs.pytorch.org/docs/stable/",
+        "skorch": "https://skorch.readthedocs.io/en/stable/",
+        "pandas": "https://pandas.pydata.org/docs/",
+        "matplotlib": "https://matplotlib.org/stable/",
+        "joblib": "https://joblib.readthedocs.io/en/stable/",
+    }.items()
+}
 intersphinx_timeout = 1  # nothing is fetched; a mistake fails fast
 intersphinx_disabled_reftypes = ["std:doc"]
 

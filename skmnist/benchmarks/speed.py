@@ -312,7 +312,7 @@ def to_markdown(result):
     Parameters
     ----------
     result : dict
-        What :func:`run` returns (with ``command`` added by :func:`main`).
+        What :func:`run` returns (with ``command`` added by ``main``).
 
     Returns
     -------

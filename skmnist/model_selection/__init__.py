@@ -36,7 +36,7 @@ Parallel fits and CPU threads
   with several threads) each use torch's thread count as the process has it;
   the estimators never change it (sharing the cores out between such fits
   did not make them faster when measured). To give each its share, call
-  :func:`torch.set_num_threads` in your own code. Such fits draw weight
+  ``torch.set_num_threads`` in your own code. Such fits draw weight
   initialisation and dropout from torch's one global random state, so they
   are not reproducible even with ``random_state`` set; fits in processes
   are.
