@@ -964,7 +964,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _changed_parameters(self):
         """The names of the parameters that changed since the parts were built."""
-        built = getattr(self, "_built_with", None) or {}
+        built = self._built_with
         return {
             k
             for k, v in self.get_params(deep=False).items()
@@ -981,10 +981,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         the data included) rebuild the callbacks. Whatever raises, the caller
         puts the estimator back as it was.
         """
-        built, now = getattr(self, "_built_with", None), self._settings()
-        if built is None:  # an estimator pickled before skmnist recorded its settings
-            self._built_with = now
-            return
+        built, now = self._built_with, self._settings()
         changed = {k for k in now if not _same(now[k], built.get(k))}
         architecture = sorted(
             changed & ({*self._parameter_constraints} - {*TRAINING_PARAMETERS} | {"compile"})
