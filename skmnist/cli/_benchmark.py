@@ -8,6 +8,7 @@ import torch
 
 from .._files import save_frame_csv, write_json, write_text
 from ..benchmarks import suites
+from ..estimators._devices import describe_devices
 from . import _data
 from ._common import positive_int, save_png
 from ._errors import UsageError
@@ -179,7 +180,7 @@ def add_parser(verbs):
         metavar="N",
         help="epochs for every configuration, overriding their own",
     )
-    parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda, mps, ...")
+    parser.add_argument("--device", default="auto", help=describe_devices())
     parser.add_argument(
         "--random-state",
         type=int,
