@@ -1,7 +1,7 @@
 """The ``skmnist`` command: its parser, the verbs' modules, and how errors end a run.
 
-Each verb lives in its own module (``_train``, ``_predict``, ``_benchmark``,
-``_info``) with an ``add_parser(verbs)`` that registers it and sets ``run``;
+Each verb lives in its own module (``_train``, ``_predict``, ``_export``,
+``_benchmark``, ``_info``) with an ``add_parser(verbs)`` that registers it and sets ``run``;
 what verbs share is in ``_common``. A new verb is a module like those, added in
 ``_build_parser``.
 """
@@ -10,7 +10,7 @@ import argparse
 import sys
 import traceback
 
-from . import _benchmark, _info, _predict, _train
+from . import _benchmark, _export, _info, _predict, _train
 from ._errors import UsageError
 
 _DEBUG_HELP = "show the traceback of an unexpected error"
@@ -32,12 +32,11 @@ def _build_parser():
         epilog="Run 'skmnist VERB --help' for the options of each verb.",
     )
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
-    verbs = parser.add_subparsers(
-        dest="verb", required=True, metavar="{train,predict,benchmark,info}"
-    )
+    verbs = parser.add_subparsers(dest="verb", required=True)
     for verb in (
         _train.add_parser(verbs),
         _predict.add_parser(verbs),
+        _export.add_parser(verbs),
         _benchmark.add_parser(verbs),
     ):
         _add_debug(verb)

@@ -384,7 +384,7 @@ def prepare_batch(Xb, *, image_shape, frame, flat, augment=None, generator=None)
     """
     x = to_float(Xb)
     if flat and augment is None:
-        return x.reshape(len(x), -1)
+        return x.reshape(x.shape[0], -1)  # shape[0]: symbolic when exported
     x = to_images(x, image_shape, frame)
     if augment is not None:
         x = augment_batch(x, augment, generator)

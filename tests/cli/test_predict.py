@@ -75,15 +75,15 @@ def _lines(result):
     return rows
 
 
-def check_error(result, message):
+def check_error(result, message, verb="predict"):
     """Exit status 2, the usage, and one error line holding ``message``; no traceback."""
     assert result.code == 2, (result.out, result.err)
     assert "Traceback" not in result.err
     errors = [line for line in result.err.splitlines() if "error:" in line]
     assert len(errors) == 1, result.err
-    assert errors[0].startswith("skmnist predict: error: "), result.err
+    assert errors[0].startswith(f"skmnist {verb}: error: "), result.err
     assert message in errors[0], result.err
-    assert "usage: skmnist predict" in result.err
+    assert f"usage: skmnist {verb}" in result.err
 
 
 def test_png_files_and_a_folder(skmnist_cli, run, test_set, tmp_path):
@@ -418,3 +418,31 @@ def test_pixels_out_of_range_are_one_line(skmnist_cli, run, tmp_path):
         skmnist_cli("predict", run, tmp_path / "big.npy"),
         f"{tmp_path / 'big.npy'}: PixelNormalizer expects pixel values in [0, 255]",
     )
+
+
+# ----------------------------------------------------------------------
+# skmnist export: the same run's model as an ONNX file
+
+
+def test_export_writes_the_model_as_onnx(skmnist_cli, run, test_set, tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    result = skmnist_cli("export", run, tmp_path / "model.onnx", "--no-zipmap")
+    assert result.code == 0, result.err
+    assert "-> " in result.out and "outputs label and probabilities" in result.out
+    images, _ = test_set
+    session = onnxruntime.InferenceSession(str(tmp_path / "model.onnx"))
+    labels, proba = session.run(None, {"X": images.reshape(len(images), -1)})
+    expected_labels, expected_proba = _expected(run, images)
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_allclose(proba.max(axis=1), expected_proba, atol=1e-5)
+
+
+def test_export_refuses_what_onnx_cannot_hold(skmnist_cli, prepared_run, run, tmp_path):
+    pytest.importorskip("skl2onnx")
+    check_error(
+        skmnist_cli("export", prepared_run, tmp_path / "m.onnx"),
+        "DigitNormalizer cannot be exported to ONNX",
+        verb="export",
+    )
+    check_error(skmnist_cli("export", run, tmp_path / "m.txt"), "must end in .onnx", "export")
+    assert list(tmp_path.iterdir()) == []

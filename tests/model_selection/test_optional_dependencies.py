@@ -11,10 +11,11 @@ import skmnist
 from skmnist.model_selection import seed_search_space
 
 
-def test_importing_skmnist_imports_neither_optuna_nor_dask():
+def test_importing_skmnist_imports_no_optional_dependency():
     code = (
-        "import sys, skmnist, skmnist.model_selection, skmnist.plotting\n"
-        "optional = {'optuna', 'optuna_integration', 'dask', 'distributed'}\n"
+        "import sys, skmnist, skmnist.model_selection, skmnist.plotting, skmnist.cli\n"
+        "optional = {'optuna', 'optuna_integration', 'dask', 'distributed', 'skl2onnx',\n"
+        "            'onnx', 'onnxruntime', 'onnxscript'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & optional))"
     )
     root = str(Path(skmnist.__file__).parents[1])
