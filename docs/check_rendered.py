@@ -17,7 +17,13 @@ is given the driver's path, so it never downloads one). For each page checked:
   left 127.0.0.1; the browser's console has no errors;
 
 and a screenshot is saved (``docs/_build/screenshots/<page>.png`` by
-default). The exit status is 0 when every check passed, 1 otherwise.
+default). On the draw-a-digit page, strokes of a few digits are drawn on the
+canvas with the mouse; for each, the page must show an answer whose ten
+probabilities sum to 1, its JavaScript preparation of the drawing must give
+the pixels :class:`~skmnist.DigitNormalizer` gives for the same drawing, and
+its answer must be the one onnxruntime gives in Python for those pixels with
+the same model file. How long the page took from the stroke's end to its
+answer is printed. The exit status is 0 when every check passed, 1 otherwise.
 """
 
 import argparse
@@ -60,6 +66,28 @@ PAGES = {
     # CONTRIBUTING.md and CHANGELOG.md, included by contributing.md and changelog.md (MyST)
     "contributing.html": ("Contributing to skmnist", "Contributing to skmnist", 0),
     "changelog.html": ("Changelog", "Changelog", 0),
+    "draw.html": ("Draw a digit", "Draw a digit", 0),
+}
+
+# The digits drawn on the draw-a-digit page: strokes as points in a unit square (x to
+# the right, y down), drawn over the middle 60% of the canvas.
+DIGITS = {
+    "1": [[(0.45, 0.1), (0.55, 0.0), (0.55, 1.0)]],
+    "7": [[(0.1, 0.05), (0.9, 0.05), (0.45, 1.0)]],
+    "0": [
+        [
+            (0.5, 0.0),
+            (0.8, 0.1),
+            (0.95, 0.5),
+            (0.8, 0.9),
+            (0.5, 1.0),
+            (0.2, 0.9),
+            (0.05, 0.5),
+            (0.2, 0.1),
+            (0.5, 0.0),
+        ]
+    ],
+    "4": [[(0.65, 1.0), (0.65, 0.0), (0.05, 0.65), (0.95, 0.65)]],
 }
 
 
@@ -192,6 +220,88 @@ def check_page(driver, base, page, expected, screenshots):
     return problems
 
 
+def draw(driver, canvas, strokes):
+    """Draw ``strokes`` (unit coordinates) on ``canvas`` with the mouse, one drag each."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    size = canvas.size["width"]
+
+    def offset(x, y):  # from the canvas's centre, over its middle 60%
+        return round((x - 0.5) * 0.6 * size), round((y - 0.5) * 0.6 * size)
+
+    for stroke in strokes:
+        actions = ActionChains(driver, duration=10)
+        actions.move_to_element_with_offset(canvas, *offset(*stroke[0])).click_and_hold()
+        previous = offset(*stroke[0])
+        for point in stroke[1:]:
+            for step in range(1, 6):  # a few moves per segment, as a hand makes them
+                x0, y0 = previous
+                x1, y1 = offset(*point)
+                actions.move_to_element_with_offset(
+                    canvas, x0 + (x1 - x0) * step // 5, y0 + (y1 - y0) * step // 5
+                )
+            previous = offset(*point)
+        actions.release().perform()
+
+
+def check_draw_page(driver, html):
+    """Draw each of ``DIGITS`` on the draw-a-digit page; the problems found."""
+    import numpy as np
+    import onnxruntime
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from skmnist import DigitNormalizer
+
+    problems = []
+    WebDriverWait(driver, 60).until(
+        lambda d: d.execute_script(
+            "return window.skmnistDraw && (skmnistDraw.ready || !!skmnistDraw.error)"
+        )
+    )
+    if not driver.execute_script("return skmnistDraw.ready"):
+        return [f"the model did not load: {driver.execute_script('return skmnistDraw.error')}"]
+    session = onnxruntime.InferenceSession(str(html / "_static" / "draw" / "model.onnx"))
+    canvas = driver.find_element(By.CSS_SELECTOR, "#skmnist-draw canvas")
+    clear = driver.find_element(By.CSS_SELECTOR, "#skmnist-draw button")
+    right, latencies, parts = 0, [], []
+    for digit, strokes in DIGITS.items():
+        clear.click()
+        before = driver.execute_script("return skmnistDraw.answers")
+        draw(driver, canvas, strokes)
+        wanted = before + len(strokes)  # an answer each time the pen is lifted
+        WebDriverWait(driver, 30).until(
+            lambda d, n=wanted: d.execute_script("return skmnistDraw.answers") >= n
+        )
+        page = driver.execute_script("return skmnistDraw")
+        shown = driver.find_element(By.CSS_SELECTOR, ".skmnist-draw-answer").text
+        grey = np.asarray(page["grey"], dtype=np.uint8).reshape(page["height"], page["width"])
+        pixels = np.asarray(page["pixels"], dtype=np.uint8)
+        expected_pixels = DigitNormalizer().transform([grey])[0]
+        labels, proba = session.run(None, {session.get_inputs()[0].name: pixels[None]})
+        where = f"digit {digit}"
+        if not np.array_equal(pixels, expected_pixels):
+            differ = int((pixels != expected_pixels).sum())
+            problems.append(f"{where}: the page prepared {differ} pixels unlike DigitNormalizer")
+        if shown != page["label"] or shown != str(labels[0]):
+            problems.append(f"{where}: the page shows {shown!r}, onnxruntime says {labels[0]!r}")
+        if not np.allclose(page["proba"], proba[0], atol=1e-4):
+            problems.append(f"{where}: probabilities {page['proba']} against {proba[0].tolist()}")
+        if abs(sum(page["proba"]) - 1) > 1e-4:
+            problems.append(f"{where}: the probabilities sum to {sum(page['proba'])}")
+        right += shown == digit
+        latencies.append(page["latencyMs"])
+        parts.append((page["prepareMs"], page["runMs"]))
+    print(
+        f"draw page: {len(DIGITS)} digits drawn, {right} read as drawn; the answer came "
+        f"{min(latencies):.0f}-{max(latencies):.0f} ms after the stroke ended "
+        f"(median {sorted(latencies)[len(latencies) // 2]:.0f} ms; reading the canvas and "
+        f"preparing the drawing {', '.join(f'{a:.0f}' for a, _ in parts)} ms, the model "
+        f"{', '.join(f'{b:.0f}' for _, b in parts)} ms)"
+    )
+    return problems
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=HERE / "_build" / "html")
@@ -217,6 +327,9 @@ def main(argv=None):
     try:
         for page, expected in PAGES.items():
             problems = check_page(driver, base, page, expected, args.screenshots)
+            if page == "draw.html":
+                problems += check_draw_page(driver, args.html)
+                driver.save_screenshot(str(args.screenshots / "draw-with-answer.png"))
             if problems:
                 failures[page] = problems
     finally:

@@ -39,10 +39,11 @@ extensions = [
     "benchmark_tables",
     "myst_parser",
     "api_helpers",
+    "draw_page",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "benchmarks"]
+exclude_patterns = ["_build", "benchmarks", "node_modules"]
 root_doc = "index"
 # Every reference must resolve: to skmnist's own API, or through intersphinx.
 nitpicky = True
