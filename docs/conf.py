@@ -40,6 +40,7 @@ extensions = [
     "myst_parser",
     "api_helpers",
     "draw_page",
+    "dependency_table",
 ]
 
 templates_path = ["_templates"]
