@@ -30,7 +30,9 @@ def floors(extras=("tune", "distributed", "onnx")) -> dict[str, str]:
         requirements += project["optional-dependencies"][extra]
     found = {}
     for requirement in requirements:
-        name, _, specifiers = _REQUIREMENT.match(requirement).groups()
+        match = _REQUIREMENT.match(requirement)
+        assert match is not None, requirement  # the pattern matches any requirement
+        name, _, specifiers = match.groups()
         if name == "skmnist":
             continue
         for specifier in specifiers.split(","):
