@@ -9,6 +9,18 @@ from .._files import save_figure
 from . import _data
 
 
+def add_model_argument(parser):
+    """The MODEL argument of the verbs that read a saved model (``predict``, ``export``)."""
+    parser.add_argument(
+        "model",
+        type=Path,
+        metavar="MODEL",
+        help="model.safetensors (save_model), a joblib file of a fitted model or Pipeline "
+        "(loading it runs code: give only your own), or a folder written by skmnist train "
+        "--out (its model.joblib, the whole pipeline)",
+    )
+
+
 def positive_int(text):
     """An argparse type: a whole number of at least 1."""
     import argparse

@@ -4,6 +4,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from ._common import add_model_argument
 from ._errors import UsageError
 
 
@@ -46,14 +47,7 @@ def add_parser(verbs):
         "model's image size; outputs label (the model's own classes) and probabilities.\n"
         'Needs the onnx extra: pip install "skmnist[onnx]".',
     )
-    parser.add_argument(
-        "model",
-        type=Path,
-        metavar="MODEL",
-        help="model.safetensors (save_model), a joblib file of a fitted model or Pipeline "
-        "(loading it runs code: give only your own), or a folder written by skmnist train "
-        "--out",
-    )
+    add_model_argument(parser)
     parser.add_argument("out", type=Path, metavar="OUT", help="the .onnx file to write")
     parser.add_argument(
         "--no-zipmap",

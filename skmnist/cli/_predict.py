@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _inputs
-from ._common import positive_int
+from ._common import add_model_argument, positive_int
 from ._errors import UsageError
 
 
@@ -218,14 +218,7 @@ def add_parser(verbs):
         "the images, a CSV's label column), print the accuracy and the\n"
         "classification report.",
     )
-    parser.add_argument(
-        "model",
-        type=Path,
-        metavar="MODEL",
-        help="model.safetensors (save_model), a joblib file of a fitted model or Pipeline "
-        "(loading it runs code: give only your own), or a folder written by skmnist train "
-        "--out (its model.joblib, the whole pipeline)",
-    )
+    add_model_argument(parser)
     parser.add_argument(
         "inputs",
         type=Path,
