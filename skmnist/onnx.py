@@ -14,10 +14,11 @@ does (flat rows or images, in the dtype of the sample given to ``to_onnx``:
 integer pixels are read as 0-255 and scaled, float pixels are used as given),
 reshapes and frames it as the estimator does, runs the network
 (``torch.onnx.export`` of the fitted module, on the CPU) and outputs, as
-skl2onnx's classifiers do, the labels (the estimator's own ``classes_``) and
-the probabilities (a list of ``{class: probability}`` maps unless the
-``zipmap`` option is False). :class:`~skmnist.PixelNormalizer` becomes the same
-arithmetic in ONNX operators. :class:`~skmnist.DigitNormalizer` has no ONNX
+skl2onnx's classifiers do, the labels (the estimator's own ``classes_``,
+whole-number floats as int64) and the probabilities (a list of
+``{class: probability}`` maps unless the ``zipmap`` option is False).
+:class:`~skmnist.PixelNormalizer` becomes the same arithmetic in ONNX
+operators. :class:`~skmnist.DigitNormalizer` has no ONNX
 equivalent (connected regions, a centre of mass, resampling) and is refused
 with a message. :func:`export_onnx` does it all in one call and writes the
 file; ``skmnist export MODEL OUT.onnx`` is the same on the command line.
@@ -60,7 +61,7 @@ except ImportError as exc:  # pragma: no cover - the extra is installed where th
 
 __all__ = ["export_onnx"]
 
-# skl2onnx's tensor types by the NumPy kind of their elements
+# the torch dtype of each ONNX element type a model's input may have
 _TORCH_DTYPES = {
     TensorProto.FLOAT: torch.float32,
     TensorProto.DOUBLE: torch.float64,
@@ -93,8 +94,9 @@ class _AsTheEstimatorReadsIt(torch.nn.Module):
         return torch.softmax(self.module(x).float(), dim=1)
 
 
-def _network_graph(estimator, input_type, opset):
-    """The estimator as an ONNX model: ``X`` in, ``label`` and ``probabilities`` out."""
+def _network_graph(estimator, input_type, opset, *, nocl=False):
+    """The estimator as an ONNX model: ``X`` in, ``label`` and ``probabilities`` out;
+    with ``nocl`` (skl2onnx's option), the labels are the class indices."""
     dtype = _TORCH_DTYPES.get(input_type._get_element_onnx_type())
     if dtype is None:
         raise TypeError(
@@ -124,16 +126,12 @@ def _network_graph(estimator, input_type, opset):
     graph = model.graph
     (proba,) = [output.name for output in graph.output]
     classes = np.asarray(estimator.classes_)
-    kind = classes.dtype.kind
-    if kind in "iub":
+    if nocl:
+        labels, label_type = np.arange(len(classes), dtype=np.int64), TensorProto.INT64
+    elif _label_kind(estimator) == "int":
         labels, label_type = classes.astype(np.int64), TensorProto.INT64
-    elif kind in "USO":
-        labels, label_type = classes.astype(str).astype(object), TensorProto.STRING
     else:
-        raise TypeError(
-            f"{type(estimator).__name__}'s classes_ are {classes.dtype} numbers, which ONNX "
-            "classifiers cannot output as labels; fit it on integer or string labels."
-        )
+        labels, label_type = classes.astype(str).astype(object), TensorProto.STRING
     graph.initializer.append(numpy_helper.from_array(labels, name="skmnist_classes"))
     graph.node.extend(
         [
@@ -159,11 +157,21 @@ def _network_graph(estimator, input_type, opset):
     return model
 
 
+def _label_kind(estimator, nocl=False):
+    """How the model outputs ``classes_``: "int" or "str" (whole-number floats, the only
+    floats a classifier is fitted on, become int64 as in skl2onnx's classifiers; with
+    ``nocl``, the labels are the class indices)."""
+    if nocl or np.asarray(estimator.classes_).dtype.kind in "iubf":
+        return "int"
+    return "str"
+
+
 def _estimator_shapes(operator):
     estimator = operator.raw_operator
     n = operator.inputs[0].get_first_dimension()
-    kind = np.asarray(estimator.classes_).dtype.kind
-    operator.outputs[0].type = StringTensorType([n]) if kind in "USO" else Int64TensorType([n])
+    nocl = operator.scope_inst.get_options(estimator, {"nocl": False})["nocl"]
+    label_type = Int64TensorType if _label_kind(estimator, nocl) == "int" else StringTensorType
+    operator.outputs[0].type = label_type([n])
     operator.outputs[1].type = FloatTensorType([n, len(estimator.classes_)])
 
 
@@ -171,7 +179,8 @@ def _convert_estimator(scope, operator, container):
     estimator = operator.raw_operator
     estimator.check_is_fitted()
     opset = container.target_opset
-    model = _network_graph(estimator, operator.inputs[0].type, opset)
+    nocl = container.get_options(estimator, {"nocl": False})["nocl"]
+    model = _network_graph(estimator, operator.inputs[0].type, opset, nocl=nocl)
     add_onnx_graph(scope, operator, container, model)
 
 

@@ -109,6 +109,22 @@ def test_the_users_labels_and_zipmap_as_skl2onnx_classifiers_give_them(data):
         np.testing.assert_allclose([row[c] for c in model.classes_], wanted, atol=ATOL)
 
 
+@pytest.mark.parametrize("kind", ["floats", "nocl"])
+def test_float_labels_as_integers_and_the_nocl_option_as_class_indices(kind, data):
+    # skl2onnx's classifiers output whole-number float classes as int64, and
+    # with nocl=True the index of each class instead of its label
+    X, y, X_test = data
+    names = np.array(list("abcdefghij"))
+    model = make_estimator(MLPNetClassifier, max_epochs=1)
+    model.fit(X, y.astype(float) if kind == "floats" else names[y])
+    options = {id(model): {"zipmap": False, "nocl": kind == "nocl"}}
+    labels, _ = _run(skl2onnx.to_onnx(model, X_test[:1], options=options), X_test[:50])
+    assert labels.dtype == np.int64
+    predicted = model.predict(X_test[:50])
+    expected = np.searchsorted(model.classes_, predicted) if kind == "nocl" else predicted
+    np.testing.assert_array_equal(labels, expected)
+
+
 def test_digit_normalizer_is_refused_saying_what_to_do(data):
     X, y, X_test = data
     model = make_pipeline(DigitNormalizer(), make_estimator(MLPNetClassifier, max_epochs=1))

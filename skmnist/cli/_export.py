@@ -13,13 +13,13 @@ def export(args):
     from ..onnx import export_onnx  # an ImportError says which extra to install
     from ._predict import load
 
-    model, path = load(args.model)
     if args.out.suffix != ".onnx":
         raise UsageError(f"OUT {str(args.out)!r} must end in .onnx")
     if not args.out.parent.is_dir():
         raise UsageError(
             f"OUT {str(args.out)!r}: the folder {str(args.out.parent)!r} does not exist"
         )
+    model, path = load(args.model)
     # torch's exporter logs that it skips torchvision's operators, which no model here uses
     logger = logging.getLogger("torch.onnx")
     level = logger.level

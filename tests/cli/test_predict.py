@@ -445,4 +445,7 @@ def test_export_refuses_what_onnx_cannot_hold(skmnist_cli, prepared_run, run, tm
         verb="export",
     )
     check_error(skmnist_cli("export", run, tmp_path / "m.txt"), "must end in .onnx", "export")
+    # a mistake on the command line is reported before the model is read
+    missing = tmp_path / "no-such-model"
+    check_error(skmnist_cli("export", missing, tmp_path / "m.txt"), "must end in .onnx", "export")
     assert list(tmp_path.iterdir()) == []
