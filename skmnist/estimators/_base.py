@@ -25,6 +25,7 @@ its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
 import difflib
 import functools
 import inspect
@@ -58,7 +59,7 @@ from ..exceptions import TrainingDivergedError
 from . import _data
 from ._augment import resolve_augment
 from ._callbacks import EarlyStop
-from ._devices import AUTO, check_device, device_budget, resolve_device
+from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
 from ._options import (
     AUTO_BATCH_SIZE,
     AUTO_MIN_EPOCHS,
@@ -67,7 +68,6 @@ from ._options import (
     default_callbacks,
     make_optimizer,
     make_schedule,
-    optimizer_class,
     optimizer_settings,
     training_budget,
     training_constraints,
@@ -94,8 +94,20 @@ SKORCH_PREFIXES = ("optimizer", "criterion", "callbacks", "compile")
 SKORCH_ITERATOR_SETTINGS = ("iterator_train__batch_size", "iterator_valid__batch_size")
 # skorch's NeuralNet.__init__ sets these, which are not parameters (see __init__)
 _SKORCH_INIT_STATE = ("history_", "initialized_", "virtual_params_")
-# Parameters whose change the optimizer takes when training continues, without new callbacks.
+# Parameters whose change the optimizer takes when training continues...
 _OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
+# ... and those whose change leaves the callbacks as they are (a one-cycle schedule
+# peaks at ``lr``: its change makes new callbacks)
+_KEEP_CALLBACKS = (
+    "optimizer",
+    "momentum",
+    "weight_decay",
+    "device",
+    "augment",
+    "batch_size",
+    "random_state",
+)
+_KEEP_CALLBACKS_PREFIXES = ("optimizer__", "criterion__")
 
 
 class BaseMNISTClassifier(NeuralNetClassifier):
@@ -326,7 +338,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             else:
                 self._build()
             self.notify("on_train_begin", X=data, y=None)
-        self._train(data, self.max_epochs_, **fit_params)
+            self._train(data, self.max_epochs_, **fit_params)
         return self
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -366,8 +378,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 self._build()
             else:
                 self._apply_changed_settings()
-            self.notify("on_train_begin", X=data, y=None)
-        self._train(data, 1, **fit_params)
+            # a schedule goes on across the calls, as it would across the epochs of a fit
+            self.notify("on_train_begin", X=data, y=None, resume=not first_call)
+            self._train(data, 1, **fit_params)
         return self
 
     # ------------------------------------------------------------------
@@ -456,9 +469,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         The files are those of :meth:`skorch.net.NeuralNet.load_params`. The
         estimator must be built for the same network first (fitted, or
         :meth:`initialize`-d with the same parameters, which happens here
-        when it is not); the file of another network is refused, saying so.
-        A model saved with :func:`~skmnist.save_model` loads with
-        :func:`~skmnist.load_model` instead.
+        when it is not); the file of another network is refused, saying so,
+        and a refused file leaves the estimator as it was. skorch's files hold
+        no ``classes_``: an estimator that was never fitted gets the weights
+        in ``module_``, and predicts only once fitted. A model saved with
+        :func:`~skmnist.save_model` loads with :func:`~skmnist.load_model`
+        instead.
 
         Parameters
         ----------
@@ -479,36 +495,41 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         unknown = sorted(k for k in kwargs if k not in ("f_module", "f_pickle"))
         if unknown:
             raise TypeError(f"load_params got unexpected arguments {unknown}")
-        if not self.initialized_:
-            self.initialize()
-        files = {}
-        if checkpoint is not None:
-            files.update(checkpoint.get_formatted_files(self))
-        given = {
-            "f_params": f_params or kwargs.get("f_module"),
-            "f_optimizer": f_optimizer,
-            "f_criterion": f_criterion,
-            "f_history": f_history,
-        }
-        files.update({key: file for key, file in given.items() if file is not None})
-        if files.get("f_history") is not None:
-            self.history = History.from_file(files["f_history"])
-        parts = {"f_params": "module_", "f_optimizer": "optimizer_", "f_criterion": "criterion_"}
-        for key, attribute in parts.items():
-            if files.get(key) is None:
-                continue
-            state = _load_state(files[key], use_safetensors, self.torch_load_kwargs)
-            try:
-                getattr(self, attribute).load_state_dict(state)
-            except (RuntimeError, KeyError, ValueError) as exc:
-                raise ValueError(
-                    f"{key}={files[key]!r} holds a state that does not fit this "
-                    f"{type(self).__name__}'s {attribute[:-1]}: the file is another "
-                    "network's, or one built with other parameters "
-                    f"({_first_line(exc)}). Build the estimator with the parameters it "
-                    "was saved with; a file written by skmnist.save_model loads with "
-                    "skmnist.load_model."
-                ) from None
+        with self._unchanged_on_error():
+            if not self.initialized_:
+                self.initialize()
+            files = {}
+            if checkpoint is not None:
+                files.update(checkpoint.get_formatted_files(self))
+            given = {
+                "f_params": f_params or kwargs.get("f_module"),
+                "f_optimizer": f_optimizer,
+                "f_criterion": f_criterion,
+                "f_history": f_history,
+            }
+            files.update({key: file for key, file in given.items() if file is not None})
+            parts = {
+                "f_params": "module_",
+                "f_optimizer": "optimizer_",
+                "f_criterion": "criterion_",
+            }
+            for key, attribute in parts.items():
+                if files.get(key) is None:
+                    continue
+                state = _load_state(files[key], use_safetensors, self.torch_load_kwargs)
+                try:
+                    getattr(self, attribute).load_state_dict(state)
+                except (RuntimeError, KeyError, ValueError) as exc:
+                    raise ValueError(
+                        f"{key}={files[key]!r} holds a state that does not fit this "
+                        f"{type(self).__name__}'s {attribute[:-1]}: the file is another "
+                        "network's, or one built with other parameters "
+                        f"({_first_line(exc)}). Build the estimator with the parameters it "
+                        "was saved with; a file written by skmnist.save_model loads with "
+                        "skmnist.load_model."
+                    ) from None
+            if files.get("f_history") is not None:
+                self.history = History.from_file(files["f_history"])
 
     # ------------------------------------------------------------------
     # skorch's hooks
@@ -592,7 +613,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             tol=self.tol,
             # max_epochs="auto": a plateau of the training loss ends training too,
             # once the first AUTO_MIN_EPOCHS epochs are done
-            plateau_after=AUTO_MIN_EPOCHS if _is_auto(self.max_epochs) else None,
+            plateau_after=AUTO_MIN_EPOCHS if is_auto(self.max_epochs) else None,
             schedule=make_schedule(
                 self.lr_schedule,
                 self.lr_schedule_params,
@@ -608,6 +629,24 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             clip_grad_norm=self.clip_grad_norm,
         )
 
+    def notify(self, method_name, **cb_kwargs):
+        """Call ``method_name`` on the net and every callback (skorch's ``notify``).
+
+        After ``on_epoch_end`` has reached every callback, training ends
+        when the training monitor says to stop, so that the last epoch is
+        logged and seen by the user's callbacks like every other.
+
+        Parameters
+        ----------
+        method_name : str
+            The callback method, such as "on_epoch_end".
+        **cb_kwargs : dict
+            Passed on to each callback.
+        """
+        super().notify(method_name, **cb_kwargs)
+        if method_name == "on_epoch_end" and getattr(self._monitor(), "stop_", False):
+            raise EarlyStop()
+
     def check_data(self, X, y):
         """Do nothing: ``X`` and ``y`` were validated before skorch sees them.
 
@@ -621,6 +660,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """Hold out a stratified ``validation_fraction`` when ``early_stopping`` is on.
+
+        The split is a plain random one where some class has too few images
+        for a stratified one.
 
         Parameters
         ----------
@@ -642,7 +684,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         y_encoded = X.labels()
         n_valid = self._n_valid(len(y_encoded))
         splitter = StratifiedShuffleSplit(1, test_size=n_valid, random_state=self._seed)
-        if n_valid < len(self.classes_) or np.bincount(y_encoded).min() < 2:
+        n_classes = len(self.classes_)
+        if min(n_valid, len(y_encoded) - n_valid) < n_classes or np.bincount(y_encoded).min() < 2:
             splitter = ShuffleSplit(1, test_size=n_valid, random_state=self._seed)
         train, valid = next(splitter.split(np.empty(len(y_encoded)), y_encoded))
         return X.subset(np.sort(train)), X.subset(np.sort(valid))
@@ -756,8 +799,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """The module's output for one batch of a prediction (skorch's ``evaluation_step``).
 
         As skorch's, but the modules' train or evaluation mode is set only
-        when it changes, not for every batch: that walk over the layers took
-        a few percent of a prediction's time at batches of 128 on the CPU.
+        when it changes, not by a walk over every layer for every batch.
 
         Parameters
         ----------
@@ -823,8 +865,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : DeviceData or dataset
-            Input data.
+        X : array-like, DeviceData or dataset
+            Input data: images as for :meth:`predict` (checked as it checks
+            them), or data already on the device.
         training : bool, default=False
             Whether to run the module in training mode.
         device : str or torch.device, default="cpu"
@@ -836,7 +879,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         y_infer : torch.Tensor
             The output of each batch.
         """
-        if isinstance(device, str) and device == AUTO:
+        if not isinstance(X, torch.utils.data.Dataset):
+            X = self._inference_data(X)
+        if is_auto(device):
             device = self.device_
         yield from super().forward_iter(X, training=training, device=device)
 
@@ -844,13 +889,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         # skorch maps the tensors to ``device``; "auto" is resolved on this machine for
         # that, and the parameter keeps its value
         requested = state["device"]
-        auto = isinstance(requested, str) and requested == AUTO
-        mapped = {**state, "device": str(resolve_device(AUTO)) if auto else requested}
-        super().__setstate__(mapped)
-        # skorch falls back to the CPU, with a warning, when this machine lacks the device
-        self.device_ = torch.device(mapped["device"])
-        if auto:
-            self.device = AUTO
+        auto = is_auto(requested)
+        wanted = str(resolve_device(AUTO)) if auto else requested
+        super().__setstate__({**state, "device": wanted})
+        landed = torch.device(vars(self)["device"])  # where skorch put the tensors
+        # skorch falls back to the CPU, with a warning, when this machine lacks the
+        # device; the estimator is then made for the CPU, as load_model makes it
+        fell_back = landed != torch.device(wanted)
+        self.device = AUTO if auto else "cpu" if fell_back else requested
+        if self.initialized_:
+            self.device_ = landed
 
     # ------------------------------------------------------------------
     # Hooks for subclasses
@@ -871,8 +919,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         if sklearn.get_config()["skip_parameter_validation"]:
             return
+        # skorch's batch sizes take what ``batch_size`` takes
+        iterators = dict.fromkeys(
+            SKORCH_ITERATOR_SETTINGS, self._parameter_constraints["batch_size"]
+        )
         validate_parameter_constraints(
-            self._parameter_constraints,
+            {**self._parameter_constraints, **iterators},
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
@@ -885,28 +937,43 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     @contextmanager
     def _unchanged_on_error(self):
-        """Put the estimator back as it was if the block raises.
+        """Put the estimator back as it was if the block raises, unless the error is a
+        :class:`~skmnist.exceptions.TrainingDivergedError` (whose message says which
+        weights were kept).
 
         Checking X and y and building the network set fitted attributes one by
         one (``n_features_in_``, ``image_shape_``, ``classes_``, ``module_``,
         ...), which bind new objects: a shallow copy of the attributes puts
-        them back. Continuing training changes the network's device and the
-        optimizer in place; those are put back too.
+        them back. Continuing training changes the network, the criterion, the
+        optimizer, the schedule and the history in place: copies of their
+        states put those back, on the device they were on.
         """
         saved = dict(self.__dict__)
-        module, criterion = saved.get("module_"), saved.get("criterion_")
-        optimizer = saved.get("optimizer_")
         device = saved.get("device_")
-        optimizer_state = optimizer.state_dict() if optimizer is not None else None
+        parts = [saved.get(name) for name in ("module_", "criterion_", "optimizer_")]
+        schedule = dict(saved.get("callbacks_") or {}).get("lr_schedule")
+        scheduler = getattr(schedule, "lr_scheduler_", None)
+        parts.append(scheduler if hasattr(scheduler, "state_dict") else None)
+        states = [copy.deepcopy(p.state_dict()) if p is not None else None for p in parts]
+        history = saved.get("history_")
+        rows = list(history) if history is not None else None
         try:
             yield
+        except TrainingDivergedError:
+            raise
         except BaseException:
+            module, criterion = parts[:2]
             if module is not None and device is not None:
                 module.to(device)
                 if criterion is not None:
                     criterion.to(device)
-            if optimizer is not None:
-                optimizer.load_state_dict(optimizer_state)
+            for part, state in zip(parts, states, strict=True):
+                if part is not None:
+                    part.load_state_dict(state)
+            if schedule is not None:
+                schedule.lr_scheduler_ = scheduler
+            if history is not None:
+                history[:] = rows  # a new fit clears skorch's history in place
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
@@ -950,12 +1017,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Build the network, criterion, optimizer and callbacks, seeded from
         ``random_state``."""
         self.device_ = check_device(self.device)
-        if self.mixed_precision and self.device_.type == "cuda":
-            if not torch.cuda.is_bf16_supported():
-                raise ValueError(
-                    "mixed_precision uses bfloat16, which this GPU does not support; "
-                    "use mixed_precision=False."
-                )
+        self._check_mixed_precision()
         self._seed = _seed_of(self.random_state)
         self._augment_settings = self._checked_augment()
         with self._seeded(0):
@@ -977,9 +1039,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         A changed architecture cannot apply to the trained network and is
         refused; then a changed device moves the network, a changed optimizer
         setting updates the optimizer (a new optimizer class starts afresh,
-        with a warning), and other training settings (the budget resolved from
-        the data included) rebuild the callbacks. Whatever raises, the caller
-        puts the estimator back as it was.
+        with a warning), changed ``criterion__*`` settings make a new
+        criterion, and other training settings (``lr``, which a one-cycle
+        schedule peaks at, the callbacks, and the budget resolved from the data
+        included) rebuild the callbacks. Whatever raises, the caller puts the
+        estimator back as it was.
         """
         built, now = self._built_with, self._settings()
         changed = {k for k in now if not _same(now[k], built.get(k))}
@@ -994,11 +1058,14 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             )
         augment = self._checked_augment()
         self._follow_device()
+        self._check_mixed_precision()
         if changed & {*_OPTIMIZER_SETTINGS} or any(k.startswith("optimizer__") for k in changed):
             self._update_optimizer(built["optimizer"])
+        if any(k.startswith("criterion__") for k in changed):
+            self.initialize_criterion()
         self._augment_settings = augment
         self._seed = _seed_of(self.random_state) if "random_state" in changed else self._seed
-        if changed - {*_OPTIMIZER_SETTINGS, "device", "augment", "batch_size", "random_state"}:
+        if {k for k in changed - {*_KEEP_CALLBACKS} if not k.startswith(_KEEP_CALLBACKS_PREFIXES)}:
             for group in self.optimizer_.param_groups:
                 # a schedule added now resumes at this epoch from the current rate
                 group.setdefault("initial_lr", group["lr"])
@@ -1007,7 +1074,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _train(self, data, epochs, **fit_params):
         """Run skorch's loop for ``epochs`` epochs on ``data`` (``on_train_begin`` was sent)."""
-        monitor = dict(self.callbacks_)["monitor"]
+        monitor = self._monitor()
         with self._seeded(len(self.history) + 1) as generators:
             self._generators = generators
             try:
@@ -1050,15 +1117,29 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 )
         return settings
 
+    def _check_mixed_precision(self):
+        """Refuse ``mixed_precision`` on a GPU ``device_`` without bfloat16."""
+        if self.mixed_precision and self.device_.type == "cuda":
+            with torch.cuda.device(self.device_):
+                supported = torch.cuda.is_bf16_supported()
+            if not supported:
+                raise ValueError(
+                    "mixed_precision uses bfloat16, which this GPU does not support; "
+                    "use mixed_precision=False."
+                )
+
     def _follow_device(self):
         """Put the network (and the optimizer's state) on the device ``device`` names now."""
         device = check_device(self.device)
         current = next(self.module_.parameters(), torch.empty(0)).device
-        if current.type != device.type or device.index not in (None, current.index):
-            self.module_.to(device)
-            self.criterion_.to(device)
-            # loading its own state moves the optimizer's state to its parameters' device
-            self.optimizer_.load_state_dict(self.optimizer_.state_dict())
+        if current.type == device.type and device.index in (None, current.index):
+            # "cuda" takes the GPU the network is on: the data goes there too
+            self.device_ = current if device.index is None else device
+            return
+        self.module_.to(device)
+        self.criterion_.to(device)
+        # loading its own state moves the optimizer's state to its parameters' device
+        self.optimizer_.load_state_dict(self.optimizer_.state_dict())
         self.device_ = device
 
     def _update_optimizer(self, previous):
@@ -1077,26 +1158,26 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         # the settings are checked on a new optimizer of the same class before the
         # trained one takes them
         make_optimizer(cls, ([torch.zeros(1, requires_grad=True)],), settings, given=given)
-        for group in self.optimizer_.param_groups:
-            group.update({k: v for k, v in settings.items() if k in group})
+        groups = args[0] if isinstance(args[0], list) else []
+        for i, group in enumerate(self.optimizer_.param_groups):
+            # skorch's parameter groups (``optimizer__param_groups``) keep their own settings
+            own = groups[i] if i < len(groups) and isinstance(groups[i], dict) else {}
+            given_here = {**settings, **{k: v for k, v in own.items() if k != "params"}}
+            group.update({k: v for k, v in given_here.items() if k in group})
             if "initial_lr" in group:  # where a schedule starts from
                 group["initial_lr"] = group["lr"]
 
     def _optimizer_arguments(self):
         """The optimizer's class, positional arguments (skorch's parameter groups) and
         settings, and the settings the user gave (named in error messages)."""
-        cls = optimizer_class(self.optimizer)
-        args, kwargs = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
-        settings = optimizer_settings(
-            cls, momentum=self.momentum, weight_decay=self.weight_decay, overrides=kwargs
-        )
-        given = {f"optimizer__{k}": v for k, v in self.get_params_for("optimizer").items()}
+        cls, settings, given = optimizer_settings(self.get_params(deep=False))
+        args, _ = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
         return cls, args, settings, given
 
     def _settings(self):
         """The parameters as they are now, and what the callbacks were made for (the
         budget resolved from the data): what :meth:`_apply_changed_settings` compares."""
-        settings = {k: v for k, v in self.get_params(deep=False).items() if k != "callbacks"}
+        settings = self.get_params(deep=False)
         settings["max_epochs_"] = self._epochs()
         settings["batches_per_epoch"] = getattr(self, "_batches_per_epoch", None)
         return settings
@@ -1114,13 +1195,15 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             yield None
             return
         seed = self._seed + offset
-        devices = [self.device_] if self.device_.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
+        with seeded(self.device_, seed):
             yield (
                 torch.Generator().manual_seed(seed),
                 torch.Generator(self.device_).manual_seed(seed),
             )
+
+    def _monitor(self):
+        """The :class:`~._callbacks.TrainingMonitor` among the callbacks."""
+        return dict(self.callbacks_)["monitor"]
 
     def _epochs(self):
         """The epochs ``fit`` trains at most: ``max_epochs_`` once resolved from the data;
@@ -1133,8 +1216,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _predict_batch_size(self):
         """Images per prediction batch: ``iterator_valid__batch_size``, else ``batch_size``
         (all at once for -1), with ``AUTO_BATCH_SIZE`` for "auto"."""
-        batch_size = self.batch_size if not _is_auto(self.batch_size) else AUTO_BATCH_SIZE
-        return self.get_params_for("iterator_valid").get("batch_size", batch_size)
+        batch_size = self.get_params_for("iterator_valid").get("batch_size", self.batch_size)
+        return AUTO_BATCH_SIZE if is_auto(batch_size) else batch_size
 
     def _n_valid(self, n_samples):
         """Samples ``early_stopping`` holds out of ``n_samples``."""
@@ -1164,19 +1247,24 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _logits(self, X):
         """Logits for ``X`` on ``device_``, in one pass of batches."""
+        data = self._inference_data(X)
+        with torch.inference_mode():  # no autograd bookkeeping, as a raw model runs
+            return self.forward(data, training=False, device=self.device_)
+
+    def _inference_data(self, X):
+        """``X`` checked against what the estimator was fitted on, as :class:`DeviceData`
+        on ``device_`` (which follows ``device``)."""
         self.check_is_fitted()
         self._follow_device()
         X, sample_shape = _data.check_X(self, X, reset=False)
         _data.check_image_shape(sample_shape, self.image_shape_, name=type(self).__name__)
         fitted_range = getattr(self, "pixel_range_", None)  # files of older skmnist lack it
         _data.check_pixel_scale(_data.pixel_range(X, fitting=False), fitted_range)
-        data = _data.DeviceData(
+        return _data.DeviceData(
             X,
             device=self.device_,
             budget_bytes=device_budget(self.device_, self.device_data_budget),
         )
-        with torch.inference_mode():  # no autograd bookkeeping, as a raw model runs
-            return self.forward(data, training=False, device=self.device_)
 
 
 def _check_skorch_settings(cls, settings, error=TypeError):
@@ -1200,11 +1288,6 @@ def _check_skorch_settings(cls, settings, error=TypeError):
             f"{', '.join(f'{p}__NAME' for p in SKORCH_PREFIXES)}, "
             f"{', '.join(SKORCH_ITERATOR_SETTINGS)}."
         )
-
-
-def _is_auto(value):
-    # a parameter may hold anything until fit checks it (scikit-learn's checks set arrays)
-    return isinstance(value, str) and value == AUTO
 
 
 def _same(a, b):

@@ -175,7 +175,12 @@ class Schedule(LRScheduler):
     def kwargs(self):
         return {k: v for k, v in super().kwargs.items() if k != "description"}
 
-    def on_train_begin(self, net, **kwargs):
+    def on_train_begin(self, net, resume=False, **kwargs):
+        # ``resume``: a later ``partial_fit`` call, which goes on with the scheduler
+        # it has (unless the optimizer was replaced)
+        scheduler = getattr(self, "lr_scheduler_", None)
+        if resume and getattr(scheduler, "optimizer", None) is net.optimizer_:
+            return
         with self._explained(type(net).__name__):
             self._make(net)
 
@@ -201,8 +206,9 @@ class Schedule(LRScheduler):
 class OneCycleScheduler(Schedule):
     """A :class:`Schedule` with :class:`~torch.optim.lr_scheduler.OneCycleLR`, stepped per batch.
 
-    Each fit runs one whole cycle of ``total_steps`` batches, from a new
-    scheduler; a fit that runs past them (``warm_start``) goes on at the final rate.
+    Each fit runs one whole cycle of ``total_steps`` batches from a new
+    scheduler, and the calls of ``partial_fit`` run one cycle together; past
+    its end, training goes on at the cycle's final rate.
     """
 
     def __init__(self, **kwargs):
@@ -219,7 +225,8 @@ class OneCycleScheduler(Schedule):
 
 
 class EarlyStop(Exception):
-    """Raised by :class:`TrainingMonitor` to end training early (caught by the estimator)."""
+    """Ends training early: the estimator raises it once every callback has seen the
+    epoch in which :class:`TrainingMonitor` set ``stop_`` (and catches it)."""
 
 
 class TrainingMonitor(Callback):
@@ -229,7 +236,9 @@ class TrainingMonitor(Callback):
     ``monitor``, or the training loss when the history has no ``monitor``)
     are kept; with ``early_stopping`` training ends once
     ``n_iter_no_change`` epochs in a row did not improve on the best by more
-    than ``tol``. With ``plateau_after`` set it ends on such a plateau too,
+    than ``tol`` (the monitor sets ``stop_``; the estimator ends training once
+    the other callbacks, the epoch's log line included, have seen that epoch).
+    With ``plateau_after`` set it ends on such a plateau too,
     once ``plateau_after`` epochs of this training are done (the estimators'
     stop on a plateau of the training loss under ``max_epochs="auto"``).
     A training loss that is NaN, infinite or more than
@@ -262,6 +271,7 @@ class TrainingMonitor(Callback):
         self.best_state_ = None
         self.wait_ = 0
         self.first_loss_ = None
+        self.stop_ = False
 
     def on_epoch_begin(self, net, **kwargs):
         self.safe_state_ = _snapshot(net)
@@ -278,8 +288,7 @@ class TrainingMonitor(Callback):
         net.history.record("best", self.best_epoch_ == len(net.history))
         trained = len(net.history) - self.first_epoch_
         plateau = self.plateau_after is not None and trained >= self.plateau_after
-        if (self.early_stopping or plateau) and self.wait_ >= self.n_iter_no_change:
-            raise EarlyStop()
+        self.stop_ = (self.early_stopping or plateau) and self.wait_ >= self.n_iter_no_change
 
     def _check_divergence(self, net):
         # the batch losses are read from the device once per epoch (see

@@ -11,12 +11,14 @@ changes: a fitted estimator keeps the device it trains and predicts on in
 # SPDX-License-Identifier: BSD-3-Clause
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import torch
 
-#: The value of ``device`` that lets the machine decide.
+#: The value that lets skmnist decide: of ``device`` (from the machine), and of
+#: ``batch_size`` and ``max_epochs`` (from the data, see :mod:`._options`).
 AUTO = "auto"
 
 
@@ -29,21 +31,23 @@ class _Kind(NamedTuple):
 #: called, and how to tell whether this machine (and this torch build) has one.
 #: Other kinds torch knows ("xpu", ...) are used as given.
 DEVICE_KINDS = {
-    "cuda": _Kind("CUDA GPU (or this torch build has no CUDA)", torch.cuda.is_available),
+    "cuda": _Kind("CUDA GPU (or this torch build has no CUDA)", lambda: torch.cuda.is_available()),
     "mps": _Kind("Apple MPS device", lambda: torch.backends.mps.is_available()),
     "cpu": _Kind("CPU", lambda: True),
 }
 
 
-def _is_auto(device) -> bool:
-    return isinstance(device, str) and device == AUTO
+def is_auto(value) -> bool:
+    """Whether ``value`` is :data:`AUTO` (a parameter may hold anything until fit checks
+    it: scikit-learn's checks set arrays, which ``==`` would compare elementwise)."""
+    return isinstance(value, str) and value == AUTO
 
 
 def parse_device(device) -> torch.device | None:
     """The :class:`torch.device` that ``device`` names; None for "auto" or what names none."""
     if isinstance(device, torch.device):
         return device
-    if not isinstance(device, str) or _is_auto(device):
+    if not isinstance(device, str) or is_auto(device):
         return None
     try:
         return torch.device(device)
@@ -83,7 +87,7 @@ def resolve_device(device) -> torch.device:
     """
     if device is None:
         return torch.device("cpu")
-    if _is_auto(device):
+    if is_auto(device):
         return torch.device(next(name for name, kind in DEVICE_KINDS.items() if kind.available()))
     return torch.device(device)
 
@@ -95,7 +99,7 @@ def check_device(device, name="device") -> torch.device:
     train or predict, :func:`~skmnist.load_model` before it reads a file,
     and the command line before any work.
     """
-    if _is_auto(device):
+    if is_auto(device):
         return resolve_device(device)
     resolved = parse_device(device)
     if resolved is None:
@@ -105,6 +109,14 @@ def check_device(device, name="device") -> torch.device:
         raise ValueError(
             f"{name}={device!r}, but this machine has no {kind.name}; use {name}='auto' or 'cpu'."
         )
+    if resolved.type == "cuda" and resolved.index is not None:
+        count = torch.cuda.device_count()
+        if resolved.index >= count:
+            raise ValueError(
+                f"{name}={device!r}, but this machine has {count} CUDA GPU"
+                f"{'s' if count != 1 else ''} (numbered from 0); use {name}='cuda' or "
+                f"'cuda:{count - 1}'."
+            )
     return resolved
 
 
@@ -119,3 +131,25 @@ def device_budget(device: torch.device, budget_gib=None) -> float:
         free, _ = torch.cuda.mem_get_info(device)
         return free / 2
     return math.inf
+
+
+@contextmanager
+def seeded(device: torch.device, seed: int) -> Iterator[None]:
+    """Seed the generators that work on ``device`` draws from, and put them back afterwards.
+
+    Those are the CPU's and, for a GPU or MPS device, that device's:
+    ``torch.manual_seed`` would reseed every device this machine has (and
+    leave them reseeded).
+    """
+    accelerator = device.type in ("cuda", "mps")
+    with torch.random.fork_rng(
+        devices=[device] if accelerator else [],
+        device_type=device.type if accelerator else "cuda",
+    ):
+        torch.default_generator.manual_seed(seed)
+        if device.type == "cuda":
+            with torch.cuda.device(device):
+                torch.cuda.manual_seed(seed)
+        elif device.type == "mps":
+            torch.mps.manual_seed(seed)
+        yield

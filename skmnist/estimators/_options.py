@@ -46,7 +46,7 @@ from ._callbacks import (
     Schedule,
     TrainingMonitor,
 )
-from ._devices import AUTO, describe_devices, parse_device
+from ._devices import AUTO, describe_devices, is_auto, parse_device
 
 # ---------------------------------------------------------------------------
 # Optimizers
@@ -76,15 +76,25 @@ def _takes(cls, argument) -> bool:
         return False
 
 
-def optimizer_settings(cls, *, momentum, weight_decay, overrides: Mapping) -> dict:
-    """The keyword arguments of ``cls``: ``momentum`` and ``weight_decay`` where it takes
-    them (by its signature), then ``overrides`` (the ``optimizer__*`` settings and ``lr``)."""
-    settings = {}
-    if _takes(cls, "momentum"):
-        settings["momentum"] = momentum
-    if _takes(cls, "weight_decay"):
-        settings["weight_decay"] = weight_decay
-    return {**settings, **overrides}
+def optimizer_settings(params: Mapping) -> tuple[type, dict, dict]:
+    """The optimizer an estimator's parameters ``params`` (``get_params``) describe.
+
+    Returns its class; its keyword arguments: ``lr``, ``momentum`` and
+    ``weight_decay`` where it takes them (by its signature), then the
+    ``optimizer__*`` settings (skorch's ``optimizer__param_groups`` aside,
+    which are positional); and those ``optimizer__*`` settings as the user
+    wrote them, for messages.
+    """
+    cls = optimizer_class(params["optimizer"])
+    given = {k: v for k, v in params.items() if k.startswith("optimizer__")}
+    settings = {"lr": params["lr"]}
+    for name in ("momentum", "weight_decay"):
+        if _takes(cls, name):
+            settings[name] = params[name]
+    for key, value in given.items():
+        if key != "optimizer__param_groups":
+            settings[key.split("__", 1)[1]] = value
+    return cls, settings, given
 
 
 def make_optimizer(cls, args, settings: Mapping, *, given: Mapping) -> torch.optim.Optimizer:
@@ -186,18 +196,13 @@ def check_options(params: Mapping, name: str) -> None:
     A ValueError says what torch refuses: ``skmnist train -p`` checks them
     so before it reads any data, where ``fit`` makes the real ones.
     """
-    cls = optimizer_class(params["optimizer"])
-    given = {k: v for k, v in params.items() if k.startswith("optimizer__")}
-    overrides = {"lr": params["lr"], **{k.split("__", 1)[1]: v for k, v in given.items()}}
-    settings = optimizer_settings(
-        cls, momentum=params["momentum"], weight_decay=params["weight_decay"], overrides=overrides
-    )
+    cls, settings, given = optimizer_settings(params)
     optimizer = make_optimizer(cls, ([torch.zeros(1, requires_grad=True)],), settings, given=given)
     options = ScheduleOptions(
         lr=params["lr"],
         factor=params["lr_factor"],
         patience=params["lr_patience"],
-        epochs=params["max_epochs"] if not _is_auto(params["max_epochs"]) else AUTO_MIN_EPOCHS,
+        epochs=params["max_epochs"] if not is_auto(params["max_epochs"]) else AUTO_MIN_EPOCHS,
         steps_per_epoch=1,
         monitor="train_loss",
     )
@@ -209,7 +214,8 @@ def check_options(params: Mapping, name: str) -> None:
 # ---------------------------------------------------------------------------
 # The training budget: batch_size="auto" and max_epochs="auto"
 
-#: The batch size of data sets of 12,800 training images or more, and of predictions.
+#: The batch size of large data sets (``AUTO_BATCHES_PER_EPOCH`` batches of it or
+#: more), and of predictions.
 AUTO_BATCH_SIZE = 128
 #: The smallest batch size "auto" picks.
 AUTO_MIN_BATCH_SIZE = 16
@@ -266,20 +272,15 @@ def training_budget(batch_size, max_epochs, n_train):
     ((64, 5), (16, 200))
     """
     n_train = max(int(n_train), 1)
-    if _is_auto(batch_size):
+    if is_auto(batch_size):
         batch_size = min(
             AUTO_BATCH_SIZE, max(AUTO_MIN_BATCH_SIZE, n_train // AUTO_BATCHES_PER_EPOCH)
         )
     elif batch_size == -1:
         batch_size = n_train
-    if _is_auto(max_epochs):
+    if is_auto(max_epochs):
         max_epochs = min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, math.ceil(AUTO_SAMPLES / n_train)))
     return int(batch_size), int(max_epochs)
-
-
-def _is_auto(value) -> bool:
-    # a parameter may hold anything until fit checks it (scikit-learn's checks set arrays)
-    return isinstance(value, str) and value == AUTO
 
 
 # ---------------------------------------------------------------------------
@@ -380,7 +381,7 @@ class Device(_Custom):
     """A value of the ``device`` parameter (see :mod:`._devices`)."""
 
     def is_satisfied_by(self, val):
-        return _is_auto(val) or parse_device(val) is not None
+        return is_auto(val) or parse_device(val) is not None
 
     def __str__(self):
         return describe_devices()

@@ -94,3 +94,14 @@ def test_a_bad_input_gets_a_clear_message(case, kind, message, data, lenet, tmp_
         case(data, lenet, tmp_path)
     lenet.set_params(warm_start=False, optimizer__betas=(0.9, 0.999))
     np.testing.assert_array_equal(lenet.predict_proba(X), before)  # the model as it was
+
+
+def test_a_refused_params_file_loads_nothing_else(data, lenet, tmp_path):
+    # load_params with a history and weights of another network: neither is taken
+    X, y = data
+    other = MLPNetClassifier(max_epochs=2).fit(X, y)
+    other.save_params(f_params=tmp_path / "mlp.pt", f_history=tmp_path / "history.json")
+    history = list(lenet.history)
+    with pytest.raises(ValueError, match="does not fit this LeNet5Classifier's module"):
+        lenet.load_params(f_params=tmp_path / "mlp.pt", f_history=tmp_path / "history.json")
+    assert list(lenet.history) == history

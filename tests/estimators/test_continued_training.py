@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 from estimator_helpers import block_images
+from skorch.callbacks import Callback
 
 from skmnist import CNNClassifier, MLPNetClassifier
 
@@ -138,3 +139,71 @@ def _assert_same_state(state, expected):
         for name, value in values.items():
             now = state["state"][key][name]
             assert now.device == value.device and torch.equal(now, value), (key, name)
+
+
+class _FailInEpoch(Callback):
+    """Raises at the end of epoch ``epoch`` of the history."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise RuntimeError("failed on purpose")
+
+
+@pytest.mark.parametrize("warm_start", [True, False], ids=["warm_start", "new fit"])
+def test_a_fit_that_fails_while_training_leaves_the_fitted_model_as_it_was(warm_start):
+    clf, X, y = _fitted(warm_start=warm_start, lr_schedule="plateau")
+    before, optimizer = clf.predict_proba(X), clf.optimizer_
+    state = copy.deepcopy(optimizer.state_dict())
+    epoch = 2 if warm_start else 1
+    clf.set_params(max_epochs=2, callbacks=[("fail", _FailInEpoch(epoch))])
+    with pytest.raises(RuntimeError, match="on purpose"):
+        clf.fit(X[:40], y[:40] % 2)
+    assert clf.optimizer_ is optimizer and len(clf.history) == 1
+    _assert_same_state(optimizer.state_dict(), state)
+    np.testing.assert_array_equal(clf.classes_, np.unique(y))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    clf.set_params(callbacks=None).fit(X, y)  # and it trains on from there
+    assert len(clf.history) == (3 if warm_start else 2)
+
+
+def test_warm_start_applies_changed_criterion_settings_and_callbacks():
+    clf, X, y = _fitted(warm_start=True)
+
+    class Mark(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            net.history.record("marked", True)
+
+    clf.set_params(criterion__label_smoothing=0.3, callbacks=[("mark", Mark())]).fit(X, y)
+    assert clf.criterion_.label_smoothing == 0.3
+    assert clf.history[-1, "marked"] and "marked" not in clf.history[0]
+
+
+def test_warm_start_peaks_a_one_cycle_schedule_at_a_new_rate():
+    clf, X, y = _fitted(warm_start=True, lr_schedule="onecycle")
+    clf.set_params(lr=0.01).fit(X, y)
+    scheduler = dict(clf.callbacks_)["lr_schedule"].lr_scheduler_
+    assert scheduler.optimizer.param_groups[0]["max_lr"] == 0.01
+
+
+@pytest.mark.parametrize("schedule", ["onecycle", "cosine"])
+def test_partial_fit_calls_run_one_schedule_as_the_epochs_of_a_fit(schedule):
+    X, y = block_images()
+    params = {"lr_schedule": schedule, "max_epochs": 4, "random_state": 0}
+    fitted = MLPNetClassifier(**params).fit(X, y)
+    clf = MLPNetClassifier(**params)
+    for _ in range(4):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    np.testing.assert_allclose(clf.history[:, "lr"], fitted.history[:, "lr"])
+    assert len(set(clf.history[:, "lr"])) == 4  # the rate moves from call to call
+
+
+def test_parameter_groups_keep_their_own_rates_when_settings_change():
+    clf, X, y = _fitted(warm_start=True, optimizer__param_groups=[("layers.1.*", {"lr": 0.1})])
+    assert [g["lr"] for g in clf.optimizer_.param_groups] == [0.1, 1e-3]
+    clf.set_params(weight_decay=1e-4, lr=2e-3).fit(X, y)
+    groups = clf.optimizer_.param_groups
+    assert [g["lr"] for g in groups] == [0.1, 2e-3]
+    assert [g["weight_decay"] for g in groups] == [1e-4, 1e-4]

@@ -310,6 +310,41 @@ def test_set_params_device_moves_a_fitted_model(sample):
 
 
 @pytest.mark.cuda
+@pytest.mark.parametrize("where", ["cpu", "cuda"])
+def test_a_seeded_fit_leaves_every_generator_as_it_was(where, sample):
+    # the fit seeds only the generators it draws from, and puts them back
+    X, y, _, _ = sample
+    torch.cuda.manual_seed_all(7)
+    cpu, gpu = torch.get_rng_state(), torch.cuda.get_rng_state_all()
+    _fit("mlp", where, X[:256], y[:256], max_epochs=1)
+    assert torch.equal(torch.get_rng_state(), cpu)
+    assert all(map(torch.equal, torch.cuda.get_rng_state_all(), gpu))
+
+
+def test_a_cuda_device_beyond_this_machines_gpus_is_a_clear_error(sample, monkeypatch):
+    X, y, _, _ = sample
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(ValueError, match=r"device='cuda:3', but this machine has 1 CUDA GPU "):
+        MLPNetClassifier(device="cuda:3").fit(X[:50], y[:50])
+
+
+def test_an_unavailable_device_unpickles_onto_the_cpu(sample, monkeypatch):
+    # as load_model does it: the estimator is made for the CPU, saying so
+    X, y, X_test, _ = sample
+    clf = _fit("mlp", "cpu", X[:200], y[:200], max_epochs=1)
+    expected = clf.predict(X_test)
+    clf.set_params(device="cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(UserWarning, match="not available"):
+        restored = pickle.loads(pickle.dumps(clf))
+    assert restored.device == "cpu" and restored.device_ == torch.device("cpu")
+    np.testing.assert_array_equal(restored.predict(X_test), expected)
+    unfitted = pickle.loads(pickle.dumps(MLPNetClassifier()))
+    assert unfitted.device == "auto" and "device_" not in vars(unfitted)
+
+
+@pytest.mark.cuda
 def test_no_host_synchronisation_per_batch(sample):
     # syncs per fit must not grow with the number of batches (skorch's loss.item()
     # would add one per batch)

@@ -56,6 +56,33 @@ def test_early_stopping_stops_and_restores_the_best_epoch(sample):
     assert not _same_weights(final, snapshots.states[-1])
 
 
+def test_the_last_epoch_is_logged_and_seen_by_callbacks_when_training_stops_early(sample, capsys):
+    X, y = sample
+    snapshots = _Snapshots()
+    clf = MLPNetClassifier(
+        max_epochs=30,
+        early_stopping=True,
+        n_iter_no_change=1,
+        tol=10.0,  # no epoch improves by that much: training stops after the second
+        verbose=1,
+        callbacks=[("snapshots", snapshots)],
+        random_state=0,
+    ).fit(X, y)
+    assert len(clf.history) == 2 and len(snapshots.states) == 2
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == 2
+
+
+def test_early_stopping_on_too_few_images_per_class_for_stratifying_holds_out_at_random(
+    sample,
+):
+    X, y = sample
+    two = np.flatnonzero(np.isin(y, [3, 7]))[:10]
+    clf = MLPNetClassifier(max_epochs=1, early_stopping=True, validation_fraction=0.9)
+    clf.fit(X[two], y[two])  # 1 training image: fewer than the 2 classes
+    assert clf.history[-1, "batches", 0, "train_batch_size"] == 1
+
+
 def test_no_data_is_held_out_without_early_stopping(sample):
     X, y = sample
     clf = MLPNetClassifier(max_epochs=1, batch_size=64).fit(X, y)
@@ -294,6 +321,8 @@ def test_a_model_trained_with_progress_bars_pickles_without_snapshots(sample, ca
         ({"max_epochs": 0}, r"'max_epochs' parameter .* must be an int in the range \[1, inf\)"),
         ({"max_epochs": 2.5}, "'max_epochs' parameter .*Got 2.5 instead"),
         ({"device": "cuda"}, "no CUDA GPU"),
+        ({"iterator_train__batch_size": 0}, "'iterator_train__batch_size' parameter .* an int"),
+        ({"iterator_valid__batch_size": "abc"}, "'iterator_valid__batch_size' parameter"),
     ],
 )
 def test_bad_training_values_are_clear_errors_at_fit(sample, params, message, monkeypatch):
@@ -344,3 +373,10 @@ def test_a_schedule_is_as_long_as_the_batches_taken(sample):
     assert clf.batch_size_ == 50 and taken == 20
     assert scheduler.total_steps == taken
     assert scheduler.last_epoch == taken - 1  # the whole cycle: down to its final rate
+
+
+def test_forward_takes_images_as_predict_does(sample):
+    X, y = sample
+    clf = MLPNetClassifier(max_epochs=1, random_state=0).fit(X, y)
+    logits = clf.forward(X[:50].reshape(50, 28, 28))
+    np.testing.assert_array_equal(clf.classes_[logits.argmax(dim=1).numpy()], clf.predict(X[:50]))
