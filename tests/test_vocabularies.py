@@ -21,7 +21,7 @@ from skmnist.datasets._idx import _IDX_DTYPES
 from skmnist.estimators._augment import PRESETS, SETTINGS
 from skmnist.estimators._base import SKORCH_ITERATOR_SETTINGS, SKORCH_PREFIXES
 from skmnist.estimators._devices import DEVICE_KINDS
-from skmnist.estimators._options import OPTIMIZERS, SCHEDULES
+from skmnist.estimators._options import OPTIMIZERS, SCHEDULES, STEP_MODES
 from skmnist.nets._layers import ACTIVATIONS, POOLINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +33,7 @@ PACKAGE = ROOT / "skmnist"
 VOCABULARIES = {
     "optimizers": (set(OPTIMIZERS), "estimators/_options.py", "optimizer", True, 2),
     "schedules": (set(SCHEDULES), "estimators/_options.py", "lr_schedule", True, 2),
+    "step modes": (set(STEP_MODES), "estimators/_options.py", "step_mode", True, 2),
     "augment presets": (set(PRESETS), "estimators/_augment.py", "augment", True, 2),
     "augment settings": (set(SETTINGS), "estimators/_augment.py", "augment", False, 2),
     # "cpu" and "cuda" are torch's own device types too: only lists of them are refused
@@ -177,6 +178,7 @@ def test_the_api_reference_lists_each_vocabulary_from_its_registry():
     assert _documented_vocabularies() == {
         "skmnist.estimators.OPTIMIZERS",
         "skmnist.estimators._options.SCHEDULES",
+        "skmnist.estimators._options.STEP_MODES",
         "skmnist.estimators.AUGMENT_PRESETS",
         "skmnist.estimators._augment.SETTINGS",
         "skmnist.estimators._devices.DEVICE_KINDS",
@@ -207,6 +209,7 @@ def test_the_vocabulary_directive_lists_every_name_of_the_registry():
 _PROSE_VOCABULARIES = {
     "optimizers": (set(OPTIMIZERS), "optimizer"),
     "schedules": (set(SCHEDULES), "lr_schedule"),
+    "step modes": (set(STEP_MODES), "step_mode"),
     "augment presets": (set(PRESETS), "augment"),
 }
 

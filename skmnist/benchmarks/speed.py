@@ -4,8 +4,13 @@ In one process and interleaved, round by round, it times an epoch of
 
 - (a) a hand-written PyTorch loop over pre-loaded device tensors (float32),
 - (b) plain :class:`skorch.NeuralNetClassifier` (``train_split=None``, shuffled),
-- (c) :class:`skmnist.LeNet5Classifier`, given the uint8 images,
+- (c) :class:`skmnist.LeNet5Classifier`, given the uint8 images, with its
+  default settings,
 - (c+aug) the same with ``augment="affine"``,
+- (c, step) the same with each other step of ``step_mode``
+  (:data:`~skmnist.estimators._options.STEP_MODES`) that the device runs:
+  torch's default optimizer kernels, as (a) and (b) use them, and on a CUDA
+  device the step replayed from a CUDA graph,
 
 all with the same network, batch size, optimizer (Adam, lr 1e-3), device and
 data. It also measures prediction throughput at batch 128 and 1024 against
@@ -32,6 +37,7 @@ from skorch import NeuralNetClassifier
 from .. import LeNet5Classifier, __version__
 from .._files import write_json, write_text
 from ..estimators import resolve_device
+from ..estimators._options import STEP_MODES, resolve_step_mode
 from ..nets import LeNet5
 
 __all__ = ["run", "to_markdown"]
@@ -117,10 +123,13 @@ class _SkMNIST:
 
     name = "skmnist LeNet5Classifier"
 
-    def __init__(self, X, y, device, augment=None):
+    def __init__(self, X, y, device, augment=None, step_mode="auto"):
         self.X, self.y = X, y
         if augment:
             self.name = f'{self.name}, augment="{augment}"'
+        self.step_mode = step_mode
+        if step_mode != "auto":
+            self.name = f'{self.name}, step_mode="{step_mode}"'
         self.clf = LeNet5Classifier(
             optimizer="adam",
             lr=LR,
@@ -128,6 +137,7 @@ class _SkMNIST:
             warm_start=True,
             device=str(device),
             augment=augment,
+            step_mode=step_mode,
             verbose=0,
         )
 
@@ -155,6 +165,10 @@ def time_epochs(X, y, *, device, rounds=3, epochs=1, seed=0):
         _SkMNIST(X, y, device),
         _SkMNIST(X, y, device, augment="affine"),
     ]
+    default = resolve_step_mode("auto", device)
+    for mode in STEP_MODES:
+        if mode != default and resolve_step_mode(mode, device) == mode:
+            methods.append(_SkMNIST(X, y, device, step_mode=mode))
     for method in methods:  # warm-up: allocations, kernels, caches
         method.train(1)
     times: dict[str, list[float]] = {method.name: [] for method in methods}
@@ -264,9 +278,11 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
     >>> result = run("sample", "cpu", rounds=1, memory=False)
     >>> list(result["epoch_seconds"])  # doctest: +NORMALIZE_WHITESPACE
     ['raw PyTorch loop', 'plain skorch', 'skmnist LeNet5Classifier',
-     'skmnist LeNet5Classifier, augment="affine"']
-    >>> sorted(result["ratios"])
-    ['augmented / unaugmented', 'plain skorch / raw', 'skmnist / plain skorch', 'skmnist / raw']
+     'skmnist LeNet5Classifier, augment="affine"',
+     'skmnist LeNet5Classifier, step_mode="eager"']
+    >>> sorted(result["ratios"])  # doctest: +NORMALIZE_WHITESPACE
+    ['augmented / unaugmented', 'eager step / raw', 'plain skorch / raw',
+     'skmnist / plain skorch', 'skmnist / raw']
     """
     device = resolve_device(device)
     X, y = _load(dataset, "train")
@@ -298,6 +314,11 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
             "plain skorch / raw": epoch_s[names[1]] / epoch_s[names[0]],
             "skmnist / plain skorch": epoch_s[names[2]] / epoch_s[names[1]],
             "augmented / unaugmented": epoch_s[names[3]] / epoch_s[names[2]],
+            **{
+                f"{method.step_mode} step / raw": epoch_s[method.name] / epoch_s[names[0]]
+                for method in methods[4:]
+                if isinstance(method, _SkMNIST)
+            },
         },
         "predict_images_per_s": {str(b): v for b, v in predict.items()},
     }

@@ -51,6 +51,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from skorch import NeuralNetClassifier
+from skorch.callbacks import Callback
 from skorch.dataset import get_len
 from skorch.history import History
 from skorch.utils import to_tensor
@@ -60,15 +61,20 @@ from . import _data
 from ._augment import resolve_augment
 from ._callbacks import EarlyStop
 from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
+from ._graphs import TrainingGraph
 from ._options import (
     AUTO_BATCH_SIZE,
     AUTO_MIN_EPOCHS,
+    OPTIMIZER_KERNELS,
     TRAINING_PARAMETERS,
     ScheduleOptions,
+    captures_graphs,
     default_callbacks,
     make_optimizer,
     make_schedule,
     optimizer_settings,
+    resolve_step_mode,
+    step_kernels,
     training_budget,
     training_constraints,
 )
@@ -95,7 +101,7 @@ SKORCH_ITERATOR_SETTINGS = ("iterator_train__batch_size", "iterator_valid__batch
 # skorch's NeuralNet.__init__ sets these, which are not parameters (see __init__)
 _SKORCH_INIT_STATE = ("history_", "initialized_", "virtual_params_")
 # Parameters whose change the optimizer takes when training continues...
-_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
+_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay", "step_mode", "device")
 # ... and those whose change leaves the callbacks as they are (a one-cycle schedule
 # peaks at ``lr``: its change makes new callbacks)
 _KEEP_CALLBACKS = (
@@ -106,8 +112,11 @@ _KEEP_CALLBACKS = (
     "augment",
     "batch_size",
     "random_state",
+    "step_mode",
 )
 _KEEP_CALLBACKS_PREFIXES = ("optimizer__", "criterion__")
+# skorch's callback methods called for every batch
+_PER_BATCH_METHODS = ("on_batch_begin", "on_grad_computed", "on_batch_end")
 
 
 class BaseMNISTClassifier(NeuralNetClassifier):
@@ -162,6 +171,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         callbacks=None,
         warm_start=False,
         compile=False,
+        step_mode="auto",
         **kwargs,
     ):
         _check_skorch_settings(type(self), kwargs)
@@ -195,6 +205,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
         self.device_data_budget = device_data_budget
+        self.step_mode = step_mode
         for name in _SKORCH_INIT_STATE:  # the class holds them until initialize
             self.__dict__.pop(name, None)
 
@@ -634,7 +645,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
         After ``on_epoch_end`` has reached every callback, training ends
         when the training monitor says to stop, so that the last epoch is
-        logged and seen by the user's callbacks like every other.
+        logged and seen by the user's callbacks like every other. The
+        per-batch methods skip the callbacks that leave them as skorch's
+        :class:`~skorch.callbacks.Callback` has them (doing nothing).
 
         Parameters
         ----------
@@ -643,9 +656,25 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         **cb_kwargs : dict
             Passed on to each callback.
         """
-        super().notify(method_name, **cb_kwargs)
-        if method_name == "on_epoch_end" and getattr(self._monitor(), "stop_", False):
-            raise EarlyStop()
+        if method_name not in _PER_BATCH_METHODS:
+            super().notify(method_name, **cb_kwargs)
+            if method_name == "on_epoch_end" and getattr(self._monitor(), "stop_", False):
+                raise EarlyStop()
+            return
+        getattr(self, method_name)(self, **cb_kwargs)
+        for callback in self._listeners(method_name):
+            getattr(callback, method_name)(self, **cb_kwargs)
+
+    def _listeners(self, method_name):
+        """The callbacks that do something in the per-batch ``method_name``, found once
+        per list of callbacks."""
+        cached = self.__dict__.get("_listeners_of")
+        if cached is None or cached[0] is not self.callbacks_:
+            cached = self.__dict__["_listeners_of"] = (self.callbacks_, {})
+        found: dict[str, list] = cached[1]
+        if method_name not in found:
+            found[method_name] = [cb for _, cb in self.callbacks_ if _overrides(cb, method_name)]
+        return found[method_name]
 
     def check_data(self, X, y):
         """Do nothing: ``X`` and ``y`` were validated before skorch sees them.
@@ -753,14 +782,15 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         if iterator is None:
             return
-        key, rows = f"{prefix}_loss", []
+        key, size_key, rows = f"{prefix}_loss", f"{prefix}_batch_size", []
         try:
             for batch in iterator:
                 self.notify("on_batch_begin", batch=batch, training=training)
                 step = step_fn(batch, **fit_params)
-                self.history.record_batch(key, step["loss"].detach())
-                self.history.record_batch(f"{prefix}_batch_size", get_len(batch[0]))
-                rows.append(self.history[-1]["batches"][-1])
+                row = self.history[-1]["batches"][-1]  # what record_batch writes to
+                row[key] = step["loss"].detach()
+                row[size_key] = len(batch[0]) if torch.is_tensor(batch[0]) else get_len(batch[0])
+                rows.append(row)
                 self.notify("on_batch_end", batch=batch, training=training, **step)
         finally:
             if rows:
@@ -773,7 +803,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Forward, loss and backward for one training batch (skorch's ``train_step_single``).
 
         As skorch's, but the modules are put in training mode only when they
-        are not in it already (after a validation pass), not for every batch.
+        are not in it already (after a validation pass), not for every batch;
+        with ``step_mode="graph"`` on a CUDA device, full-size batches are
+        replayed from a CUDA graph (:mod:`._graphs`).
 
         Parameters
         ----------
@@ -790,10 +822,27 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         if not self.module_.training:
             self._set_training(True)
         Xi, yi = batch
+        graph = getattr(self, "_graph", None)
+        if graph is not None and not fit_params:
+            loss, y_pred = graph(Xi, yi)
+        else:
+            loss, y_pred = self._forward_backward(Xi, yi, **fit_params)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _zero_grad_optimizer(self, set_to_none=None):
+        # skorch's hook for how gradients are cleared: in place while a CUDA graph's
+        # replays write them (the graph owns their memory), else as torch does
+        graph = getattr(self, "_graph", None)
+        if graph is not None and graph.holds_grads:
+            set_to_none = False
+        super()._zero_grad_optimizer(set_to_none=set_to_none)
+
+    def _forward_backward(self, Xi, yi, **fit_params):
+        """Loss and logits of one training batch, after the loss's backward pass."""
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         loss.backward()
-        return {"loss": loss, "y_pred": y_pred}
+        return loss, y_pred
 
     def evaluation_step(self, batch, training=False):
         """The module's output for one batch of a prediction (skorch's ``evaluation_step``).
@@ -836,7 +885,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         x = to_tensor(x, device=self.device_)
         if not self.mixed_precision:
             return self.module_(x, **fit_params)
-        with torch.autocast(device_type=self.device_.type, dtype=torch.bfloat16):
+        # without autocast's cache of cast weights, which a CUDA graph cannot capture
+        # (each weight is cast once per forward pass anyway)
+        with torch.autocast(
+            device_type=self.device_.type, dtype=torch.bfloat16, cache_enabled=False
+        ):
             return self.module_(x, **fit_params).float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -885,7 +938,14 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             device = self.device_
         yield from super().forward_iter(X, training=training, device=device)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_graph", None)  # a CUDA graph of a fit under way is not kept
+        state.pop("_listeners_of", None)
+        return state
+
     def __setstate__(self, state):
+        state = {"step_mode": AUTO, **state}  # files of older skmnist lack it
         # skorch maps the tensors to ``device``; "auto" is resolved on this machine for
         # that, and the parameter keeps its value
         requested = state["device"]
@@ -1018,6 +1078,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         ``random_state``."""
         self.device_ = check_device(self.device)
         self._check_mixed_precision()
+        self.step_mode_ = resolve_step_mode(self.step_mode, self.device_, compile=self.compile)
         self._seed = _seed_of(self.random_state)
         self._augment_settings = self._checked_augment()
         with self._seeded(0):
@@ -1059,6 +1120,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         augment = self._checked_augment()
         self._follow_device()
         self._check_mixed_precision()
+        self.step_mode_ = resolve_step_mode(self.step_mode, self.device_, compile=self.compile)
         if changed & {*_OPTIMIZER_SETTINGS} or any(k.startswith("optimizer__") for k in changed):
             self._update_optimizer(built["optimizer"])
         if any(k.startswith("criterion__") for k in changed):
@@ -1077,6 +1139,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         monitor = self._monitor()
         with self._seeded(len(self.history) + 1) as generators:
             self._generators = generators
+            if captures_graphs(self.step_mode_):
+                self._graph = TrainingGraph(
+                    self._forward_backward,
+                    self.device_,
+                    clear_grads=lambda: self.optimizer_.zero_grad(set_to_none=True),
+                )
             try:
                 try:
                     self.fit_loop(data, None, epochs=epochs, **fit_params)
@@ -1104,6 +1172,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             finally:
                 monitor.forget()
                 del self._generators
+                self.__dict__.pop("_graph", None)
 
     def _checked_augment(self):
         """``augment`` as the settings the batches are augmented with, checked against X."""
@@ -1145,6 +1214,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _update_optimizer(self, previous):
         """Apply the optimizer settings to ``optimizer_``, keeping its state where it can."""
         cls, args, settings, given = self._optimizer_arguments()
+        group = self.optimizer_.param_groups[0]
+        kernels = OPTIMIZER_KERNELS
+        if type(self.optimizer_) is cls and any(
+            bool(group.get(k)) != bool(settings.get(k)) for k in kernels
+        ):
+            # torch chooses an optimizer's kernels when it is made: a new one takes the
+            # trained one's state (moved to where the new kernels keep it)
+            state = self.optimizer_.state_dict()
+            for saved in state["param_groups"]:  # the groups' own settings, new kernels
+                saved.update({k: settings.get(k) for k in kernels})
+            self.optimizer_ = make_optimizer(cls, args, settings, given=given)
+            self.optimizer_.load_state_dict(state)
+            return
         if type(self.optimizer_) is not cls:
             self.optimizer_ = make_optimizer(cls, args, settings, given=given)
             warnings.warn(
@@ -1171,6 +1253,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """The optimizer's class, positional arguments (skorch's parameter groups) and
         settings, and the settings the user gave (named in error messages)."""
         cls, settings, given = optimizer_settings(self.get_params(deep=False))
+        settings = {**settings, **step_kernels(cls, self.step_mode_, self.device_, given)}
         args, _ = self.get_params_for_optimizer("optimizer", self.get_all_learnable_params())
         return cls, args, settings, given
 
@@ -1290,6 +1373,14 @@ def _check_skorch_settings(cls, settings, error=TypeError):
         )
 
 
+def _overrides(callback, method_name):
+    """Whether ``callback`` does something in ``method_name`` (skorch's callbacks do
+    nothing in the methods they do not define)."""
+    return method_name in vars(callback) or (
+        getattr(type(callback), method_name, None) is not getattr(Callback, method_name)
+    )
+
+
 def _same(a, b):
     try:
         return bool(a == b)
@@ -1363,6 +1454,9 @@ ATTRIBUTES_DOC = """classes_ : ndarray of shape (n_classes,)
     max_epochs_ : int
         Epochs the last :meth:`fit` trains at most: ``max_epochs``, resolved
         from the number of training images when it is "auto".
+    step_mode_ : str
+        The training step used on ``device_``: "eager", "fused" or "graph"
+        (``step_mode`` resolved: "graph" is "fused" off CUDA devices).
     pixel_range_ : tuple of float or None
         Lowest and highest training pixel as the network read it (integer
         pixels divided by 255); prediction input far outside it (0-255

@@ -114,6 +114,86 @@ def make_optimizer(cls, args, settings: Mapping, *, given: Mapping) -> torch.opt
 
 
 # ---------------------------------------------------------------------------
+# Training steps
+
+
+class _StepMode(NamedTuple):
+    description: str
+
+
+#: What ``step_mode="auto"`` is: the fused optimizer kernels were faster than torch's
+#: default on the CPU (docs/benchmarks/speed-cpu.md) and are torch's fastest on CUDA;
+#: "graph" is chosen by name until a GPU has measured it against them.
+AUTO_STEP_MODE = "fused"
+
+#: How the training step runs (the ``step_mode`` parameter, whose "auto" is
+#: :data:`AUTO_STEP_MODE`): each name and what it does.
+STEP_MODES = {
+    "eager": _StepMode(
+        "torch's default optimizer implementation: on a GPU its multi-tensor (foreach) "
+        "kernels, on the CPU a loop over the parameters"
+    ),
+    "fused": _StepMode(
+        "the optimizer's fused kernels where torch has them (Adam, AdamW and SGD; "
+        "Adagrad on the CPU), its multi-tensor (foreach) kernels otherwise: a few "
+        "kernel launches per step instead of several per parameter"
+    ),
+    "graph": _StepMode(
+        '"fused", and on a CUDA device the forward pass, loss and backward pass of '
+        "every full-size training batch replayed from a CUDA graph captured once per "
+        "fit (after three eager warm-up batches), so that one launch replaces the "
+        "network's dozens; the last, smaller batch of an epoch and validation run "
+        'eagerly. Elsewhere it is "fused"'
+    ),
+}
+_EAGER, _FUSED, _GRAPH = "eager", "fused", "graph"
+
+
+def resolve_step_mode(step_mode: str, device: torch.device, *, compile: bool = False) -> str:
+    """The step that ``step_mode`` means on ``device``: "eager", "fused" or "graph".
+
+    "graph" needs a CUDA device, and captures the module as it is: with
+    ``compile=True`` (whose compiled code captures graphs of its own, with
+    ``mode="reduce-overhead"``) it is refused.
+    """
+    mode = AUTO_STEP_MODE if step_mode == AUTO else step_mode
+    if mode == _GRAPH and compile:
+        raise ValueError(
+            'step_mode="graph" captures the module as it is and cannot capture a '
+            'torch.compile\'d one; use step_mode="fused" with compile=True, or '
+            "compile=False."
+        )
+    if mode == _GRAPH and device.type != "cuda":
+        return _FUSED
+    return mode
+
+
+def captures_graphs(mode: str) -> bool:
+    """Whether the resolved step ``mode`` replays CUDA graphs."""
+    return mode == _GRAPH
+
+
+#: The arguments of torch's optimizers that choose their kernels.
+OPTIMIZER_KERNELS = ("fused", "foreach")
+
+
+def step_kernels(cls, mode: str, device: torch.device, given: Mapping) -> dict:
+    """The optimizer settings that select the kernels of the step ``mode`` (resolved).
+
+    ``{"fused": True}`` where ``cls`` has fused kernels for ``device``,
+    ``{"foreach": True}`` where it has multi-tensor ones, nothing for "eager"
+    or when the user chose (``optimizer__fused``, ``optimizer__foreach``).
+    """
+    if mode == _EAGER or {f"optimizer__{k}" for k in OPTIMIZER_KERNELS} & set(given):
+        return {}
+    # torch's fused Adagrad runs on the CPU only
+    cpu_only = issubclass(cls, torch.optim.Adagrad) and device.type != "cpu"
+    if _takes(cls, "fused") and not cpu_only:
+        return {"fused": True}
+    return {"foreach": True} if _takes(cls, "foreach") else {}
+
+
+# ---------------------------------------------------------------------------
 # Learning-rate schedules
 
 
@@ -569,6 +649,14 @@ TRAINING_PARAMETERS = {
         ["boolean"], "bool", "Whether :meth:`fit` continues from the previous weights."
     ),
     "compile": _Parameter(["boolean"], "bool", "Compile the module with :func:`torch.compile`."),
+    "step_mode": _Parameter(
+        [StrOptions({AUTO, *STEP_MODES})],
+        "str",
+        f'How each training step runs: "{AUTO}" is "{AUTO_STEP_MODE}"; '
+        + "; ".join(f'"{name}": {m.description}' for name, m in STEP_MODES.items())
+        + ". Every mode trains the same network with the same updates, up to "
+        "floating-point rounding; the step used is ``step_mode_``.",
+    ),
 }
 
 

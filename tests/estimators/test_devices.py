@@ -191,6 +191,50 @@ def test_mixed_precision_and_compile(device, sample):
     assert clf.score(X_test, y_test) > 0.8
 
 
+@pytest.mark.cuda
+@pytest.mark.parametrize("mixed_precision", [False, True])
+def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample):
+    # BatchNorm, a new rate every batch (outside the graph), a validation pass between
+    # epochs and each epoch's smaller last batch (eager)
+    X, y, X_test, _ = sample
+    params = {
+        "lr_schedule": "onecycle",
+        "early_stopping": True,
+        "clip_grad_norm": 1.0,
+        "mixed_precision": mixed_precision,
+    }
+    fused = _fit("cnn", "cuda", X, y, step_mode="fused", **params)
+    graph = _fit("cnn", "cuda", X, y, step_mode="graph", **params)
+    assert graph.step_mode_ == "graph" and not hasattr(graph, "_graph")
+    np.testing.assert_allclose(
+        _float32_proba(graph, X_test), _float32_proba(fused, X_test), atol=TRAINING_ATOL
+    )
+    np.testing.assert_allclose(
+        graph.history[:, "train_loss"], fused.history[:, "train_loss"], rtol=1e-2
+    )
+    assert graph.history[:, "lr"] == fused.history[:, "lr"]
+
+
+@pytest.mark.cuda
+def test_the_graph_step_with_dropout_learns_and_continues(sample, tmp_path):
+    X, y, X_test, y_test = sample
+    clf = CNNClassifier(
+        channels=(8, 16, 32),
+        max_epochs=2,
+        batch_size=64,
+        random_state=0,
+        step_mode="graph",
+        device="cuda",
+        warm_start=True,
+    ).fit(X, y)
+    clf.fit(X, y)  # a second fit captures anew
+    assert clf.score(X_test, y_test) > 0.8
+    joblib.dump(clf, tmp_path / "model.joblib")
+    assert np.array_equal(
+        joblib.load(tmp_path / "model.joblib").predict(X_test), clf.predict(X_test)
+    )
+
+
 def test_mixed_precision_runs_in_bfloat16(device, sample):
     X, y, X_test, y_test = sample
     clf = _fit("lenet5", device, X, y, mixed_precision=True)

@@ -41,7 +41,10 @@ def test_fast_path_trains_exactly_like_plain_skorch():
     X, y = _digits_like()
     X = (X / 255).astype(np.float32)
     seed = 3
-    ours = LeNet5Classifier(max_epochs=3, batch_size=32, random_state=seed, device="cpu")
+    # torch's default optimizer kernels, as plain skorch has them
+    ours = LeNet5Classifier(
+        max_epochs=3, batch_size=32, random_state=seed, device="cpu", step_mode="eager"
+    )
     ours.fit(X, y)
 
     torch.manual_seed(seed)

@@ -1,0 +1,197 @@
+"""``step_mode``: the optimizer kernels each mode picks, and the CUDA-graph step's logic.
+
+A CUDA graph can only be captured on a GPU (test_devices.py compares it with
+the eager step there). Here the graph is replaced by a stand-in whose replay
+runs the captured computation again, eagerly, on the tensors it was captured
+with: that exercises everything around the capture (the warm-up batches, the
+batches copied into the captured inputs, the outputs copied out, gradients
+cleared in place, the smaller last batch run eagerly, the graph dropped after
+the fit) and must train exactly as the plain step does.
+"""
+
+import functools
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import skmnist.estimators._base as base
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from skmnist.datasets import load_mnist_sample
+from skmnist.estimators import _graphs
+
+
+@pytest.fixture(scope="module")
+def sample():
+    X, y = load_mnist_sample(return_X_y=True)
+    return X[:700], y[:700]
+
+
+def _group(clf):
+    return clf.optimizer_.param_groups[0]
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "mode", "fused", "foreach"),
+    [
+        ("adam", "auto", True, None),
+        ("adam", "fused", True, None),
+        ("sgd", "fused", True, None),
+        ("adagrad", "fused", True, None),  # fused Adagrad exists on the CPU
+        ("nadam", "fused", None, True),  # no fused NAdam: the multi-tensor kernels
+        ("adam", "eager", None, None),
+        ("nadam", "eager", None, None),
+    ],
+)
+def test_each_mode_chooses_the_optimizer_kernels(optimizer, mode, fused, foreach, sample):
+    X, y = sample
+    clf = MLPNetClassifier(
+        hidden_layer_sizes=(16,), optimizer=optimizer, step_mode=mode, max_epochs=1
+    ).fit(X, y)
+    assert (_group(clf).get("fused"), _group(clf).get("foreach")) == (fused, foreach)
+    assert clf.step_mode_ == ("fused" if mode == "auto" else mode)
+
+
+def test_fused_adagrad_is_not_asked_of_a_gpu():
+    from skmnist.estimators._options import step_kernels
+
+    adagrad = torch.optim.Adagrad
+    assert step_kernels(adagrad, "fused", torch.device("cpu"), {}) == {"fused": True}
+    assert step_kernels(adagrad, "fused", torch.device("cuda"), {}) == {"foreach": True}
+
+
+def test_the_users_own_kernel_setting_wins(sample):
+    X, y = sample
+    clf = MLPNetClassifier(
+        hidden_layer_sizes=(16,), step_mode="fused", optimizer__foreach=False, max_epochs=1
+    ).fit(X, y)
+    assert (_group(clf).get("fused"), _group(clf).get("foreach")) == (None, False)
+
+
+def test_the_modes_train_the_same_network(sample):
+    X, y = sample
+    fits = {
+        mode: LeNet5Classifier(max_epochs=2, batch_size=64, random_state=0, step_mode=mode).fit(
+            X, y
+        )
+        for mode in ("eager", "fused")
+    }
+    for eager, fused in zip(
+        fits["eager"].module_.parameters(), fits["fused"].module_.parameters(), strict=True
+    ):
+        torch.testing.assert_close(eager, fused, atol=1e-5, rtol=1e-4)
+
+
+def test_graph_is_fused_off_cuda(sample):
+    X, y = sample
+    params = {"max_epochs": 1, "batch_size": 64, "random_state": 0}
+    graph = LeNet5Classifier(step_mode="graph", **params).fit(X, y)
+    fused = LeNet5Classifier(step_mode="fused", **params).fit(X, y)
+    assert graph.step_mode_ == "fused"
+    assert _group(graph)["fused"] is True
+    for a, b in zip(graph.module_.parameters(), fused.module_.parameters(), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_graph_refuses_a_compiled_module(sample):
+    X, y = sample
+    with pytest.raises(ValueError, match=r'step_mode="graph".*compile'):
+        LeNet5Classifier(step_mode="graph", compile=True, max_epochs=1).fit(X, y)
+
+
+def test_a_new_step_mode_on_warm_start_keeps_the_optimizers_state(sample):
+    X, y = sample
+    clf = LeNet5Classifier(
+        max_epochs=1, batch_size=100, random_state=0, step_mode="eager", warm_start=True
+    ).fit(X, y)
+    assert _group(clf)["fused"] is None
+    clf.set_params(step_mode="fused").fit(X, y)
+    assert _group(clf)["fused"] is True
+    # the moment estimates went on: 7 steps per epoch, counted from the first fit
+    assert clf.optimizer_.state_dict()["state"][0]["step"].item() == 14
+
+
+class _EagerReplay:
+    """A stand-in for a captured CUDA graph: each replay computes again, eagerly."""
+
+    replays = 0
+
+    def __init__(self, compute, x, y):
+        self.compute, self.x, self.y = compute, x, y
+
+    def replay(self):
+        type(self).replays += 1
+        self.loss, self.y_pred = self.compute(self.x, self.y)
+
+
+@pytest.fixture
+def captured_on_the_cpu(monkeypatch):
+    """Make "graph" capture (with :class:`_EagerReplay`) on the CPU."""
+    _EagerReplay.replays = 0
+    real = base.resolve_step_mode
+
+    def resolve(step_mode, device, **kwargs):
+        real(step_mode, device, **kwargs)  # its checks
+        return "graph" if step_mode == "graph" else real(step_mode, device, **kwargs)
+
+    monkeypatch.setattr(base, "resolve_step_mode", resolve)
+    monkeypatch.setattr(
+        base, "TrainingGraph", functools.partial(_graphs.TrainingGraph, capture=_EagerReplay)
+    )
+    return _EagerReplay
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_the_captured_step_trains_as_the_plain_one(early_stopping, captured_on_the_cpu, sample):
+    X, y = sample
+    params = {
+        # BatchNorm and dropout: buffers updated and random numbers drawn in the graph
+        "channels": (8, 16, 16),
+        "max_epochs": 2,
+        "batch_size": 64,
+        "random_state": 0,
+        "lr_schedule": "onecycle",  # a new rate every batch, outside the graph
+        "clip_grad_norm": 1.0,  # on_grad_computed, between the replay and the step
+        "early_stopping": early_stopping,  # an eager validation pass between epochs
+    }
+    plain = CNNClassifier(step_mode="fused", **params).fit(X, y)
+    graph = CNNClassifier(step_mode="graph", **params).fit(X, y)
+
+    assert graph.step_mode_ == "graph"
+    n_train = len(X) - (round(0.1 * len(X)) if early_stopping else 0)
+    full_batches = 2 * (n_train // 64)
+    assert captured_on_the_cpu.replays == full_batches - _graphs.WARMUP_BATCHES
+    for (name, a), b in zip(
+        plain.module_.state_dict().items(), graph.module_.state_dict().values(), strict=True
+    ):
+        assert torch.equal(a, b), name
+    for key in ("train_loss", "train_acc", "lr"):
+        assert plain.history[:, key] == graph.history[:, key]
+    assert not hasattr(graph, "_graph")  # dropped with the fit
+    pickle.loads(pickle.dumps(graph))
+
+
+def test_the_captured_step_goes_on_with_partial_fit(captured_on_the_cpu, sample):
+    X, y = sample
+    params = {"batch_size": 64, "random_state": 0}
+    plain = LeNet5Classifier(step_mode="fused", **params)
+    graph = LeNet5Classifier(step_mode="graph", **params)
+    for clf in (plain, graph):
+        for _ in range(2):
+            clf.partial_fit(X, y, classes=np.unique(y))
+    for a, b in zip(plain.module_.parameters(), graph.module_.parameters(), strict=True):
+        assert torch.equal(a, b)
+    # each call captures anew after its warm-up batches
+    assert captured_on_the_cpu.replays == 2 * (len(X) // 64 - _graphs.WARMUP_BATCHES)
+
+
+def test_a_model_pickled_before_step_mode_existed_loads(sample):
+    X, y = sample
+    clf = MLPNetClassifier(hidden_layer_sizes=(16,), max_epochs=1).fit(X, y)
+    state = clf.__getstate__()
+    del state["step_mode"]
+    old = MLPNetClassifier.__new__(MLPNetClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["step_mode"] == "auto"
+    np.testing.assert_array_equal(old.predict(X), clf.predict(X))
