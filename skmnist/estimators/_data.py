@@ -391,12 +391,13 @@ def prepare_batch(Xb, *, image_shape, frame, flat, augment=None, generator=None)
     return x
 
 
-def to_float(Xb, dtype=torch.float32):
-    """Cast a batch to float; integer input is read as 0-255 pixels and scaled to [0, 1]."""
-    x = Xb.to(dtype)
-    if not (Xb.dtype.is_floating_point or Xb.dtype == torch.bool):
-        x = x.mul_(1.0 / 255.0)
-    return x
+def to_float(Xb):
+    """A batch as float32; integer input is read as 0-255 pixels and scaled to [0, 1]."""
+    if Xb.dtype.is_floating_point or Xb.dtype == torch.bool:
+        return Xb.to(torch.float32)
+    # one kernel: integers times a Python float are float32 (torch's type promotion),
+    # the same numbers as a cast followed by the product
+    return torch.mul(Xb, 1.0 / 255.0)
 
 
 def _as_tensor(X):

@@ -37,6 +37,8 @@ def test_to_float_scales_integers_only():
     np.testing.assert_allclose(to_float(ints).numpy(), [[0, 0.2, 1]], rtol=1e-6)
     assert to_float(ints).dtype == torch.float32
     assert ints.tolist() == [[0, 51, 255]]  # the batch itself is left alone
+    every = torch.arange(256, dtype=torch.uint8)  # as a float32 cast, then the product
+    assert torch.equal(to_float(every), every.to(torch.float32) * np.float32(1 / 255))
     floats = torch.tensor([[0.0, 51.0, 255.0]], dtype=torch.float64)
     np.testing.assert_array_equal(to_float(floats).numpy(), [[0, 51, 255]])
 
