@@ -1332,7 +1332,12 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Logits for ``X`` on ``device_``, in one pass of batches."""
         data = self._inference_data(X)
         with torch.inference_mode():  # no autograd bookkeeping, as a raw model runs
-            return self.forward(data, training=False, device=self.device_)
+            if self.module_.training:
+                self._set_training(False)
+            # skorch's forward, without its per-batch steps that do nothing here (the
+            # outputs are on device_ already)
+            batches = self.get_iterator(data, training=False)
+            return torch.cat([self.infer(x) for x, _ in batches])
 
     def _inference_data(self, X):
         """``X`` checked against what the estimator was fitted on, as :class:`DeviceData`
