@@ -17,7 +17,13 @@ def test_records_soft_vote_is_what_a_voting_classifier_predicts(tmp_path):
     X, y, X_test, y_test = train.data[:600], train.target[:600], test.data[:300], test.target[:300]
     env = {"device_name": "x86_64", "skmnist": "0", "torch": torch.__version__}
     result = gpu_check._run_records(
-        torch.device("cpu"), (X, y, X_test, y_test), True, 2, "best", env, tmp_path
+        torch.device("cpu"),
+        (X, y, X_test, y_test),
+        True,
+        2,
+        "best",
+        env,
+        gpu_check.Reports(tmp_path),
     )
 
     members = [
