@@ -380,3 +380,49 @@ def test_forward_takes_images_as_predict_does(sample):
     clf = MLPNetClassifier(max_epochs=1, random_state=0).fit(X, y)
     logits = clf.forward(X[:50].reshape(50, 28, 28))
     np.testing.assert_array_equal(clf.classes_[logits.argmax(dim=1).numpy()], clf.predict(X[:50]))
+
+
+class _CountBatchCalls(Callback):
+    """Counts the per-batch methods it is called in."""
+
+    def __init__(self):
+        self.calls = {}
+
+    def _count(self, name):
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def on_batch_begin(self, net, **kwargs):
+        self._count("on_batch_begin")
+
+    def on_grad_computed(self, net, **kwargs):
+        self._count("on_grad_computed")
+
+    def on_batch_end(self, net, training=None, **kwargs):
+        self._count(f"on_batch_end {'train' if training else 'valid'}")
+
+
+def test_callbacks_see_every_batch_and_new_callbacks_replace_old_ones(sample):
+    X, y = sample
+    X, y = X[:300], y[:300]
+    first, second = _CountBatchCalls(), _CountBatchCalls()
+    clf = MLPNetClassifier(
+        max_epochs=2,
+        batch_size=64,
+        early_stopping=True,
+        warm_start=True,
+        callbacks=[("count", first)],
+    ).fit(X, y)
+    # 270 training images in batches of 64: 5 a epoch; 30 held out: 1
+    assert first.calls == {
+        "on_batch_begin": 12,
+        "on_grad_computed": 10,
+        "on_batch_end train": 10,
+        "on_batch_end valid": 2,
+    }
+    # new callbacks replace the old ones, and a method set on an instance counts too
+    plain, ends = Callback(), []
+    plain.on_batch_end = lambda net, **kwargs: ends.append(kwargs["training"])
+    clf.set_params(callbacks=[("count", second), ("plain", plain)]).fit(X, y)
+    assert first.calls["on_batch_begin"] == 12
+    assert second.calls["on_batch_begin"] == 12
+    assert ends.count(True) == 10 and ends.count(False) == 2

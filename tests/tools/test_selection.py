@@ -108,7 +108,9 @@ def test_the_fast_candidates_start_from_fast_recipe_and_keep_its_network():
             True,
             "onecycle",
         )
-    assert len({(c.batch_size, c.max_epochs, c.lr) for _, c in candidates}) == len(candidates)
+    settings = {(c.batch_size, c.max_epochs, c.lr, c.step_mode) for _, c in candidates}
+    assert len(settings) == len(candidates)
+    assert {c.step_mode for _, c in candidates} == {"auto", "graph"}
 
 
 def test_the_fashion_candidates_include_erasing_on_wider_blocks():
