@@ -11,6 +11,8 @@ METHODS = [
     "plain skorch",
     "skmnist LeNet5Classifier",
     'skmnist LeNet5Classifier, augment="affine"',
+    # each other step the CPU runs ("graph" is "fused" here)
+    'skmnist LeNet5Classifier, step_mode="eager"',
 ]
 
 
@@ -24,6 +26,7 @@ def test_speed_benchmark_on_the_sample(tmp_path, monkeypatch):
     assert list(result["epoch_seconds"]) == METHODS
     assert all(len(v) == 1 and v[0] > 0 for v in result["epoch_seconds_each_round"].values())
     assert set(result["predict_images_per_s"]) == {"128", "1024"}
+    assert "eager step / raw" in result["ratios"] and "graph step / raw" not in result["ratios"]
     assert result["peak_rss_mib"] == probes
     assert result["command"].endswith("--rounds 1 --out " + str(tmp_path))
     table = (tmp_path / "speed-cpu.md").read_text()
