@@ -70,6 +70,7 @@ from ._options import (
     ScheduleOptions,
     captures_graphs,
     default_callbacks,
+    host_step_counts,
     make_optimizer,
     make_schedule,
     optimizer_settings,
@@ -101,7 +102,7 @@ SKORCH_ITERATOR_SETTINGS = ("iterator_train__batch_size", "iterator_valid__batch
 # skorch's NeuralNet.__init__ sets these, which are not parameters (see __init__)
 _SKORCH_INIT_STATE = ("history_", "initialized_", "virtual_params_")
 # Parameters whose change the optimizer takes when training continues...
-_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay", "step_mode", "device")
+_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
 # ... and those whose change leaves the callbacks as they are (a one-cycle schedule
 # peaks at ``lr``: its change makes new callbacks)
 _KEEP_CALLBACKS = (
@@ -1032,6 +1033,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                     part.load_state_dict(state)
             if schedule is not None:
                 schedule.lr_scheduler_ = scheduler
+                _follow_optimizer(saved.get("callbacks_"), saved.get("optimizer_"))
             if history is not None:
                 history[:] = rows  # a new fit clears skorch's history in place
             self.__dict__.clear()
@@ -1121,8 +1123,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self._follow_device()
         self._check_mixed_precision()
         self.step_mode_ = resolve_step_mode(self.step_mode, self.device_, compile=self.compile)
-        if changed & {*_OPTIMIZER_SETTINGS} or any(k.startswith("optimizer__") for k in changed):
-            self._update_optimizer(built["optimizer"])
+        settings_changed = bool(changed & {*_OPTIMIZER_SETTINGS}) or any(
+            k.startswith("optimizer__") for k in changed
+        )
+        if settings_changed or changed & {"device", "step_mode"}:  # maybe new kernels
+            self._update_optimizer(built["optimizer"], settings_changed)
         if any(k.startswith("criterion__") for k in changed):
             self.initialize_criterion()
         self._augment_settings = augment
@@ -1140,11 +1145,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         with self._seeded(len(self.history) + 1) as generators:
             self._generators = generators
             if captures_graphs(self.step_mode_):
-                self._graph = TrainingGraph(
-                    self._forward_backward,
-                    self.device_,
-                    clear_grads=lambda: self.optimizer_.zero_grad(set_to_none=True),
-                )
+                learnable = [p for _, p in self.get_all_learnable_params()]
+                self._graph = TrainingGraph(self._forward_backward, self.device_, learnable)
             try:
                 try:
                     self.fit_loop(data, None, epochs=epochs, **fit_params)
@@ -1172,7 +1174,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             finally:
                 monitor.forget()
                 del self._generators
-                self.__dict__.pop("_graph", None)
+                graph = self.__dict__.pop("_graph", None)
+                if graph is not None:
+                    graph.release()
 
     def _checked_augment(self):
         """``augment`` as the settings the batches are augmented with, checked against X."""
@@ -1211,22 +1215,15 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.optimizer_.load_state_dict(self.optimizer_.state_dict())
         self.device_ = device
 
-    def _update_optimizer(self, previous):
-        """Apply the optimizer settings to ``optimizer_``, keeping its state where it can."""
+    def _update_optimizer(self, previous, settings_changed):
+        """Apply the optimizer settings to ``optimizer_``, keeping its state where it can.
+
+        A new optimizer class starts afresh. Otherwise new kernels (``step_mode``,
+        ``device``) make a new optimizer of the class that takes the trained one's
+        state and current rates; then, when ``settings_changed``, the settings are
+        applied to its parameter groups.
+        """
         cls, args, settings, given = self._optimizer_arguments()
-        group = self.optimizer_.param_groups[0]
-        kernels = OPTIMIZER_KERNELS
-        if type(self.optimizer_) is cls and any(
-            bool(group.get(k)) != bool(settings.get(k)) for k in kernels
-        ):
-            # torch chooses an optimizer's kernels when it is made: a new one takes the
-            # trained one's state (moved to where the new kernels keep it)
-            state = self.optimizer_.state_dict()
-            for saved in state["param_groups"]:  # the groups' own settings, new kernels
-                saved.update({k: settings.get(k) for k in kernels})
-            self.optimizer_ = make_optimizer(cls, args, settings, given=given)
-            self.optimizer_.load_state_dict(state)
-            return
         if type(self.optimizer_) is not cls:
             self.optimizer_ = make_optimizer(cls, args, settings, given=given)
             warnings.warn(
@@ -1236,6 +1233,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 UserWarning,
                 stacklevel=4,
             )
+            return
+        group = self.optimizer_.param_groups[0]
+        if any(bool(group.get(k)) != bool(settings.get(k)) for k in OPTIMIZER_KERNELS):
+            # torch chooses an optimizer's kernels when it is made: a new one takes the
+            # trained one's state (moved to where the new kernels keep it) and groups
+            state = self.optimizer_.state_dict()
+            for saved in state["param_groups"]:
+                saved.update({k: settings.get(k) for k in OPTIMIZER_KERNELS})
+            self.optimizer_ = make_optimizer(cls, args, settings, given=given)
+            self.optimizer_.load_state_dict(state)
+            host_step_counts(self.optimizer_)
+            _follow_optimizer(self.callbacks_, self.optimizer_)
+        if not settings_changed:
             return
         # the settings are checked on a new optimizer of the same class before the
         # trained one takes them
@@ -1332,12 +1342,10 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """Logits for ``X`` on ``device_``, in one pass of batches."""
         data = self._inference_data(X)
         with torch.inference_mode():  # no autograd bookkeeping, as a raw model runs
-            if self.module_.training:
-                self._set_training(False)
-            # skorch's forward, without its per-batch steps that do nothing here (the
-            # outputs are on device_ already)
+            # skorch's forward, without its per-batch device moves (the outputs are on
+            # device_ already)
             batches = self.get_iterator(data, training=False)
-            return torch.cat([self.infer(x) for x, _ in batches])
+            return torch.cat([self.evaluation_step(batch) for batch in batches])
 
     def _inference_data(self, X):
         """``X`` checked against what the estimator was fitted on, as :class:`DeviceData`
@@ -1384,6 +1392,14 @@ def _overrides(callback, method_name):
     return method_name in vars(callback) or (
         getattr(type(callback), method_name, None) is not getattr(Callback, method_name)
     )
+
+
+def _follow_optimizer(callbacks, optimizer):
+    """Point the schedule's scheduler at ``optimizer``, which replaces the one it was
+    made for, so that the schedule goes on where it was."""
+    scheduler = getattr(dict(callbacks or ()).get("lr_schedule"), "lr_scheduler_", None)
+    if scheduler is not None and hasattr(scheduler, "optimizer"):
+        scheduler.optimizer = optimizer
 
 
 def _same(a, b):

@@ -395,9 +395,9 @@ def to_float(Xb):
     """A batch as float32; integer input is read as 0-255 pixels and scaled to [0, 1]."""
     if Xb.dtype.is_floating_point or Xb.dtype == torch.bool:
         return Xb.to(torch.float32)
-    # one kernel: integers times a Python float are float32 (torch's type promotion),
-    # the same numbers as a cast followed by the product
-    return torch.mul(Xb, 1.0 / 255.0)
+    # one kernel: integers times a Python float are floats of torch's default dtype
+    # (float32 unless changed), the same numbers as a cast followed by the product
+    return torch.mul(Xb, 1.0 / 255.0).to(torch.float32)
 
 
 def _as_tensor(X):

@@ -143,7 +143,8 @@ STEP_MODES = {
         "every full-size training batch replayed from a CUDA graph captured once per "
         "fit (after three eager warm-up batches), so that one launch replaces the "
         "network's dozens; the last, smaller batch of an epoch and validation run "
-        'eagerly. Elsewhere it is "fused"'
+        "eagerly (and every batch, with a warning, if the capture fails). Elsewhere it "
+        'is "fused"'
     ),
 }
 _EAGER, _FUSED, _GRAPH = "eager", "fused", "graph"
@@ -191,6 +192,18 @@ def step_kernels(cls, mode: str, device: torch.device, given: Mapping) -> dict:
     if _takes(cls, "fused") and not cpu_only:
         return {"fused": True}
     return {"foreach": True} if _takes(cls, "foreach") else {}
+
+
+def host_step_counts(optimizer) -> None:
+    """Keep the step counts of an optimizer without fused or capturable kernels on the
+    host, where torch keeps them (loading a state leaves them where they were)."""
+    for group in optimizer.param_groups:
+        if group.get("fused") or group.get("capturable"):
+            continue
+        for p in group["params"]:
+            state = optimizer.state.get(p, {})
+            if torch.is_tensor(state.get("step")) and state["step"].device.type != "cpu":
+                state["step"] = state["step"].cpu()
 
 
 # ---------------------------------------------------------------------------

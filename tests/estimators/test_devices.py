@@ -191,9 +191,22 @@ def test_mixed_precision_and_compile(device, sample):
     assert clf.score(X_test, y_test) > 0.8
 
 
+@pytest.fixture
+def replays(monkeypatch):
+    """Counts the replays of captured training steps."""
+    from skmnist.estimators import _graphs
+
+    count = []
+    replay = _graphs.CapturedCompute.replay
+    monkeypatch.setattr(
+        _graphs.CapturedCompute, "replay", lambda self: count.append(1) or replay(self)
+    )
+    return count
+
+
 @pytest.mark.cuda
 @pytest.mark.parametrize("mixed_precision", [False, True])
-def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample):
+def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample, replays):
     # BatchNorm, a new rate every batch (outside the graph), a validation pass between
     # epochs and each epoch's smaller last batch (eager)
     X, y, X_test, _ = sample
@@ -204,8 +217,14 @@ def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample):
         "mixed_precision": mixed_precision,
     }
     fused = _fit("cnn", "cuda", X, y, step_mode="fused", **params)
-    graph = _fit("cnn", "cuda", X, y, step_mode="graph", **params)
+    with warnings.catch_warnings():
+        # no warning of torch's about streams or graphs (AccumulateGrad's stream, an
+        # empty graph, ...)
+        warnings.filterwarnings("error", message=r"(?is).*(stream|graph)")
+        graph = _fit("cnn", "cuda", X, y, step_mode="graph", **params)
     assert graph.step_mode_ == "graph" and not hasattr(graph, "_graph")
+    # 1,350 training images: 21 full batches of 64 an epoch, 3 of them warm-up
+    assert len(replays) == 3 * 21 - 3
     np.testing.assert_allclose(
         _float32_proba(graph, X_test), _float32_proba(fused, X_test), atol=TRAINING_ATOL
     )
@@ -216,7 +235,7 @@ def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample):
 
 
 @pytest.mark.cuda
-def test_the_graph_step_with_dropout_learns_and_continues(sample, tmp_path):
+def test_the_graph_step_with_dropout_learns_and_continues(sample, tmp_path, replays):
     X, y, X_test, y_test = sample
     clf = CNNClassifier(
         channels=(8, 16, 32),
@@ -228,11 +247,24 @@ def test_the_graph_step_with_dropout_learns_and_continues(sample, tmp_path):
         warm_start=True,
     ).fit(X, y)
     clf.fit(X, y)  # a second fit captures anew
+    assert len(replays) == 2 * (2 * 23 - 3)  # 1,500 images: 23 full batches an epoch
     assert clf.score(X_test, y_test) > 0.8
     joblib.dump(clf, tmp_path / "model.joblib")
-    assert np.array_equal(
-        joblib.load(tmp_path / "model.joblib").predict(X_test), clf.predict(X_test)
-    )
+    restored = joblib.load(tmp_path / "model.joblib")
+    assert np.array_equal(restored.predict(X_test), clf.predict(X_test))
+
+
+@pytest.mark.cuda
+def test_the_graph_step_on_two_gpus_one_after_the_other(sample, replays):
+    if torch.cuda.device_count() < 2:
+        pytest.skip("needs two GPUs")
+    X, y, X_test, y_test = sample
+    for device in ("cuda:0", "cuda:1"):
+        clf = LeNet5Classifier(
+            max_epochs=2, batch_size=64, random_state=0, step_mode="graph", device=device
+        ).fit(X, y)
+        assert clf.score(X_test, y_test) > 0.8
+    assert len(replays) == 2 * (2 * 23 - 3)
 
 
 def test_mixed_precision_runs_in_bfloat16(device, sample):

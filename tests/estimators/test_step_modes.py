@@ -15,6 +15,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 
 import skmnist.estimators._base as base
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
@@ -113,16 +114,34 @@ def test_a_new_step_mode_on_warm_start_keeps_the_optimizers_state(sample):
 
 
 class _EagerReplay:
-    """A stand-in for a captured CUDA graph: each replay computes again, eagerly."""
+    """A stand-in for a captured CUDA graph: each replay computes again, eagerly.
+
+    Like a graph, a replay writes the gradients into the memory the capture
+    bound to the parameters (here: that of the first replay), whatever the
+    parameters' ``grad`` point to when it runs, and leaves ``grad`` as it was.
+    """
 
     replays = 0
 
-    def __init__(self, compute, x, y):
-        self.compute, self.x, self.y = compute, x, y
+    def __init__(self, compute, x, y, stream, parameters):
+        self.compute, self.x, self.y, self.parameters = compute, x, y, parameters
+        self.memory = None
 
     def replay(self):
         type(self).replays += 1
-        self.loss, self.y_pred = self.compute(self.x, self.y)
+        bound = [p.grad for p in self.parameters]
+        for p in self.parameters:
+            p.grad = None
+        loss, y_pred = self.compute(self.x, self.y)
+        fresh = [p.grad for p in self.parameters]
+        if self.memory is None:  # what the capture would have bound
+            self.memory = bound = fresh
+        else:
+            for memory, grad in zip(self.memory, fresh, strict=True):
+                memory.copy_(grad)
+        for p, grad in zip(self.parameters, bound, strict=True):
+            p.grad = grad
+        self.loss, self.y_pred = loss.detach(), y_pred.detach()
 
 
 @pytest.fixture
@@ -135,10 +154,12 @@ def captured_on_the_cpu(monkeypatch):
         real(step_mode, device, **kwargs)  # its checks
         return "graph" if step_mode == "graph" else real(step_mode, device, **kwargs)
 
+    def graph(compute, device, parameters):
+        capture = functools.partial(_EagerReplay, parameters=parameters)
+        return _graphs.TrainingGraph(compute, device, parameters, capture=capture)
+
     monkeypatch.setattr(base, "resolve_step_mode", resolve)
-    monkeypatch.setattr(
-        base, "TrainingGraph", functools.partial(_graphs.TrainingGraph, capture=_EagerReplay)
-    )
+    monkeypatch.setattr(base, "TrainingGraph", graph)
     return _EagerReplay
 
 
@@ -168,8 +189,36 @@ def test_the_captured_step_trains_as_the_plain_one(early_stopping, captured_on_t
         assert torch.equal(a, b), name
     for key in ("train_loss", "train_acc", "lr"):
         assert plain.history[:, key] == graph.history[:, key]
-    assert not hasattr(graph, "_graph")  # dropped with the fit
+    assert not hasattr(graph, "_graph")  # dropped with the fit, and its gradients
+    assert all(p.grad is None for p in graph.module_.parameters())
     pickle.loads(pickle.dumps(graph))
+
+
+class _GradsToNone(Callback):
+    """What a user's callback may do: clear the gradients as torch does by default."""
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            net.optimizer_.zero_grad()
+
+
+def test_the_captured_step_outlives_gradients_set_to_none(captured_on_the_cpu, sample):
+    X, y = sample
+    params = {"max_epochs": 2, "batch_size": 64, "random_state": 0}
+    callbacks = [("none", _GradsToNone())]
+    plain = LeNet5Classifier(step_mode="fused", callbacks=callbacks, **params).fit(X, y)
+    graph = LeNet5Classifier(step_mode="graph", callbacks=callbacks, **params).fit(X, y)
+    assert captured_on_the_cpu.replays > 0
+    for a, b in zip(plain.module_.parameters(), graph.module_.parameters(), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_only_full_size_batches_are_captured(captured_on_the_cpu, sample):
+    # 3 full batches and a smaller one per epoch: the warm-up takes the first epoch's
+    # full batches, the second epoch's are replayed, the smaller ones run eagerly
+    X, y = sample
+    LeNet5Classifier(step_mode="graph", max_epochs=2, batch_size=64).fit(X[:220], y[:220])
+    assert captured_on_the_cpu.replays == 3
 
 
 def test_the_captured_step_goes_on_with_partial_fit(captured_on_the_cpu, sample):
@@ -195,3 +244,23 @@ def test_a_model_pickled_before_step_mode_existed_loads(sample):
     old.__setstate__(state)
     assert old.get_params()["step_mode"] == "auto"
     np.testing.assert_array_equal(old.predict(X), clf.predict(X))
+
+
+def test_settings_changed_with_the_step_mode_are_applied_too(sample):
+    X, y = sample
+    clf = LeNet5Classifier(max_epochs=1, step_mode="eager", warm_start=True).fit(X, y)
+    clf.set_params(lr=0.002, step_mode="fused", optimizer__betas=(0.5, 0.6)).fit(X, y)
+    group = _group(clf)
+    assert (group["lr"], group["betas"], group["fused"]) == (0.002, (0.5, 0.6), True)
+
+
+def test_partial_fit_goes_on_with_its_schedule_when_the_step_mode_changes(sample):
+    X, y = sample
+    clf = LeNet5Classifier(step_mode="eager", lr_schedule="onecycle", max_epochs=3, batch_size=100)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    scheduler = dict(clf.callbacks_)["lr_schedule"].lr_scheduler_
+    clf.set_params(step_mode="fused").partial_fit(X, y)
+    assert dict(clf.callbacks_)["lr_schedule"].lr_scheduler_ is scheduler
+    assert scheduler.optimizer is clf.optimizer_
+    assert scheduler.last_epoch == 14  # 7 batches a call, one cycle across the calls
+    assert _group(clf)["lr"] == pytest.approx(scheduler.get_last_lr()[0])
