@@ -264,3 +264,30 @@ def test_partial_fit_goes_on_with_its_schedule_when_the_step_mode_changes(sample
     assert scheduler.optimizer is clf.optimizer_
     assert scheduler.last_epoch == 14  # 7 batches a call, one cycle across the calls
     assert _group(clf)["lr"] == pytest.approx(scheduler.get_last_lr()[0])
+
+
+def test_a_failed_capture_warns_and_trains_on_without_a_graph(monkeypatch, sample):
+    X, y = sample
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("operation not permitted when stream is capturing")
+
+    real = base.resolve_step_mode
+    monkeypatch.setattr(
+        base,
+        "resolve_step_mode",
+        lambda mode, device, **kw: real("fused", device, **kw) if mode != "graph" else "graph",
+    )
+    monkeypatch.setattr(
+        base,
+        "TrainingGraph",
+        lambda compute, device, parameters: _graphs.TrainingGraph(
+            compute, device, parameters, capture=failing
+        ),
+    )
+    params = {"max_epochs": 2, "batch_size": 64, "random_state": 0}
+    with pytest.warns(UserWarning, match="could not capture.*without a graph"):
+        graph = LeNet5Classifier(step_mode="graph", **params).fit(X, y)
+    plain = LeNet5Classifier(step_mode="fused", **params).fit(X, y)
+    for a, b in zip(plain.module_.parameters(), graph.module_.parameters(), strict=True):
+        assert torch.equal(a, b)
