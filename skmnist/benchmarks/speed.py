@@ -7,10 +7,9 @@ In one process and interleaved, round by round, it times an epoch of
 - (c) :class:`skmnist.LeNet5Classifier`, given the uint8 images, with its
   default settings,
 - (c+aug) the same with ``augment="affine"``,
-- (c, step) the same with each other step of ``step_mode``
-  (:data:`~skmnist.estimators._options.STEP_MODES`) that the device runs:
-  torch's default optimizer kernels, as (a) and (b) use them, and on a CUDA
-  device the step replayed from a CUDA graph,
+- (c, step) the same with each other step of ``step_mode`` that the device
+  runs: torch's default optimizer kernels, as (a) and (b) use them, and on a
+  CUDA device the step replayed from a CUDA graph,
 
 all with the same network, batch size, optimizer (Adam, lr 1e-3), device and
 data. It also measures prediction throughput at batch 128 and 1024 against

@@ -15,8 +15,9 @@ changes an estimator's private state:
   the vocabularies (optimizers, schedules, the "auto" budget), and the
   optimizer, schedule and callbacks made from the options;
 - :mod:`._data`: ``X`` and ``y`` checked, device tensors and batches;
-- :mod:`._augment`: augmentation on the device; :mod:`._devices`: devices
-  and :mod:`._callbacks`: skmnist's skorch callbacks.
+- :mod:`._augment`: augmentation on the device; :mod:`._devices`: devices;
+  :mod:`._graphs`: the training step replayed from a CUDA graph; and
+  :mod:`._callbacks`: skmnist's skorch callbacks.
 
 A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
 its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
@@ -806,7 +807,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         As skorch's, but the modules are put in training mode only when they
         are not in it already (after a validation pass), not for every batch;
         with ``step_mode="graph"`` on a CUDA device, full-size batches are
-        replayed from a CUDA graph (:mod:`._graphs`).
+        replayed from a CUDA graph.
 
         Parameters
         ----------
