@@ -47,6 +47,7 @@ from ._callbacks import (
     TrainingMonitor,
 )
 from ._devices import AUTO, describe_devices, is_auto, parse_device
+from ._graphs import WARMUP_BATCHES
 
 # ---------------------------------------------------------------------------
 # Optimizers
@@ -61,6 +62,12 @@ OPTIMIZERS = {
     "nadam": torch.optim.NAdam,
     "radam": torch.optim.RAdam,
 }
+
+
+def _names(vocabulary) -> str:
+    """``"a", "b" or "c"``: the names of a vocabulary, as a docstring lists them."""
+    quoted = [f'"{name}"' for name in vocabulary]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
 def optimizer_class(optimizer) -> type:
@@ -121,6 +128,10 @@ class _StepMode(NamedTuple):
     description: str
 
 
+#: The optimizer whose fused kernels torch has for the CPU only.
+_FUSED_ON_CPU_ONLY = torch.optim.Adagrad
+
+
 #: What ``step_mode="auto"`` is: the fused optimizer kernels were faster than torch's
 #: default on the CPU (docs/benchmarks/speed-cpu.md) and are torch's fastest on CUDA;
 #: "graph" is chosen by name until a GPU has measured it against them.
@@ -134,20 +145,22 @@ STEP_MODES = {
         "kernels, on the CPU a loop over the parameters"
     ),
     "fused": _StepMode(
-        "the optimizer's fused kernels where torch has them (Adam, AdamW and SGD; "
-        "Adagrad on the CPU), its multi-tensor (foreach) kernels otherwise: a few "
-        "kernel launches per step instead of several per parameter"
+        "the optimizer's fused kernels where torch has them ("
+        + _names([name for name, cls in OPTIMIZERS.items() if _takes(cls, "fused")])
+        + f"; {_FUSED_ON_CPU_ONLY.__name__} on the CPU only), its multi-tensor "
+        "(foreach) kernels otherwise: a few kernel launches per step instead of several "
+        "per parameter"
     ),
     "graph": _StepMode(
         '"fused", and on a CUDA device the forward pass, loss and backward pass of '
         "every full-size training batch replayed from a CUDA graph captured once per "
-        "fit (after three eager warm-up batches), so that one launch replaces the "
+        f"fit (after {WARMUP_BATCHES} eager warm-up batches), so that one launch replaces the "
         "network's dozens; the last, smaller batch of an epoch and validation run "
         "eagerly (and every batch, with a warning, if the capture fails). Elsewhere it "
         'is "fused"'
     ),
 }
-_EAGER, _FUSED, _GRAPH = "eager", "fused", "graph"
+_EAGER, _FUSED, _GRAPH = STEP_MODES  # its names, in order
 
 
 def resolve_step_mode(step_mode: str, device: torch.device, *, compile: bool = False) -> str:
@@ -187,8 +200,7 @@ def step_kernels(cls, mode: str, device: torch.device, given: Mapping) -> dict:
     """
     if mode == _EAGER or {f"optimizer__{k}" for k in OPTIMIZER_KERNELS} & set(given):
         return {}
-    # torch's fused Adagrad runs on the CPU only
-    cpu_only = issubclass(cls, torch.optim.Adagrad) and device.type != "cpu"
+    cpu_only = issubclass(cls, _FUSED_ON_CPU_ONLY) and device.type != "cpu"
     if _takes(cls, "fused") and not cpu_only:
         return {"fused": True}
     return {"foreach": True} if _takes(cls, "foreach") else {}
@@ -478,12 +490,6 @@ class Device(_Custom):
 
     def __str__(self):
         return describe_devices()
-
-
-def _names(vocabulary) -> str:
-    """``"a", "b" or "c"``: the names of a vocabulary, as a docstring lists them."""
-    quoted = [f'"{name}"' for name in vocabulary]
-    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
 def _with_momentum() -> str:

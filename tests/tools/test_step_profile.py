@@ -14,3 +14,15 @@ def test_the_fused_step_runs_fewer_operators_than_the_eager_one():
     assert set(profiles) == set(rows)
     table = step_profile.to_markdown(rows)
     assert table.count("\n| ") == len(rows) + 1
+
+
+def test_the_thread_count_is_put_back():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)  # not the 1 it measures on
+    try:
+        step_profile.run(repeat=1, rounds=1)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
