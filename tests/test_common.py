@@ -28,7 +28,19 @@ ESTIMATORS = [
 
 
 def _expected_failed_checks(estimator):
-    return {}
+    if not hasattr(estimator, "class_weight"):
+        return {}
+    # The check compares a fit with integer weights to one with those rows repeated, to
+    # 1e-7. The nets are float32: in one batch the two losses are equal but summed in
+    # another order, so the predictions agree to float32 rounding only; the CNN's
+    # BatchNorm statistics and dropout masks are over rows, which repeating adds. With
+    # batches smaller than the data, repeated rows also change the batches themselves.
+    # tests/estimators/test_sample_weight.py checks the equivalence up to rounding.
+    reason = (
+        "float32 nets: weighted and repeated rows agree to rounding, not to 1e-7; "
+        "BatchNorm and dropout count rows"
+    )
+    return {"check_sample_weight_equivalence_on_dense_data": reason}
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)

@@ -115,6 +115,7 @@ _KEEP_CALLBACKS = (
     "batch_size",
     "random_state",
     "step_mode",
+    "class_weight",
 )
 _KEEP_CALLBACKS_PREFIXES = ("optimizer__", "criterion__")
 # skorch's callback methods called for every batch
@@ -157,6 +158,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         max_epochs="auto",
         device="auto",
         random_state=None,
+        class_weight=None,
         verbose=0,
         augment=None,
         early_stopping=False,
@@ -195,6 +197,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.random_state = random_state
+        self.class_weight = class_weight
         self.augment = augment
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -317,13 +320,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     # ------------------------------------------------------------------
     # Fitting
 
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Train the network on ``X`` and ``y`` for ``max_epochs`` epochs.
 
         With ``max_epochs="auto"`` (the default) the epochs, and with
         ``batch_size="auto"`` the batch size, are chosen from the number of
         training images and kept in ``max_epochs_`` and ``batch_size_``;
         training stops early on a plateau of the training loss then.
+
+        Each batch's loss is the mean of its samples' losses, weighted by
+        ``sample_weight`` times the weights of ``class_weight`` when they are
+        given, as scikit-learn weighs samples; the validation loss that
+        ``early_stopping`` and the ``"plateau"`` schedule watch is weighted
+        too, each held-out image keeping its weight.
 
         Parameters
         ----------
@@ -334,27 +343,33 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             floating-point pixels are used as given.
         y : array-like of shape (n_samples,)
             Labels of any kind scikit-learn accepts (ints, strings, ...).
+        sample_weight : array-like of shape (n_samples,), float or None, default=None
+            Weight of each sample in the loss: finite and non-negative, not
+            all zero. None weighs every sample alike. Metadata routing
+            (``set_fit_request(sample_weight=True)``) passes it on through
+            scikit-learn's pipelines and searches.
         **fit_params : dict
-            Passed on to the module's ``forward``.
+            Refused, naming them: no other keyword is taken.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
+        _refuse_fit_params("fit", fit_params, ("sample_weight",))
         self._check_params()  # before anything changes
         continuing = self.warm_start and self.__sklearn_is_fitted__()
         with self._unchanged_on_error():
-            data = self._training_data(X, y, reset=not continuing)
+            data = self._training_data(X, y, sample_weight, reset=not continuing)
             if continuing:
                 self._apply_changed_settings()
             else:
                 self._build()
             self.notify("on_train_begin", X=data, y=None)
-            self._train(data, self.max_epochs_, **fit_params)
+            self._train(data, self.max_epochs_)
         return self
 
-    def partial_fit(self, X, y, classes=None, **fit_params):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
         """Train for one epoch, continuing from the current weights.
 
         The parameters are checked on the first call, and on a later call
@@ -369,14 +384,19 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         classes : array-like of shape (n_classes,), default=None
             Every label that any call may see. Required on the first call,
             ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), float or None, default=None
+            Weight of each sample in the loss, as for :meth:`fit`.
+            ``class_weight="balanced"`` is refused here, since one call's
+            labels do not tell how rare each class is; a dict of weights works.
         **fit_params : dict
-            Passed on to the module's ``forward``.
+            Refused, naming them: no other keyword is taken.
 
         Returns
         -------
         self : object
             The estimator.
         """
+        _refuse_fit_params("partial_fit", fit_params, ("classes", "sample_weight"))
         first_call = not self.__sklearn_is_fitted__()
         if first_call and classes is None:
             raise ValueError(
@@ -386,14 +406,16 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         if first_call or self._changed_parameters():
             self._check_params()
         with self._unchanged_on_error():
-            data = self._training_data(X, y, reset=first_call, classes=classes)
+            data = self._training_data(
+                X, y, sample_weight, reset=first_call, classes=classes, partial=True
+            )
             if first_call:
                 self._build()
             else:
                 self._apply_changed_settings()
             # a schedule goes on across the calls, as it would across the epochs of a fit
             self.notify("on_train_begin", X=data, y=None, resume=not first_call)
-            self._train(data, 1, **fit_params)
+            self._train(data, 1)
         return self
 
     # ------------------------------------------------------------------
@@ -812,7 +834,8 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         Parameters
         ----------
         batch : tuple of torch.Tensor
-            Module input and encoded labels.
+            Module input and encoded labels, and the samples' weights for
+            weighted data.
         **fit_params : dict
             Passed on to the module's ``forward``.
 
@@ -823,12 +846,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         if not self.module_.training:
             self._set_training(True)
-        Xi, yi = batch
         graph = getattr(self, "_graph", None)
         if graph is not None and not fit_params:
-            loss, y_pred = graph(Xi, yi)
+            loss, y_pred = graph(*batch)
         else:
-            loss, y_pred = self._forward_backward(Xi, yi, **fit_params)
+            loss, y_pred = self._forward_backward(*batch, **fit_params)
         return {"loss": loss, "y_pred": y_pred}
 
     def _zero_grad_optimizer(self, set_to_none=None):
@@ -839,12 +861,39 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             set_to_none = False
         super()._zero_grad_optimizer(set_to_none=set_to_none)
 
-    def _forward_backward(self, Xi, yi, **fit_params):
+    def _forward_backward(self, Xi, yi, weights=None, **fit_params):
         """Loss and logits of one training batch, after the loss's backward pass."""
         y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True, sample_weight=weights)
         loss.backward()
         return loss, y_pred
+
+    def validation_step(self, batch, **fit_params):
+        """Loss and logits of one held-out batch (skorch's ``validation_step``).
+
+        As skorch's, but the batch may carry the samples' weights, which
+        weight its loss, and the modules' mode is set only when it changes.
+
+        Parameters
+        ----------
+        batch : tuple of torch.Tensor
+            Module input, encoded labels and, for weighted data, weights.
+        **fit_params : dict
+            Passed on to the module's ``forward``.
+
+        Returns
+        -------
+        step : dict
+            ``loss`` and ``y_pred`` of the batch, as skorch's callbacks expect.
+        """
+        Xi, yi, *weights = batch
+        with torch.no_grad():
+            if self.module_.training:
+                self._set_training(False)
+            y_pred = self.infer(Xi, **fit_params)
+            weights = weights[0] if weights else None
+            loss = self.get_loss(y_pred, yi, X=Xi, training=False, sample_weight=weights)
+        return {"loss": loss, "y_pred": y_pred}
 
     def evaluation_step(self, batch, training=False):
         """The module's output for one batch of a prediction (skorch's ``evaluation_step``).
@@ -894,7 +943,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         ):
             return self.module_(x, **fit_params).float()
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
+    def get_loss(self, y_pred, y_true, X=None, training=False, sample_weight=None):
         """Cross-entropy of the logits ``y_pred`` against the encoded labels ``y_true``.
 
         Parameters
@@ -907,13 +956,21 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             Unused; skorch passes the batch.
         training : bool, default=False
             Unused; skorch passes whether the net trains.
+        sample_weight : torch.Tensor or None, default=None
+            The samples' weights.
 
         Returns
         -------
         loss : torch.Tensor
-            The mean loss of the batch.
+            The mean loss of the batch, weighted by ``sample_weight`` when given:
+            the sum of each sample's loss times its weight, over the sum of
+            the weights (the criterion's own class weights, from
+            ``criterion__weight``, multiply both).
         """
-        return self.criterion_(y_pred, to_tensor(y_true, device=self.device_))
+        y_true = to_tensor(y_true, device=self.device_)
+        if sample_weight is None:
+            return self.criterion_(y_pred, y_true)
+        return _weighted_loss(self.criterion_, y_pred, y_true, sample_weight)
 
     def forward_iter(self, X, training=False, device="cpu"):
         """Yield the module's outputs batch by batch (skorch's ``forward_iter``).
@@ -1041,9 +1098,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.__dict__.update(saved)
             raise
 
-    def _training_data(self, X, y, *, reset, classes=None):
-        """Validated ``X`` and encoded ``y`` as :class:`DeviceData` on ``device_``, and the
-        training budget for it (``batch_size_``, ``max_epochs_``)."""
+    def _training_data(self, X, y, sample_weight=None, *, reset, classes=None, partial=False):
+        """Validated ``X``, encoded ``y`` and the samples' weights as :class:`DeviceData`
+        on ``device_``, and the training budget for it (``batch_size_``, ``max_epochs_``)."""
         self.device_ = check_device(self.device)
         name = type(self).__name__
         X, sample_shape = _data.check_X(self, X, reset=reset)
@@ -1058,9 +1115,13 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         else:
             _data.check_image_shape(sample_shape, self.image_shape_, name=name)
             _data.check_pixel_scale(pixel_range, self.pixel_range_)
+        weights = _data.sample_weights(
+            sample_weight, self.class_weight, y, self.classes_, partial=partial
+        )
         data = _data.DeviceData(
             X,
             _data.encode_labels(y, self.classes_),
+            weights,
             device=self.device_,
             budget_bytes=device_budget(self.device_, self.device_data_budget),
         )
@@ -1140,7 +1201,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.initialize_callbacks()
         self._built_with = now
 
-    def _train(self, data, epochs, **fit_params):
+    def _train(self, data, epochs):
         """Run skorch's loop for ``epochs`` epochs on ``data`` (``on_train_begin`` was sent)."""
         monitor = self._monitor()
         with self._seeded(len(self.history) + 1) as generators:
@@ -1150,7 +1211,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 self._graph = TrainingGraph(self._forward_backward, self.device_, learnable)
             try:
                 try:
-                    self.fit_loop(data, None, epochs=epochs, **fit_params)
+                    self.fit_loop(data, None, epochs=epochs)
                 except EarlyStop:
                     if self.early_stopping:  # else a plateau of the training loss: kept as is
                         monitor.restore_best(self)
@@ -1385,6 +1446,40 @@ def _check_skorch_settings(cls, settings, error=TypeError):
             f"{', '.join(f'{p}__NAME' for p in SKORCH_PREFIXES)}, "
             f"{', '.join(SKORCH_ITERATOR_SETTINGS)}."
         )
+
+
+def _refuse_fit_params(method, fit_params, taken):
+    """Refuse keyword arguments of ``method`` other than those it ``taken``, naming them."""
+    if fit_params:
+        raise TypeError(
+            f"{method} got unexpected keyword arguments {sorted(fit_params)}; it takes X, y, "
+            f"{', '.join(taken)}. (skorch's fit parameters for the module's forward are not "
+            "taken: the estimators build their module themselves.)"
+        )
+
+
+def _weighted_loss(criterion, y_pred, y_true, weights):
+    """The mean of ``criterion``'s per-sample losses weighted by ``weights``.
+
+    The losses are the criterion's own (its class weights, label smoothing and
+    ignored index included, as a :class:`torch.nn.CrossEntropyLoss` computes
+    them with ``reduction="none"``); its class weights also weigh the
+    denominator, as its ``"mean"`` reduction does. A batch whose weights are
+    all zero has loss 0 and trains nothing.
+    """
+    losses = torch.nn.functional.cross_entropy(
+        y_pred,
+        y_true,
+        weight=criterion.weight,
+        ignore_index=criterion.ignore_index,
+        label_smoothing=criterion.label_smoothing,
+        reduction="none",
+    )
+    weights = weights.to(losses.dtype)
+    total = weights.masked_fill(y_true == criterion.ignore_index, 0)
+    if criterion.weight is not None:
+        total = total * criterion.weight[y_true.clamp(0, len(criterion.weight) - 1)]
+    return (losses * weights).sum() / total.sum().clamp_min(torch.finfo(total.dtype).tiny)
 
 
 def _overrides(callback, method_name):

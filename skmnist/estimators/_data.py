@@ -7,6 +7,9 @@ estimator can remember them and notice prediction input in another shape or
 on another scale. ``y`` keeps the user's labels and is encoded as their
 indices.
 
+Sample weights (``sample_weight`` times the weights of ``class_weight``) are
+checked and combined once, and travel with the samples as a third tensor.
+
 The validated data is wrapped as a tensor without a copy and moved to the
 device once, in its own dtype (uint8 stays uint8). Batches are cut by
 indexing a permutation on the device; the cast to float, the reshape to
@@ -24,8 +27,10 @@ import warnings
 
 import numpy as np
 import torch
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_sample_weight,
     check_array,
     check_consistent_length,
     column_or_1d,
@@ -259,11 +264,77 @@ def encode_labels(y, classes):
 
 
 # ---------------------------------------------------------------------------
+# Sample weights
+
+
+def sample_weights(sample_weight, class_weight, y, classes, *, partial=False):
+    """Each sample's weight in the loss: ``sample_weight`` times its class's weight.
+
+    ``sample_weight`` is checked as scikit-learn checks it (one finite,
+    non-negative number per sample, or one number for all); ``class_weight``
+    is the estimator's parameter, None, ``"balanced"`` or a dict from the
+    user's labels to weights, resolved on ``y`` by scikit-learn's
+    :func:`~sklearn.utils.class_weight.compute_sample_weight`. With
+    ``partial`` (``partial_fit``), ``"balanced"`` is refused: one call's
+    labels do not tell how rare each class is.
+
+    Returns None when every sample weighs the same, since a weighted mean
+    with equal weights is the plain mean: the network trains exactly as
+    without weights.
+    """
+    n_samples = len(y)
+    weights = None
+    if sample_weight is not None:
+        weights = _check_sample_weight(
+            sample_weight, np.empty((n_samples, 0)), dtype=np.float64, ensure_non_negative=True
+        )
+    if class_weight is not None:
+        if partial and isinstance(class_weight, str):
+            raise ValueError(
+                'class_weight="balanced" is not supported by partial_fit: the labels of one '
+                "call do not tell how rare each class is. Pass the weights of all the data "
+                "as a dict, e.g. class_weight=dict(zip(classes, sklearn.utils."
+                'compute_class_weight("balanced", classes=classes, y=y_all))).'
+            )
+        by_class = _class_weights(class_weight, y, classes)
+        weights = by_class if weights is None else weights * by_class
+    if weights is None or n_samples == 0:
+        return None
+    if not weights.sum() > 0:
+        raise ValueError(
+            f"Every one of the {n_samples} samples has weight 0 (sample_weight times the "
+            "weights of class_weight): there is nothing to learn from. Give some samples a "
+            "positive weight."
+        )
+    return None if (weights == weights[0]).all() else weights
+
+
+def _class_weights(class_weight, y, classes):
+    """Each sample's weight under ``class_weight``, checked against ``classes``."""
+    if isinstance(class_weight, dict):
+        unknown = [label for label in class_weight if not np.isin(label, classes).item()]
+        if unknown:
+            raise ValueError(
+                f"class_weight names labels that are not classes: {unknown}; the classes "
+                f"are {classes.tolist()}."
+            )
+        values = list(class_weight.values())
+        if not all(isinstance(v, numbers.Real) and _finite_non_negative(v) for v in values):
+            raise ValueError(f"class_weight's weights must be finite numbers >= 0; got {values}.")
+    return compute_sample_weight(class_weight, y)
+
+
+def _finite_non_negative(value):
+    return math.isfinite(value) and value >= 0
+
+
+# ---------------------------------------------------------------------------
 # Device tensors and batches
 
 
 class DeviceData(torch.utils.data.Dataset):
-    """Validated ``X`` (and encoded ``y``) as tensors, on ``device`` when they fit.
+    """Validated ``X`` (and encoded ``y``, and weights) as tensors, on ``device`` when
+    they fit.
 
     Parameters
     ----------
@@ -271,13 +342,16 @@ class DeviceData(torch.utils.data.Dataset):
         Flat, validated samples of any real dtype; wrapped without a copy.
     y : ndarray of shape (n_samples,) or None
         Encoded labels (``0 .. n_classes - 1``).
+    weights : ndarray of shape (n_samples,) or None
+        Each sample's weight in the loss (:func:`sample_weights`); None when
+        all samples weigh the same.
     device : torch.device
         Where batches are computed.
     budget_bytes : float
         Largest ``X`` copied to ``device`` at once; larger inputs stream.
     """
 
-    def __init__(self, X, y=None, *, device, budget_bytes=math.inf):
+    def __init__(self, X, y=None, weights=None, *, device, budget_bytes=math.inf):
         self.device = torch.device(device)
         X = _as_tensor(X)
         self.resident = X.nbytes <= budget_bytes
@@ -286,6 +360,9 @@ class DeviceData(torch.utils.data.Dataset):
         self.home = self.device if self.resident else torch.device("cpu")
         self.X = X.to(self.home)
         self.y = None if y is None else torch.as_tensor(y, dtype=torch.long).to(self.home)
+        self.weights = (
+            None if weights is None else torch.as_tensor(weights, dtype=torch.float32).to(self.home)
+        )
         self.indices = None
 
     def __len__(self):
@@ -310,7 +387,8 @@ class DeviceData(torch.utils.data.Dataset):
         return (self.y if self.indices is None else self.y[self.indices]).cpu().numpy()
 
     def batch(self, rows):
-        """``(X, y)`` of the samples at positions ``rows``, on the device.
+        """``(X, y)`` of the samples at positions ``rows`` on the device, and their
+        weights as a third tensor when the samples have weights.
 
         ``rows`` is a slice or an index tensor on :attr:`home`. Streamed
         batches are gathered on the host, pinned when they go to a GPU, and
@@ -318,11 +396,12 @@ class DeviceData(torch.utils.data.Dataset):
         """
         if self.indices is not None:
             rows = self.indices[rows]
-        Xb = self.X[rows]
-        yb = None if self.y is None else self.y[rows]
-        if self.resident:
-            return Xb, yb
-        return _to_device(Xb, self.device), None if yb is None else _to_device(yb, self.device)
+        parts = [self.X[rows], None if self.y is None else self.y[rows]]
+        if self.weights is not None:
+            parts.append(self.weights[rows])
+        if not self.resident:
+            parts = [None if t is None else _to_device(t, self.device) for t in parts]
+        return tuple(parts)
 
 
 def _to_device(tensor, device):
@@ -334,7 +413,8 @@ def _to_device(tensor, device):
 class DeviceBatches:
     """Iterate over a :class:`DeviceData` in batches, shuffled when training.
 
-    ``prepare(X_batch)`` turns raw batch rows into module input.
+    ``prepare(X_batch)`` turns raw batch rows into module input. Each batch is
+    ``(X, y)``, or ``(X, y, weights)`` for weighted samples.
     """
 
     def __init__(self, dataset, batch_size, *, shuffle=False, generator=None, prepare=None):
@@ -358,10 +438,10 @@ class DeviceBatches:
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
             rows = slice(start, stop) if order is None else order[start:stop]
-            Xb, yb = self.dataset.batch(rows)
+            Xb, *rest = self.dataset.batch(rows)
             if self.prepare is not None:
                 Xb = self.prepare(Xb)
-            yield Xb, yb
+            yield Xb, *rest
 
 
 def prepare_batch(Xb, *, image_shape, frame, flat, augment=None, generator=None):

@@ -33,11 +33,11 @@ import torch
 #: which a graph must not capture.
 WARMUP_BATCHES = 3
 
-Compute = Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
+Compute = Callable[..., tuple[torch.Tensor, torch.Tensor]]
 
 
 class CapturedCompute:
-    """``compute(x, y)`` captured once as a CUDA graph on ``stream``; :meth:`replay`
+    """``compute(*inputs)`` captured once as a CUDA graph on ``stream``; :meth:`replay`
     runs it again.
 
     Capturing runs nothing: the first :meth:`replay` computes the first batch.
@@ -45,10 +45,10 @@ class CapturedCompute:
     each replay. Other threads' CUDA calls may go on during the capture.
     """
 
-    def __init__(self, compute: Compute, x: torch.Tensor, y: torch.Tensor, stream):
+    def __init__(self, compute: Compute, inputs: Sequence[torch.Tensor], stream):
         self.graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.graph, stream=stream, capture_error_mode="thread_local"):
-            loss, y_pred = compute(x, y)
+            loss, y_pred = compute(*inputs)
         self.loss, self.y_pred = loss.detach(), y_pred.detach()
 
     def replay(self) -> None:
@@ -66,15 +66,16 @@ class TrainingGraph:
     Parameters
     ----------
     compute : callable
-        ``compute(x, y) -> (loss, y_pred)``: the forward pass, the loss and
-        its backward pass for one batch, the gradients accumulated into the
-        parameters' ``grad``.
+        ``compute(x, y, *more) -> (loss, y_pred)``: the forward pass, the
+        loss and its backward pass for one batch (its images, labels and any
+        further tensors, such as the samples' weights), the gradients
+        accumulated into the parameters' ``grad``.
     device : torch.device
         The CUDA device the module is on.
     parameters : sequence of torch.Tensor
         The parameters whose gradients ``compute`` makes.
     capture : callable, default=CapturedCompute
-        ``capture(compute, x, y, stream)``, returning an object with
+        ``capture(compute, inputs, stream)``, returning an object with
         ``replay()``, ``loss`` and ``y_pred``.
     """
 
@@ -94,8 +95,7 @@ class TrainingGraph:
         self.captured: Any = None
         self.failed = False
         self.grads: list = []
-        self.x: Any = None
-        self.y: Any = None
+        self.inputs: list[torch.Tensor] = []  # the tensors the graph reads a batch from
         # one stream for the warm-up and the capture: a graph captured on another
         # device's stream would capture nothing
         self.stream = torch.cuda.Stream(device) if device.type == "cuda" else None
@@ -114,34 +114,34 @@ class TrainingGraph:
         self.captured = None
         self.grads = []
 
-    def __call__(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(self, *batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(loss, y_pred)`` of one batch, its gradients in the parameters' ``grad``.
 
-        The loss and logits of a replay are copies, so that they outlive the
-        next batch.
+        ``batch`` holds the tensors ``compute`` takes, images first. The loss
+        and logits of a replay are copies, so that they outlive the next batch.
         """
         if self.device.type != "cuda":  # the stand-in of the tests
-            return self._step(x, y)
+            return self._step(batch)
         with torch.cuda.device(self.device):  # a graph runs on the GPU it was captured on
-            return self._step(x, y)
+            return self._step(batch)
 
-    def _step(self, x, y):
+    def _step(self, batch):
         if self.batch_size is None:
-            self.batch_size = len(x)
-        full = len(x) == self.batch_size
+            self.batch_size = len(batch[0])
+        full = len(batch[0]) == self.batch_size
         if self.captured is not None and full:
-            return self._replay(x, y)
+            return self._replay(batch)
         if not full or self.failed:  # an epoch's smaller last batch
-            return self.compute(x, y)
+            return self.compute(*batch)
         if self.warmed_up < WARMUP_BATCHES:
             self.warmed_up += 1
-            return self._warm_up(x, y)
-        self.x, self.y = x.clone(), y.clone()
+            return self._warm_up(batch)
+        self.inputs = [t.clone() for t in batch]
         for p in self.parameters:  # the capture makes the gradients, in its memory
             p.grad = None
         self._synchronize()
         try:
-            self.captured = self.capture(self.compute, self.x, self.y, self.stream)
+            self.captured = self.capture(self.compute, self.inputs, self.stream)
         except RuntimeError as exc:
             self.failed = True
             warnings.warn(
@@ -152,14 +152,14 @@ class TrainingGraph:
             )
             for p in self.parameters:
                 p.grad = None
-            return self.compute(x, y)
-        return self._replay(x, y, copy=False)
+            return self.compute(*batch)
+        return self._replay(batch, copy=False)
 
-    def _replay(self, x, y, copy=True):
+    def _replay(self, batch, copy=True):
         captured = self.captured
         if copy:
-            self.x.copy_(x)
-            self.y.copy_(y)
+            for static, tensor in zip(self.inputs, batch, strict=True):
+                static.copy_(tensor)
         captured.replay()
         if not self.grads:  # what the capture bound: the gradients in the graph's memory
             self.grads = [p.grad for p in self.parameters]
@@ -168,14 +168,14 @@ class TrainingGraph:
                 p.grad = grad
         return captured.loss.clone(), captured.y_pred.clone()
 
-    def _warm_up(self, x, y):
+    def _warm_up(self, batch):
         if self.stream is None:
-            return self.compute(x, y)
+            return self.compute(*batch)
         # on the graph's stream (what torch.cuda.graphs asks for), and the host waits
         # for it, so that its memory is settled before the capture
         self.stream.wait_stream(torch.cuda.current_stream(self.device))
         with torch.cuda.stream(self.stream):
-            loss, y_pred = self.compute(x, y)
+            loss, y_pred = self.compute(*batch)
         self._synchronize()
         return loss.detach(), y_pred.detach()
 

@@ -572,6 +572,17 @@ TRAINING_PARAMETERS = {
         "reproducible: run parallel searches in processes (joblib's default) for "
         "that.",
     ),
+    "class_weight": _Parameter(
+        [None, StrOptions({"balanced"}), dict],
+        'dict, "balanced" or None',
+        "Weights of the classes in the loss, multiplied with :meth:`fit`'s "
+        "``sample_weight``: a dict from labels (the user's own, as in ``classes_``) to "
+        'weights, the classes it leaves out weighing 1; "balanced" weighs each '
+        "class by ``n_samples / (n_classes * n_samples_of_class)`` in the data "
+        "passed to :meth:`fit`, as scikit-learn's "
+        ":func:`~sklearn.utils.class_weight.compute_sample_weight` does; None "
+        "weighs all classes alike.",
+    ),
     "verbose": _Parameter(
         ["verbose"],
         "int",

@@ -123,8 +123,8 @@ class _EagerReplay:
 
     replays = 0
 
-    def __init__(self, compute, x, y, stream, parameters):
-        self.compute, self.x, self.y, self.parameters = compute, x, y, parameters
+    def __init__(self, compute, inputs, stream, parameters):
+        self.compute, self.inputs, self.parameters = compute, inputs, parameters
         self.memory = None
 
     def replay(self):
@@ -132,7 +132,7 @@ class _EagerReplay:
         bound = [p.grad for p in self.parameters]
         for p in self.parameters:
             p.grad = None
-        loss, y_pred = self.compute(self.x, self.y)
+        loss, y_pred = self.compute(*self.inputs)
         fresh = [p.grad for p in self.parameters]
         if self.memory is None:  # what the capture would have bound
             self.memory = bound = fresh
@@ -163,9 +163,15 @@ def captured_on_the_cpu(monkeypatch):
     return _EagerReplay
 
 
-@pytest.mark.parametrize("early_stopping", [False, True])
-def test_the_captured_step_trains_as_the_plain_one(early_stopping, captured_on_the_cpu, sample):
+@pytest.mark.parametrize(
+    ("early_stopping", "weighted"), [(False, False), (True, False), (True, True)]
+)
+def test_the_captured_step_trains_as_the_plain_one(
+    early_stopping, weighted, captured_on_the_cpu, sample
+):
     X, y = sample
+    # weighted samples: a third tensor copied into the graph's inputs with each batch
+    weights = np.random.default_rng(0).random(len(y)) if weighted else None
     params = {
         # BatchNorm and dropout: buffers updated and random numbers drawn in the graph
         "channels": (8, 16, 16),
@@ -176,8 +182,8 @@ def test_the_captured_step_trains_as_the_plain_one(early_stopping, captured_on_t
         "clip_grad_norm": 1.0,  # on_grad_computed, between the replay and the step
         "early_stopping": early_stopping,  # an eager validation pass between epochs
     }
-    plain = CNNClassifier(step_mode="fused", **params).fit(X, y)
-    graph = CNNClassifier(step_mode="graph", **params).fit(X, y)
+    plain = CNNClassifier(step_mode="fused", **params).fit(X, y, sample_weight=weights)
+    graph = CNNClassifier(step_mode="graph", **params).fit(X, y, sample_weight=weights)
 
     assert graph.step_mode_ == "graph"
     n_train = len(X) - (round(0.1 * len(X)) if early_stopping else 0)
