@@ -43,7 +43,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 # page -> (title starts with, first <h1> text, least number of images)
 PAGES = {
     "index.html": ("skmnist", "skmnist", 0),
-    "auto_examples/index.html": ("Examples", "Examples", 9),
+    "auto_examples/index.html": ("Examples", "Examples", 10),
     "auto_examples/plot_quickstart.html": ("Quick start", "Quick start", 2),
     "auto_examples/plot_compare_models.html": (
         "LeNet-5, an MLP and a CNN: learning curves",
@@ -51,6 +51,11 @@ PAGES = {
         2,
     ),
     "auto_examples/plot_augmentation.html": ("Data augmentation", "Data augmentation", 2),
+    "auto_examples/plot_imbalanced.html": (
+        "Imbalanced classes: class and sample weights",
+        "Imbalanced classes: class and sample weights",
+        1,
+    ),
     "auto_examples/plot_grid_search.html": (
         "Grid search over a pipeline with stratified folds",
         "Grid search over a pipeline with stratified folds",

@@ -5,6 +5,7 @@ ORDER = [
     "plot_optimizers.py",
     "plot_compare_models.py",
     "plot_augmentation.py",
+    "plot_imbalanced.py",
     "plot_grid_search.py",
     "plot_optuna_search.py",
     "plot_dask_search.py",
