@@ -11,8 +11,10 @@ import pytest
 import sklearn
 import torch
 from estimator_helpers import KINDS, block_images, make_estimator
+from packaging.version import Version
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import AdaBoostClassifier
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.class_weight import compute_sample_weight
@@ -188,13 +190,16 @@ def test_metadata_routing_takes_weights_through_pipelines_and_searches(blocks):
     )
     with sklearn.config_context(enable_metadata_routing=True):
         clf = make_estimator(MLPNetClassifier).set_fit_request(sample_weight=True)
-        pipe = make_pipeline(PixelNormalizer(), clf.set_score_request(sample_weight=True))
+        pipe = make_pipeline(PixelNormalizer(), clf)
         pipe.fit(X, y, sample_weight=weights)
         assert _same_network(pipe[-1], direct)
-        search = GridSearchCV(pipe, {"mlpnetclassifier__lr": [1e-3]}, cv=2)
+        scoring = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        search = GridSearchCV(pipe, {"mlpnetclassifier__lr": [1e-3]}, cv=2, scoring=scoring)
         search.fit(X, y, sample_weight=weights)
         assert _same_network(search.best_estimator_[-1], direct)
-        scores = cross_validate(pipe, X, y, params={"sample_weight": weights}, cv=2)
+        scores = cross_validate(
+            pipe, X, y, params={"sample_weight": weights}, cv=2, scoring=scoring
+        )
         assert np.isfinite(scores["test_score"]).all()
         with pytest.raises(sklearn.exceptions.UnsetMetadataPassedError):
             make_pipeline(make_estimator(MLPNetClassifier)).fit(X, y, sample_weight=weights)
@@ -220,6 +225,9 @@ def test_meta_estimators_pass_weights_without_routing(blocks):
     assert 0 < boosted.estimator_errors_[0] < 0.5
     assert len(set(boosted.estimator_weights_.round(6))) == 3
 
-    calibrated = CalibratedClassifierCV(make_estimator(MLPNetClassifier), cv=2)
+    # scikit-learn before 1.7 fits its sigmoid with float64 weights against float32
+    # probabilities and fails (the user guide says so): its isotonic method works there
+    method = "sigmoid" if Version(sklearn.__version__) >= Version("1.7") else "isotonic"
+    calibrated = CalibratedClassifierCV(make_estimator(MLPNetClassifier), cv=2, method=method)
     proba = calibrated.fit(X, y, sample_weight=weights).predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
