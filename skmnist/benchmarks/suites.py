@@ -56,7 +56,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 import numpy as np
@@ -325,6 +325,8 @@ def run_suite(
     verbose: int = 0,
     on_result: Callable[[int, int, dict], None] | None = None,
     warm_up: bool = True,
+    configs: Collection[str] | None = None,
+    done: Collection[tuple[str, int]] = (),
 ) -> pd.DataFrame:
     """Train every configuration of suite ``name`` and score it on the test set.
 
@@ -355,11 +357,17 @@ def run_suite(
         (at most) 256 training images and predict a few, so that one-time
         costs (PyTorch's first use of a layer type or optimizer) are not
         counted in the first configurations' times.
+    configs : collection of str, default=None
+        Run only the configurations of these names (all by default); an
+        unknown name is a ValueError listing the suite's.
+    done : collection of (str, int), default=()
+        ``(config, seed)`` pairs not to run again: rows an earlier run wrote,
+        so that a long suite can be finished in several runs.
 
     Returns
     -------
     results : pandas.DataFrame
-        One row per configuration and seed, in the suite's order, with the
+        One row per configuration and seed run, in the suite's order, with the
         columns :data:`COLUMNS`: ``config``, ``estimator`` (class name), ``seed``,
         ``accuracy``, ``macro_f1``, ``fit_seconds``,
         ``predict_images_per_s``, ``n_params``, ``epochs`` (trained) and
@@ -375,7 +383,7 @@ def run_suite(
     [['LeNet-5 (tanh, avg pool, SGD, cosine)', 1], ['MLP 784-82-56-28-10 tanh', 1],
      ['LeNet-5 + dropout + Adam', 1]]
     """
-    configs = get_suite(
+    built = get_suite(
         name,
         n_train=len(y_train),
         max_epochs=max_epochs,
@@ -383,17 +391,33 @@ def run_suite(
         device=device,
         verbose=verbose,
     )
+    names = [config for config, _ in built]
+    unknown = [config for config in configs or () if config not in names]
+    if unknown:
+        raise ValueError(
+            f"suite {name!r} has no configuration {', '.join(map(repr, unknown))}; its "
+            f"configurations are {', '.join(map(repr, names))}."
+        )
     n_seeds = SUITES[name].seeds
     seeds = (
         [random_state]
         if random_state is None
         else list(range(random_state, random_state + n_seeds))
     )
-    runs = [(config, estimator, seed) for config, estimator in configs for seed in seeds]
+    done = set(done)
+    runs = [
+        (config, estimator, seed)
+        for config, estimator in built
+        if configs is None or config in configs
+        for seed in seeds
+        if (config, seed) not in done
+    ]
     rows = []
+    warmed = set()
     for i, (config, estimator, seed) in enumerate(runs, start=1):
-        if warm_up and seed == seeds[0]:
+        if warm_up and config not in warmed:
             _warm_up(estimator, X_train, y_train)
+            warmed.add(config)
         estimator = clone(estimator).set_params(random_state=seed)
         scores, _ = fit_and_score(estimator, X_train, y_train, X_test, y_test)
         row = {

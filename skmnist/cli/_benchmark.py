@@ -4,6 +4,7 @@ import os
 import shlex
 from pathlib import Path
 
+import pandas as pd
 import torch
 
 from .._files import save_frame_csv, write_json, write_text
@@ -51,6 +52,7 @@ def _command(args, dataset):
     parts = ["skmnist benchmark", f"--suite {args.suite}", f"--dataset {shlex.quote(str(dataset))}"]
     if args.max_epochs:
         parts.append(f"--max-epochs {args.max_epochs}")
+    parts += [f"--config {shlex.quote(config)}" for config in args.config or ()]
     if args.device != "auto":
         parts.append(f"--device {args.device}")
     if not args.verify:
@@ -58,7 +60,35 @@ def _command(args, dataset):
     parts.append(f"--random-state {args.random_state}")
     if args.out is not None:
         parts.append(f"--out {shlex.quote(str(args.out))}")
+    if args.resume:
+        parts.append("--resume")
     return " ".join(parts)
+
+
+def _earlier_rows(args):
+    """With ``--resume``, the rows an earlier run wrote to ``--out``'s results.csv."""
+    path = args.out / "results.csv"
+    if not args.resume or not path.is_file():
+        return pd.DataFrame(columns=list(suites.COLUMNS))
+    rows = pd.read_csv(path)
+    names = [config for config, _ in suites.get_suite(args.suite)]
+    if list(rows.columns) != list(suites.COLUMNS) or not rows["config"].isin(names).all():
+        raise UsageError(
+            f"--resume: {path} holds no rows of suite {args.suite!r}; give another --out, or "
+            "leave --resume out to start afresh"
+        )
+    return rows
+
+
+def _done(rows):
+    """The (config, seed) pairs of ``rows``: the runs not to make again."""
+    return set() if rows is None else set(zip(rows["config"], rows["seed"], strict=True))
+
+
+def _in_suite_order(rows, suite):
+    order = {config: i for i, (config, _) in enumerate(suites.get_suite(suite))}
+    key = rows["config"].map(order) * 1_000_000 + rows["seed"]
+    return rows.iloc[key.argsort(kind="stable")].reset_index(drop=True)
 
 
 def benchmark(args):
@@ -71,12 +101,23 @@ def benchmark(args):
     if args.suite in SPECIAL:
         check_out(out)
         return _speed(args, out)
+    if args.resume and out is None:
+        raise UsageError("--resume continues the results in --out; give --out DIR")
     dataset = args.dataset or DEFAULT_DATASETS.get(args.suite, "auto")
     _data.check_dataset(dataset)
     _data.check_data_home(args.data_home)
     check_out(out)
+    names = [config for config, _ in suites.get_suite(args.suite)]
+    unknown = [config for config in args.config or () if config not in names]
+    if unknown:
+        raise UsageError(
+            f"--config: suite {args.suite!r} has no configuration "
+            f"{', '.join(map(repr, unknown))}; its configurations are "
+            f"{', '.join(map(repr, names))}"
+        )
+    earlier = _earlier_rows(args) if out is not None else None
     data = _data.load(dataset, args.data_home, args.verify)
-    n_configs = len(suites.get_suite(args.suite))
+    n_configs = len(args.config) if args.config else len(suites.get_suite(args.suite))
     epochs = (
         f"{args.max_epochs} epochs each"
         if args.max_epochs
@@ -92,6 +133,8 @@ def benchmark(args):
             flush=True,
         )
 
+    new_rows = []
+
     def progress(i, n, row):
         if not args.quiet:
             print(
@@ -99,7 +142,15 @@ def benchmark(args):
                 f"{row['macro_f1']:.4f}, {row['epochs']} epochs in {row['fit_seconds']:.1f} s",
                 flush=True,
             )
+        new_rows.append(row)
+        if out is not None:  # each row as it comes: a long run stopped keeps what it made
+            rows = pd.DataFrame(new_rows)
+            if earlier is not None and len(earlier):
+                rows = pd.concat([earlier, rows], ignore_index=True)
+            save_frame_csv(_in_suite_order(rows, args.suite), out / "results.csv", index=False)
 
+    if earlier is not None and len(earlier) and not args.quiet:
+        print(f"Resuming: {len(earlier)} row(s) of {out / 'results.csv'} are kept.", flush=True)
     results = suites.run_suite(
         args.suite,
         data.X_train,
@@ -111,7 +162,11 @@ def benchmark(args):
         device=args.device,
         verbose=args.verbose,
         on_result=progress,
+        configs=args.config,
+        done=_done(earlier),
     )
+    if earlier is not None and len(earlier):
+        results = _in_suite_order(pd.concat([earlier, results], ignore_index=True), args.suite)
     from ..estimators import resolve_device
 
     title = (
@@ -187,6 +242,19 @@ def add_parser(verbs):
         default=0,
         metavar="SEED",
         help="seed of every configuration (default: 0)",
+    )
+    parser.add_argument(
+        "--config",
+        action="append",
+        metavar="NAME",
+        help="run only this configuration of the suite (repeat for several)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows of --out's results.csv and run only the configurations and "
+        "seeds it lacks (results.csv is rewritten after each one, so a long suite can "
+        "be run in parts)",
     )
     parser.add_argument("--quiet", action="store_true", help="print the table only")
     parser.add_argument(

@@ -247,3 +247,47 @@ def test_fast_suite_trains_each_seed_and_summarizes(skmnist_cli, tmp_path):
     for seed in range(7, 12):
         assert f"| fast recipe (seed {seed}) |" in markdown
     assert_png(tmp_path / "results.png")
+
+
+def test_a_suite_runs_in_parts_with_config_and_resume(skmnist_cli, tmp_path):
+    mlp, dropout = "MLP 784-82-56-28-10 tanh", "LeNet-5 + dropout + Adam"
+    common = ["benchmark", "--suite", "lenet", "--dataset", "sample", "--max-epochs", "1"]
+    first = skmnist_cli(*common, "--config", mlp, "--out", tmp_path)
+    assert first.code == 0, first.err
+    written = pd.read_csv(tmp_path / "results.csv")
+    assert list(written["config"]) == [mlp]
+
+    second = skmnist_cli(*common, "--config", dropout, "--out", tmp_path, "--resume")
+    assert second.code == 0, second.err
+    assert "Resuming: 1 row(s)" in second.out and "[1/1] LeNet-5 + dropout + Adam" in second.out
+    results = check_outputs(tmp_path, 2, epochs=1)
+    assert list(results["config"]) == [mlp, dropout]  # in the suite's order
+    pd.testing.assert_series_equal(results.iloc[0], written.iloc[0], check_names=False)
+
+    again = skmnist_cli(*common, "--out", tmp_path, "--resume")  # only the one left
+    assert again.code == 0, again.err
+    assert "[1/1] LeNet-5 (tanh, avg pool, SGD, cosine)" in again.out
+    assert len(pd.read_csv(tmp_path / "results.csv")) == 3
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--config", "CNN"], "--config: suite 'lenet' has no configuration 'CNN'; its config"),
+        (["--resume"], "--resume continues the results in --out; give --out DIR"),
+    ],
+)
+def test_config_and_resume_mistakes_are_usage_errors(skmnist_cli, extra, message):
+    result = skmnist_cli("benchmark", "--suite", "lenet", "--dataset", "sample", *extra)
+    assert result.code == 2
+    assert message in result.err
+
+
+def test_resume_refuses_the_results_of_another_suite(skmnist_cli, tmp_path):
+    rows = pd.DataFrame([dict.fromkeys(CSV_COLUMNS, 1) | {"config": "fast recipe"}])
+    rows.to_csv(tmp_path / "results.csv", index=False)
+    result = skmnist_cli(
+        "benchmark", "--suite", "lenet", "--dataset", "sample", "--out", tmp_path, "--resume"
+    )
+    assert result.code == 2
+    assert "holds no rows of suite 'lenet'" in result.err
