@@ -66,6 +66,7 @@ from ._graphs import TrainingGraph
 from ._options import (
     AUTO_BATCH_SIZE,
     AUTO_MIN_EPOCHS,
+    CHECKPOINT_CALLBACK,
     OPTIMIZER_KERNELS,
     TRAINING_PARAMETERS,
     ScheduleOptions,
@@ -172,6 +173,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         device_data_budget=None,
         callbacks=None,
         warm_start=False,
+        checkpoint_dir=None,
         compile=False,
         step_mode="auto",
         **kwargs,
@@ -207,6 +209,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
         self.device_data_budget = device_data_budget
+        self.checkpoint_dir = checkpoint_dir
         self.step_mode = step_mode
         for name in _SKORCH_INIT_STATE:  # the class holds them until initialize
             self.__dict__.pop(name, None)
@@ -351,7 +354,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             else:
                 self._build()
             self.notify("on_train_begin", X=data, y=None)
-            self._train(data, self.max_epochs_, **fit_params)
+            self._train(data, self.max_epochs_ - self._resume(data), **fit_params)
         return self
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -640,6 +643,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 ),
             ),
             clip_grad_norm=self.clip_grad_norm,
+            checkpoint_dir=self.checkpoint_dir,
         )
 
     def notify(self, method_name, **cb_kwargs):
@@ -1140,11 +1144,23 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.initialize_callbacks()
         self._built_with = now
 
+    def _resume(self, data):
+        """With ``checkpoint_dir``, put back the training state it holds for this fit, if
+        any (:class:`~._checkpoint.TrainingCheckpoint`); returns the epochs done already."""
+        checkpoint = dict(self.callbacks_).get(CHECKPOINT_CALLBACK)
+        if checkpoint is None:
+            return 0
+        self._seed, done = checkpoint.resume(self, data, epochs=self.max_epochs_, seed=self._seed)
+        return done
+
     def _train(self, data, epochs, **fit_params):
         """Run skorch's loop for ``epochs`` epochs on ``data`` (``on_train_begin`` was sent)."""
         monitor = self._monitor()
         with self._seeded(len(self.history) + 1) as generators:
             self._generators = generators
+            checkpoint = dict(self.callbacks_).get(CHECKPOINT_CALLBACK)
+            if checkpoint is not None:  # a resumed fit's generators take their saved states
+                checkpoint.use_generators(generators)
             if captures_graphs(self.step_mode_):
                 learnable = [p for _, p in self.get_all_learnable_params()]
                 self._graph = TrainingGraph(self._forward_backward, self.device_, learnable)
