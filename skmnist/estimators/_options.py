@@ -683,8 +683,9 @@ TRAINING_PARAMETERS = {
         "optimizer, schedule, early-stopping monitor, history, random generators) after "
         "each epoch, replaced atomically, so that a fit that is killed can go on: "
         "calling :meth:`fit` again with the same parameters and data resumes after the "
-        "last completed epoch, and on the same device ends with the model an "
-        "uninterrupted fit gives. A state of other parameters, data or versions is "
+        "last completed epoch, and ends with the model an uninterrupted fit gives (on the "
+        "CPU bit for bit; on a GPU as closely as two runs of one training agree). A state "
+        "of other parameters, data or versions is "
         "refused, saying what differs. The state is removed when the fit completes and "
         "kept when it is interrupted or fails; one folder serves one fit at a time. "
         "``partial_fit`` leaves it alone.",
