@@ -16,8 +16,9 @@ changes an estimator's private state:
   optimizer, schedule and callbacks made from the options;
 - :mod:`._data`: ``X`` and ``y`` checked, device tensors and batches;
 - :mod:`._augment`: augmentation on the device; :mod:`._devices`: devices;
-  :mod:`._graphs`: the training step replayed from a CUDA graph; and
-  :mod:`._callbacks`: skmnist's skorch callbacks.
+  :mod:`._graphs`: the training step replayed from a CUDA graph;
+  :mod:`._callbacks`: skmnist's skorch callbacks; and :mod:`._checkpoint`: the
+  training state that ``checkpoint_dir`` keeps.
 
 A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
 its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
@@ -61,12 +62,12 @@ from ..exceptions import TrainingDivergedError
 from . import _data
 from ._augment import resolve_augment
 from ._callbacks import EarlyStop
+from ._checkpoint import CALLBACK_NAME as CHECKPOINT_CALLBACK
 from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
 from ._graphs import TrainingGraph
 from ._options import (
     AUTO_BATCH_SIZE,
     AUTO_MIN_EPOCHS,
-    CHECKPOINT_CALLBACK,
     OPTIMIZER_KERNELS,
     TRAINING_PARAMETERS,
     ScheduleOptions,

@@ -685,10 +685,9 @@ TRAINING_PARAMETERS = {
         "calling :meth:`fit` again with the same parameters and data resumes after the "
         "last completed epoch, and ends with the model an uninterrupted fit gives (on the "
         "CPU bit for bit; on a GPU as closely as two runs of one training agree). A state "
-        "of other parameters, data or versions is "
-        "refused, saying what differs. The state is removed when the fit completes and "
-        "kept when it is interrupted or fails; one folder serves one fit at a time. "
-        "``partial_fit`` leaves it alone.",
+        "of other parameters, data or versions is refused, saying what differs. The "
+        "state is removed when the fit completes and kept when it is interrupted or "
+        "fails; one folder serves one fit at a time. ``partial_fit`` leaves it alone.",
     ),
     "compile": _Parameter(["boolean"], "bool", "Compile the module with :func:`torch.compile`."),
     "step_mode": _Parameter(
