@@ -355,7 +355,7 @@ def _differences(saved, expected):
         return ["it names no fit"]
     found = []
     if saved.get("estimator") != expected["estimator"]:
-        found.append(f"it is a {saved.get('estimator')}'s, this is a {expected['estimator']}")
+        found.append(f"its estimator is {saved.get('estimator')}, this is {expected['estimator']}")
     theirs, ours = saved.get("parameters") or {}, expected["parameters"]
     for name in sorted({*theirs, *ours}):
         if theirs.get(name, "<unset>") != ours.get(name, "<unset>"):

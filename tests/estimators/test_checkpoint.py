@@ -147,15 +147,15 @@ MLPNetClassifier(**params, checkpoint_dir=folder).fit(*_data())
     ids=["after-epoch-1", "after-epoch-4", "while-writing-epoch-3"],
 )
 def test_a_killed_fit_resumes_to_the_same_model(epoch, during, sample, reference, tmp_path):
-    folder = tmp_path / "state"
+    folder, here = tmp_path / "state", os.path.dirname(__file__)
     args = [PARAMS, str(folder), epoch, during, torch.get_num_threads()]
     child = subprocess.run(
         [sys.executable, "-c", _CHILD, json.dumps(args)],
         capture_output=True,
         text=True,
         timeout=300,
-        cwd=os.path.dirname(__file__),
-        env={**os.environ, "PYTHONPATH": os.path.dirname(__file__)},
+        cwd=here,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])},
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert _state_epoch(folder) == epoch  # the state before the kill, whole
@@ -314,7 +314,7 @@ def interrupted(sample, tmp_path):
     [
         ({"lr": 0.01}, r"lr=0\.05 there, 0\.01 here"),
         ({"augment": None}, r"augment='affine' there, None here"),
-        ({"cls": LeNet5Classifier}, r"it is a MLPNetClassifier's, this is a LeNet5Classifier"),
+        ({"cls": LeNet5Classifier}, r"its estimator is MLPNetClassifier, this is LeNet5Classifier"),
         ({"n_images": N_IMAGES - 1}, r"its training data differ from these"),
         ({"skmnist": "99.0"}, r"it was made with skmnist \S+, this is 99\.0"),
     ],
@@ -397,6 +397,16 @@ def test_a_file_is_no_folder(sample, tmp_path):
         MLPNetClassifier(max_epochs=1, checkpoint_dir=tmp_path / "file").fit(*sample)
 
 
+class _Lambda:
+    """A learning-rate factor whose state (an array) no training state holds."""
+
+    def __init__(self):
+        self.factors = np.ones(3)
+
+    def __call__(self, epoch):
+        return 1.0
+
+
 def test_a_state_that_cannot_be_kept_is_refused_before_training(sample, tmp_path):
     clf = MLPNetClassifier(
         lr_schedule=torch.optim.lr_scheduler.LambdaLR,
@@ -407,16 +417,6 @@ def test_a_state_that_cannot_be_kept_is_refused_before_training(sample, tmp_path
     with pytest.raises(TypeError, match=r"cannot keep the training state: .*factors is a ndarray"):
         clf.fit(*sample)
     assert not (tmp_path / "state").exists()
-
-
-class _Lambda:
-    """A learning-rate factor whose state (an array) no training state holds."""
-
-    def __init__(self):
-        self.factors = np.ones(3)
-
-    def __call__(self, epoch):
-        return 1.0
 
 
 # ---------------------------------------------------------------------------
