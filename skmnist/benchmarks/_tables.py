@@ -178,3 +178,102 @@ def plot_results(results: pd.DataFrame, *, title: str | None = None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def plot_frontier(results: pd.DataFrame, *, references=None, title: str | None = None):
+    """Test accuracy against fit time, one point per configuration; returns the Figure.
+
+    Each configuration is drawn at its median fit time (log scale) and mean
+    accuracy over its seeds, with bars from the lowest to the highest of
+    each. The configurations that no faster one beats in accuracy form the
+    frontier, joined by a line: what a given fit time buys. ``references``
+    are accuracies to compare with (published figures), drawn as dashed
+    lines.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table :func:`run_suite` returns (``config``, ``accuracy``,
+        ``fit_seconds``; several seeds per configuration or one).
+    references : dict of str to float, default=None
+        Labels and accuracies drawn as horizontal lines.
+    title : str, default=None
+        The figure's title.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmnist.benchmarks.suites import plot_frontier
+    >>> results = pd.DataFrame({"config": ["fast", "fast", "slow", "slower"],
+    ...                         "accuracy": [0.990, 0.992, 0.994, 0.993],
+    ...                         "fit_seconds": [9.0, 8.0, 60.0, 300.0]})
+    >>> figure = plot_frontier(results, references={"LeNet-5 (1998)": 0.9905})
+    >>> figure.axes[0].get_xlabel(), figure.axes[0].get_xscale()
+    ('fit time (s)', 'log')
+    >>> [line.get_label() for line in figure.axes[0].lines][:1]
+    ['frontier']
+    """
+    import matplotlib.pyplot as plt
+
+    grouped = results.groupby("config", sort=False)
+    summary = pd.DataFrame(
+        {
+            "accuracy": grouped["accuracy"].mean(),
+            "accuracy_min": grouped["accuracy"].min(),
+            "accuracy_max": grouped["accuracy"].max(),
+            "seconds": grouped["fit_seconds"].median(),
+            "seconds_min": grouped["fit_seconds"].min(),
+            "seconds_max": grouped["fit_seconds"].max(),
+        }
+    ).sort_values("seconds")
+    best_so_far = summary["accuracy"].cummax()
+    on_frontier = summary["accuracy"] >= best_so_far
+    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    frontier = summary[on_frontier]
+    ax.plot(frontier["seconds"], frontier["accuracy"], "-", color="tab:blue", label="frontier")
+    for config, row in summary.iterrows():
+        color = "tab:blue" if on_frontier[config] else "tab:gray"
+        ax.errorbar(
+            row["seconds"],
+            row["accuracy"],
+            xerr=[[row["seconds"] - row["seconds_min"]], [row["seconds_max"] - row["seconds"]]],
+            yerr=[[row["accuracy"] - row["accuracy_min"]], [row["accuracy_max"] - row["accuracy"]]],
+            fmt="o",
+            color=color,
+            capsize=2,
+        )
+        ax.annotate(
+            f"{config}\n{row['accuracy']:.2%}",
+            (row["seconds"], row["accuracy"]),
+            textcoords="offset points",
+            xytext=(6, -10),
+            fontsize=8,
+            color=color,
+        )
+    for label, accuracy in (references or {}).items():
+        ax.axhline(accuracy, color="tab:red", linestyle="--", linewidth=0.8)
+        ax.annotate(
+            f"{label}: {accuracy:.2%}",
+            (0.01, accuracy),
+            xycoords=("axes fraction", "data"),
+            textcoords="offset points",
+            xytext=(0, 3),
+            fontsize=8,
+            color="tab:red",
+        )
+    accuracies = [*summary["accuracy_min"], *(references or {}).values()]
+    low, high = min(accuracies), max(*summary["accuracy_max"], *(references or {}).values())
+    margin = max(0.1 * (high - low), 0.001)
+    ax.set_ylim(low - margin, high + 2 * margin)
+    ax.set_xscale("log")
+    ax.set(xlabel="fit time (s)", ylabel="test accuracy")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.1%}"))
+    ax.grid(True, which="both", alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -66,7 +66,7 @@ from sklearn.base import clone
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from ._evaluation import count_parameters, fit_and_score
 from ._recipes import best_recipe, fashion_recipe, fast_recipe, record_recipe
-from ._tables import plot_results, summarize, to_markdown
+from ._tables import plot_frontier, plot_results, summarize, to_markdown
 
 __all__ = [
     "COLUMNS",
@@ -81,6 +81,7 @@ __all__ = [
     "fast_recipe",
     "fit_and_score",
     "get_suite",
+    "plot_frontier",
     "plot_results",
     "record_recipe",
     "run_suite",

@@ -13,6 +13,7 @@ import numpy as np
 from .._files import atomic_write, save_frame_csv, write_json, write_text
 from . import _data, _params
 from ._common import add_data_arguments, check_out, jsonable, save_png, versions
+from ._errors import UsageError
 
 MODELS = {
     "mlp": "MLPNetClassifier",
@@ -116,6 +117,8 @@ def train(args):
     estimator_class = getattr(skmnist, MODELS[args.model])
     params = dict(args.param)
     params.setdefault("verbose", 0 if args.quiet else 1)
+    if args.checkpoint_dir is not None:
+        params["checkpoint_dir"] = _checkpoint_dir(args.checkpoint_dir, params)
     clf = _params.build_estimator(estimator_class, params)
     _data.check_dataset(args.dataset)
     _data.check_data_home(args.data_home)
@@ -139,7 +142,12 @@ def train(args):
     if interrupted:
         print(
             f"\nskmnist train: interrupted in epoch {len(clf.history)}; the weights kept were "
-            "evaluated and the outputs are written (exit status 130).",
+            "evaluated and the outputs are written (exit status 130)."
+            + (
+                f" The same command resumes from the training state in {clf.checkpoint_dir}."
+                if clf.checkpoint_dir is not None
+                else ""
+            ),
             file=sys.stderr,
         )
     labels = clf.classes_
@@ -207,6 +215,15 @@ def train(args):
     return 130 if interrupted else 0
 
 
+def _checkpoint_dir(folder, params):
+    """``--checkpoint-dir``, as the estimator's ``checkpoint_dir``; checked before any work."""
+    if "checkpoint_dir" in params:
+        raise UsageError("give the folder once: --checkpoint-dir DIR or -p checkpoint_dir=DIR")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--checkpoint-dir {str(folder)!r} is a file, not a folder")
+    return str(folder)
+
+
 @contextmanager
 def _noting_interrupts():
     """Note a Ctrl-C while the block runs; it still raises KeyboardInterrupt where it lands.
@@ -272,6 +289,15 @@ def add_parser(verbs):
     add_data_arguments(train_parser, default="auto")
     train_parser.add_argument(
         "--out", type=Path, metavar="DIR", help="folder for the model, metrics and plots"
+    )
+    train_parser.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the whole training state in DIR after each epoch (the estimator's "
+        "checkpoint_dir): after a kill, the same command resumes from the last completed "
+        "epoch and ends with the model an uninterrupted run gives; the state is removed "
+        "once training completes",
     )
     train_parser.add_argument(
         "--quiet",

@@ -16,8 +16,9 @@ changes an estimator's private state:
   optimizer, schedule and callbacks made from the options;
 - :mod:`._data`: ``X`` and ``y`` checked, device tensors and batches;
 - :mod:`._augment`: augmentation on the device; :mod:`._devices`: devices;
-  :mod:`._graphs`: the training step replayed from a CUDA graph; and
-  :mod:`._callbacks`: skmnist's skorch callbacks.
+  :mod:`._graphs`: the training step replayed from a CUDA graph;
+  :mod:`._callbacks`: skmnist's skorch callbacks; and :mod:`._checkpoint`: the
+  training state that ``checkpoint_dir`` keeps.
 
 A new architecture is a :mod:`skmnist.nets` module plus a subclass that names
 its parameters and implements :meth:`BaseMNISTClassifier._build_module`.
@@ -61,6 +62,7 @@ from ..exceptions import TrainingDivergedError
 from . import _data
 from ._augment import resolve_augment
 from ._callbacks import EarlyStop
+from ._checkpoint import CALLBACK_NAME as CHECKPOINT_CALLBACK
 from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
 from ._graphs import TrainingGraph
 from ._options import (
@@ -174,6 +176,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         device_data_budget=None,
         callbacks=None,
         warm_start=False,
+        checkpoint_dir=None,
         compile=False,
         step_mode="auto",
         **kwargs,
@@ -210,6 +213,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
         self.device_data_budget = device_data_budget
+        self.checkpoint_dir = checkpoint_dir
         self.step_mode = step_mode
         for name in _SKORCH_INIT_STATE:  # the class holds them until initialize
             self.__dict__.pop(name, None)
@@ -366,7 +370,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             else:
                 self._build()
             self.notify("on_train_begin", X=data, y=None)
-            self._train(data, self.max_epochs_)
+            self._train(data, self.max_epochs_ - self._resume(data))
         return self
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
@@ -662,6 +666,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 ),
             ),
             clip_grad_norm=self.clip_grad_norm,
+            checkpoint_dir=self.checkpoint_dir,
         )
 
     def notify(self, method_name, **cb_kwargs):
@@ -1201,11 +1206,23 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             self.initialize_callbacks()
         self._built_with = now
 
+    def _resume(self, data):
+        """With ``checkpoint_dir``, put back the training state it holds for this fit, if
+        any (:class:`~._checkpoint.TrainingCheckpoint`); returns the epochs done already."""
+        checkpoint = dict(self.callbacks_).get(CHECKPOINT_CALLBACK)
+        if checkpoint is None:
+            return 0
+        self._seed, done = checkpoint.resume(self, data, epochs=self.max_epochs_, seed=self._seed)
+        return done
+
     def _train(self, data, epochs):
         """Run skorch's loop for ``epochs`` epochs on ``data`` (``on_train_begin`` was sent)."""
         monitor = self._monitor()
         with self._seeded(len(self.history) + 1) as generators:
             self._generators = generators
+            checkpoint = dict(self.callbacks_).get(CHECKPOINT_CALLBACK)
+            if checkpoint is not None:  # a resumed fit's generators take their saved states
+                checkpoint.use_generators(generators)
             if captures_graphs(self.step_mode_):
                 learnable = [p for _, p in self.get_all_learnable_params()]
                 self._graph = TrainingGraph(self._forward_backward, self.device_, learnable)

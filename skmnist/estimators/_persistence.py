@@ -10,6 +10,7 @@ are ever looked up by name.
 
 import json
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -58,9 +59,11 @@ def _encode_param(name, value):
                 return {"class": f"{namespace}.{name}"}
     if isinstance(value, torch.device):
         return str(value)
+    if isinstance(value, os.PathLike):  # checkpoint_dir
+        return {"path": os.fspath(value)}
     raise TypeError(
         f"parameter {name}={value!r} cannot be stored safely (only numbers, strings, tuples, "
-        "dicts and torch.optim classes can); save this model with joblib.dump instead."
+        "dicts, paths and torch.optim classes can); save this model with joblib.dump instead."
     )
 
 
@@ -73,6 +76,8 @@ def _decode_param(value):
             return tuple(_decode_param(v) for v in content)
         if kind == "dict" and isinstance(content, dict):
             return {k: _decode_param(v) for k, v in content.items()}
+        if kind == "path" and isinstance(content, str):
+            return Path(content)
         if kind == "class" and isinstance(content, str):
             namespace, _, name = content.rpartition(".")
             found = (

@@ -128,6 +128,17 @@ def test_missing_dataset_folder(skmnist_cli, tmp_path, verb):
     )
 
 
+def test_checkpoint_dir_that_is_a_file_or_given_twice(skmnist_cli, tmp_path):
+    file = tmp_path / "state"
+    file.write_bytes(b"")
+    check_error(skmnist_cli("train", "--checkpoint-dir", file), 2, "is a file, not a folder")
+    check_error(
+        skmnist_cli("train", "--checkpoint-dir", tmp_path, "-p", f"checkpoint_dir={tmp_path}"),
+        2,
+        "give the folder once: --checkpoint-dir DIR or -p checkpoint_dir=DIR",
+    )
+
+
 def test_dataset_that_is_a_file(skmnist_cli, tmp_path):
     file = tmp_path / "train-images-idx3-ubyte"
     file.write_bytes(b"")

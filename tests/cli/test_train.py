@@ -1,10 +1,12 @@
 """``skmnist train``: end to end on the shipped sample and on a tiny IDX folder."""
 
+import contextlib
 import json
 
 import joblib
 import numpy as np
 import pytest
+import torch
 from clihelpers import assert_png
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -263,3 +265,49 @@ def test_no_verify_reaches_the_fetcher_and_the_report(tmp_path, monkeypatch, cap
 
     _data.load("fashion-mnist", None, True)  # what train reads without --no-verify
     assert calls[2:] == [True, True]
+
+
+class _Killed(BaseException):
+    """The process dying: nothing catches it, nothing after it runs."""
+
+
+def test_train_resumes_from_its_checkpoint_dir_and_says_so(
+    skmnist_cli, fashion_like, tmp_path, monkeypatch, capsys
+):
+    from skmnist.estimators import _checkpoint
+
+    state = tmp_path / "state"
+    args = ["train", "--model", "mlp", "--dataset", fashion_like, "-p", "max_epochs=4"]
+    args += ["-p", "hidden_layer_sizes=(16,)", "-p", "augment=affine", "-p", "random_state=0"]
+    whole = skmnist_cli(*args, "--out", tmp_path / "whole")
+    assert whole.code == 0, whole.err
+
+    real = _checkpoint.atomic_write
+
+    @contextlib.contextmanager
+    def write_then_die(path, **kwargs):
+        with real(path, **kwargs) as file:
+            yield file
+        raise _Killed  # once the state of epoch 1 is written
+
+    monkeypatch.setattr(_checkpoint, "atomic_write", write_then_die)
+    with pytest.raises(_Killed):
+        skmnist_cli(*args, "--checkpoint-dir", state, "--out", tmp_path / "killed")
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert [p.name for p in state.iterdir()] == [_checkpoint.STATE_FILE]
+
+    resumed = skmnist_cli(*args, "--checkpoint-dir", state, "--out", tmp_path / "resumed")
+    assert resumed.code == 0, resumed.err
+    assert f"Resuming at epoch 2 of 4 from the training state in {state}." in resumed.out
+    assert not state.exists()  # removed once training completed
+    ours = skmnist.load_model(tmp_path / "resumed" / "model.safetensors")
+    theirs = skmnist.load_model(tmp_path / "whole" / "model.safetensors")
+    for name, tensor in ours.module_.state_dict().items():
+        assert torch.equal(tensor, theirs.module_.state_dict()[name]), name
+    metrics = json.loads((tmp_path / "resumed" / "metrics.json").read_text())
+    assert (
+        metrics["accuracy"]
+        == json.loads((tmp_path / "whole" / "metrics.json").read_text())["accuracy"]
+    )
+    assert metrics["params"]["checkpoint_dir"] == str(state)

@@ -57,6 +57,7 @@ CASES = [
     (LeNet5Classifier, {"validation_fraction": 1.5}, "'validation_fraction' parameter"),
     (LeNet5Classifier, {"mixed_precision": "fp8"}, "'mixed_precision' parameter"),
     (LeNet5Classifier, {"device_data_budget": -1}, "'device_data_budget' parameter"),
+    (LeNet5Classifier, {"checkpoint_dir": 5}, "'checkpoint_dir' parameter .* Got 5 instead"),
     (LeNet5Classifier, {"pooling": "mean"}, "'pooling' parameter"),
     (LeNet5Classifier, {"early_stopping": "yes"}, "'early_stopping' parameter"),
 ]

@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from skorch.callbacks import Callback
 from torch.nn import functional as F
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, save_model
@@ -321,6 +322,45 @@ _PREDICT_ON_CPU = textwrap.dedent("""
         assert next(clf.module_.parameters()).device.type == "cpu"
         np.save(f"{folder}/proba.{kind}.npy", clf.predict_proba(X))
 """)
+
+
+class _CtrlCAfter(Callback):
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_resumes_from_its_checkpoint_dir(device, sample, tmp_path):
+    # its state, the device's generators (dropout, augmentation) included, put back: the
+    # resumed fit ends as the uninterrupted one, bit for bit on the CPU, and on a GPU as
+    # close as two runs of one training are
+    X, y, X_test, _ = sample
+    params = {
+        "device": device,
+        "dropout": 0.2,
+        "augment": "affine",
+        "lr_schedule": "onecycle",
+        "early_stopping": True,
+        "max_epochs": 4,
+        "batch_size": 64,
+        "random_state": 0,
+    }
+    whole = ESTIMATORS["mlp"](**params).fit(X, y)
+    with pytest.warns(UserWarning, match="interrupted in epoch 3"):
+        stop = [("stop", _CtrlCAfter(3))]
+        ESTIMATORS["mlp"](**params, checkpoint_dir=tmp_path / "state", callbacks=stop).fit(X, y)
+    resumed = ESTIMATORS["mlp"](**params, checkpoint_dir=tmp_path / "state").fit(X, y)
+    assert resumed.device_.type == device and not (tmp_path / "state").exists()
+    assert resumed.history[:, "valid_loss"][:2] == whole.history[:, "valid_loss"][:2]
+    if device == "cpu":
+        np.testing.assert_array_equal(resumed.predict_proba(X_test), whole.predict_proba(X_test))
+    else:
+        np.testing.assert_allclose(
+            resumed.predict_proba(X_test), whole.predict_proba(X_test), atol=TRAINING_ATOL
+        )
 
 
 def test_a_model_trained_here_predicts_in_a_cpu_only_process(device, sample, tmp_path):

@@ -55,6 +55,14 @@ def test_round_trip_predicts_identically(estimator, sample, tmp_path):
     assert loaded.history[:, "train_loss"] == estimator.history[:, "train_loss"]
 
 
+def test_a_checkpoint_dir_is_stored_as_the_path_it_is(sample, tmp_path):
+    for folder in (tmp_path / "state", str(tmp_path / "state")):
+        clf = MLPNetClassifier(max_epochs=1, checkpoint_dir=folder).fit(*sample)
+        save_model(clf, tmp_path / "model.safetensors")
+        loaded = load_model(tmp_path / "model.safetensors").checkpoint_dir
+        assert loaded == folder and type(loaded) is type(folder)
+
+
 def test_feature_names_and_int_labels_survive(sample, tmp_path):
     X, y = sample
     frame = pd.DataFrame(X, columns=[f"pixel{i + 1}" for i in range(784)])

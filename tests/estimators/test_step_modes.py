@@ -6,10 +6,10 @@ runs the captured computation again, eagerly, on the tensors it was captured
 with: that exercises everything around the capture (the warm-up batches, the
 batches copied into the captured inputs, the outputs copied out, gradients
 cleared in place, the smaller last batch run eagerly, the graph dropped after
-the fit) and must train exactly as the plain step does.
+the fit) and must train exactly as the plain step does. The stand-in and the
+fixture that installs it, ``captured_on_the_cpu``, are in ``conftest.py``.
 """
 
-import functools
 import pickle
 
 import numpy as np
@@ -111,56 +111,6 @@ def test_a_new_step_mode_on_warm_start_keeps_the_optimizers_state(sample):
     assert _group(clf)["fused"] is True
     # the moment estimates went on: 7 steps per epoch, counted from the first fit
     assert clf.optimizer_.state_dict()["state"][0]["step"].item() == 14
-
-
-class _EagerReplay:
-    """A stand-in for a captured CUDA graph: each replay computes again, eagerly.
-
-    Like a graph, a replay writes the gradients into the memory the capture
-    bound to the parameters (here: that of the first replay), whatever the
-    parameters' ``grad`` point to when it runs, and leaves ``grad`` as it was.
-    """
-
-    replays = 0
-
-    def __init__(self, compute, inputs, stream, parameters):
-        self.compute, self.inputs, self.parameters = compute, inputs, parameters
-        self.memory = None
-
-    def replay(self):
-        type(self).replays += 1
-        bound = [p.grad for p in self.parameters]
-        for p in self.parameters:
-            p.grad = None
-        loss, y_pred = self.compute(*self.inputs)
-        fresh = [p.grad for p in self.parameters]
-        if self.memory is None:  # what the capture would have bound
-            self.memory = bound = fresh
-        else:
-            for memory, grad in zip(self.memory, fresh, strict=True):
-                memory.copy_(grad)
-        for p, grad in zip(self.parameters, bound, strict=True):
-            p.grad = grad
-        self.loss, self.y_pred = loss.detach(), y_pred.detach()
-
-
-@pytest.fixture
-def captured_on_the_cpu(monkeypatch):
-    """Make "graph" capture (with :class:`_EagerReplay`) on the CPU."""
-    _EagerReplay.replays = 0
-    real = base.resolve_step_mode
-
-    def resolve(step_mode, device, **kwargs):
-        real(step_mode, device, **kwargs)  # its checks
-        return "graph" if step_mode == "graph" else real(step_mode, device, **kwargs)
-
-    def graph(compute, device, parameters):
-        capture = functools.partial(_EagerReplay, parameters=parameters)
-        return _graphs.TrainingGraph(compute, device, parameters, capture=capture)
-
-    monkeypatch.setattr(base, "resolve_step_mode", resolve)
-    monkeypatch.setattr(base, "TrainingGraph", graph)
-    return _EagerReplay
 
 
 @pytest.mark.parametrize(
