@@ -14,7 +14,10 @@ In one process and interleaved, round by round, it times an epoch of
 all with the same network, batch size, optimizer (Adam, lr 1e-3), device and
 data. It also measures prediction throughput at batch 128 and 1024 against
 the raw model, and the peak resident memory of one epoch of (a), (b) and (c),
-each in a fresh process. Run it with::
+each in a fresh process. With ``--checkpoint-rounds N`` it also times
+fits of :func:`~skmnist.benchmarks.suites.fast_recipe` and of
+``CNNClassifier()`` with and without ``checkpoint_dir``: what keeping the
+training state after each epoch costs. Run it with::
 
     python -m skmnist.benchmarks.speed --dataset mnist --device cpu --out docs/benchmarks
 """
@@ -26,6 +29,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +37,7 @@ import numpy as np
 import torch
 from skorch import NeuralNetClassifier
 
-from .. import LeNet5Classifier, __version__
+from .. import CNNClassifier, LeNet5Classifier, __version__
 from .._files import write_json, write_text
 from ..estimators import resolve_device
 from ..estimators._options import STEP_MODES, resolve_step_mode
@@ -193,6 +197,44 @@ def time_prediction(raw, ours, X, *, device, batch_sizes=(128, 1024), repeats=3)
     return result
 
 
+def time_checkpoints(X, y, *, device, rounds=3, epochs=3):
+    """Seconds per epoch of fits without and with ``checkpoint_dir``, interleaved.
+
+    :func:`~skmnist.benchmarks.suites.fast_recipe` and ``CNNClassifier()``
+    train ``epochs`` epochs (a state is written when each epoch after the
+    first begins) with ``random_state=0``, into a new temporary folder each
+    time; each round fits every estimator both ways, in alternating order.
+    Returns, per estimator, the median seconds per epoch of each way and
+    their ratio.
+    """
+    from ._recipes import fast_recipe
+
+    estimators = {
+        "fast_recipe()": fast_recipe(max_epochs=epochs),
+        "CNNClassifier()": CNNClassifier(max_epochs=epochs),
+    }
+    times: dict[str, dict[str, list[float]]] = {
+        name: {"without": [], "with": []} for name in estimators
+    }
+    for i in range(rounds):
+        for name, estimator in estimators.items():
+            ways = ("without", "with") if i % 2 == 0 else ("with", "without")
+            for way in ways:
+                with tempfile.TemporaryDirectory() as folder:
+                    clf = estimator.set_params(
+                        random_state=0,
+                        device=str(device),
+                        checkpoint_dir=folder if way == "with" else None,
+                    )
+                    seconds = _timed(lambda c=clf: c.fit(X, y), device)
+                times[name][way].append(seconds / epochs)
+    result = {}
+    for name, measured in times.items():
+        without, with_ = (statistics.median(measured[way]) for way in ("without", "with"))
+        result[name] = {"without": without, "with": with_, "ratio": with_ / without}
+    return result
+
+
 def _peak_rss_mib():
     """This process's peak resident memory in MiB.
 
@@ -245,7 +287,7 @@ def measure_memory(dataset, device):
     return peaks
 
 
-def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
+def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True, checkpoint_rounds=0):
     """Run the whole benchmark and return its results as a dict.
 
     Parameters
@@ -262,6 +304,9 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
     memory : bool, default=True
         Also measure the peak memory of one epoch of each loop, each in a
         fresh process.
+    checkpoint_rounds : int, default=0
+        Rounds of :func:`time_checkpoints` (none by default: its CNN fits
+        take minutes on a CPU).
 
     Returns
     -------
@@ -269,7 +314,8 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
         The setup (data, device, threads, versions), ``epoch_seconds``
         (median per loop), ``epoch_seconds_fastest``,
         ``epoch_seconds_each_round``, ``ratios``,
-        ``predict_images_per_s`` and, with ``memory``, ``peak_rss_mib``.
+        ``predict_images_per_s``, with ``memory``, ``peak_rss_mib``, and
+        with ``checkpoint_rounds``, ``checkpoint_epoch_seconds``.
 
     Examples
     --------
@@ -323,6 +369,11 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True):
     }
     if memory:
         result["peak_rss_mib"] = measure_memory(dataset, device)
+    if checkpoint_rounds:
+        result["checkpoint_rounds"] = checkpoint_rounds
+        result["checkpoint_epoch_seconds"] = time_checkpoints(
+            X, y, device=device, rounds=checkpoint_rounds
+        )
     return result
 
 
@@ -388,6 +439,19 @@ def to_markdown(result):
         lines += [
             f"| {name} | {mib:.0f} | {mib / peaks['raw']:.3f} |" for name, mib in peaks.items()
         ]
+    if "checkpoint_epoch_seconds" in result:
+        lines += [
+            "",
+            f"Fits of 3 epochs with `random_state=0`, median of {result['checkpoint_rounds']} "
+            "rounds:",
+            "",
+            "| estimator | s/epoch | s/epoch with checkpoint_dir | ratio |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {name} | {t['without']:.3f} | {t['with']:.3f} | {t['ratio']:.3f} |"
+            for name, t in result["checkpoint_epoch_seconds"].items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -401,9 +465,9 @@ def main(argv=None):
     ----------
     argv : list of str, default=None
         The options (``--dataset``, ``--device``, ``--rounds``, ``--epochs``,
-        ``--no-memory``, ``--out DIR``); None reads ``sys.argv[1:]``. With
-        ``--out``, ``speed-<device>.json`` and ``speed-<device>.md`` are
-        written there.
+        ``--no-memory``, ``--checkpoint-rounds N``, ``--out DIR``); None
+        reads ``sys.argv[1:]``. With ``--out``, ``speed-<device>.json`` and
+        ``speed-<device>.md`` are written there.
 
     Returns
     -------
@@ -419,6 +483,13 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=1, help="epochs per round and method")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory probes")
+    parser.add_argument(
+        "--checkpoint-rounds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time fits with and without checkpoint_dir, N rounds (default: none)",
+    )
     parser.add_argument("--out", type=Path, help="folder for speed-<device>.json and .md")
     parser.add_argument(
         "--memory-probe", choices=["raw", "skorch", "skmnist"], help=argparse.SUPPRESS
@@ -427,7 +498,14 @@ def main(argv=None):
     if args.memory_probe:
         _memory_probe(args.memory_probe, args.dataset, resolve_device(args.device))
         return 0
-    result = run(args.dataset, args.device, args.rounds, args.epochs, memory=not args.no_memory)
+    result = run(
+        args.dataset,
+        args.device,
+        args.rounds,
+        args.epochs,
+        memory=not args.no_memory,
+        checkpoint_rounds=args.checkpoint_rounds,
+    )
     result["command"] = "python -m skmnist.benchmarks.speed " + " ".join(
         sys.argv[1:] if argv is None else argv
     )

@@ -69,3 +69,20 @@ def test_raw_loop_and_estimator_predict_the_same_way():
     ours.train(1)
     raw.model.load_state_dict(ours.clf.module_.state_dict())
     np.testing.assert_allclose(raw.predict_proba(X, 128), ours.predict_proba(X, 128), atol=1e-6)
+
+
+def test_the_checkpoint_cost_is_timed_both_ways_when_asked(monkeypatch):
+    X, y = speed._load("sample", "train")
+    fits = []
+    real_fit = speed.CNNClassifier.fit
+
+    def counted(self, X, y, **kwargs):
+        fits.append(self.checkpoint_dir is not None)
+        return real_fit(self.set_params(channels=(4, 8, 8)), X[:200], y[:200], **kwargs)
+
+    monkeypatch.setattr(speed.CNNClassifier, "fit", counted)
+    timed = speed.time_checkpoints(X[:600], y[:600], device=speed.resolve_device("cpu"), rounds=2)
+    assert fits == [False, True, True, False]  # alternating, so that drift cancels
+    assert set(timed) == {"fast_recipe()", "CNNClassifier()"}
+    for times in timed.values():
+        assert times["ratio"] == times["with"] / times["without"]
