@@ -19,6 +19,10 @@ Suites
   784-256-128-10 with Adam at lr 1e-2 for 5 epochs, 784-256-128-10 at lr
   1e-3 for 15), the CNN, and :func:`fashion_recipe`; meant for
   Fashion-MNIST but runs on any MNIST-format data set.
+- ``minutes``: accuracy per minute of fit time, over 3 seeds: the recipe
+  of each budget of fit time on a 2-core CPU (10 s: :func:`fast_recipe`)
+  beside the estimators' defaults; its plot draws test accuracy against fit
+  time with the published figures of :data:`PUBLISHED`.
 
 Epochs
 ------
@@ -70,6 +74,7 @@ from ._tables import plot_frontier, plot_results, summarize, to_markdown
 
 __all__ = [
     "COLUMNS",
+    "PUBLISHED",
     "SMALL_DATA_MAX_EPOCHS",
     "SMALL_TRAINING_SET",
     "SUITES",
@@ -166,6 +171,25 @@ def _fast():
     return [("fast recipe", fast_recipe())]
 
 
+def _minutes():
+    return [
+        ("10 s: fast_recipe()", fast_recipe()),
+        ("MLPNetClassifier() defaults", MLPNetClassifier()),
+        ("LeNet5Classifier() defaults", LeNet5Classifier()),
+        ("CNNClassifier() defaults", CNNClassifier()),
+    ]
+
+
+#: Published test accuracies that the ``minutes`` suite's plot marks, by data set.
+PUBLISHED = {
+    "mnist": {
+        "784-128-10 MLP (the Keras tutorial)": 0.978,
+        "LeNet-5 (LeCun et al., 1998)": 0.9905,
+        "one CNN, 45 epochs (Deotte, 2018)": 0.9964,
+    },
+}
+
+
 def _fashion():
     # the Fashion-MNIST study's MLPs as it describes them (Adam; its "3 layers" read as
     # 784-256-128-10, the deeper MLP it names), then the CNN and the Fashion recipe
@@ -197,6 +221,10 @@ class Suite(NamedTuple):
         each estimator new and set up for the full data sets.
     seeds : int, default=1
         Seeds each configuration is trained with (see the module's "Seeds").
+    frontier : bool, default=False
+        Whether ``skmnist benchmark`` also plots test accuracy against fit
+        time (:func:`plot_frontier`), with the data set's :data:`PUBLISHED`
+        figures.
 
     Examples
     --------
@@ -210,6 +238,7 @@ class Suite(NamedTuple):
     description: str
     build: Callable[[], list]
     seeds: int = 1
+    frontier: bool = False
 
 
 #: The suites by name.
@@ -219,6 +248,12 @@ SUITES = {
     "cnn": Suite("the CNN, LeNet-5 and the best CNN recipe", _cnn),
     "fast": Suite("the fastest honest 99% (fast_recipe), over 5 seeds", _fast, seeds=5),
     "fashion": Suite("the Fashion-MNIST study's MLPs, the CNN and the Fashion recipe", _fashion),
+    "minutes": Suite(
+        "accuracy per minute of fit time: each budget's recipe and the defaults, 3 seeds",
+        _minutes,
+        seeds=3,
+        frontier=True,
+    ),
 }
 
 

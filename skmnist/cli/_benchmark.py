@@ -192,8 +192,17 @@ def benchmark(args):
         + (" (mean accuracy, median fit time over the seeds)" if several_seeds else ""),
     )
     save_png(figure, out / "results.png")
+    written = "results.csv, results.md and results.png"
+    if suites.SUITES[args.suite].frontier:
+        frontier = suites.plot_frontier(
+            results,
+            references=suites.PUBLISHED.get(str(dataset)),
+            title=f"{args.suite} on {data.description}",
+        )
+        save_png(frontier, out / "frontier.png")
+        written = "results.csv, results.md, results.png and frontier.png"
     if not args.quiet:
-        print(f"Wrote results.csv, results.md and results.png to {out}")
+        print(f"Wrote {written} to {out}")
     return 0
 
 

@@ -291,3 +291,33 @@ def test_resume_refuses_the_results_of_another_suite(skmnist_cli, tmp_path):
     )
     assert result.code == 2
     assert "holds no rows of suite 'lenet'" in result.err
+
+
+def test_the_minutes_suite_plots_accuracy_against_fit_time(skmnist_cli, tmp_path):
+    fast, mlp = "10 s: fast_recipe()", "MLPNetClassifier() defaults"
+    result = skmnist_cli(
+        "benchmark", "--suite", "minutes", "--dataset", "sample", "--max-epochs", "1",
+        "--config", fast, "--config", mlp, "--out", tmp_path,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert list(results["config"]) == [fast] * 3 + [mlp] * 3
+    assert list(results["seed"]) == [0, 1, 2] * 2
+    assert_png(tmp_path / "frontier.png")
+    assert "results.png and frontier.png" in result.out
+
+
+def test_the_frontier_joins_what_no_faster_configuration_beats():
+    results = pd.DataFrame(
+        {
+            "config": ["a", "a", "b", "c", "d"],
+            "accuracy": [0.990, 0.992, 0.989, 0.995, 0.994],
+            "fit_seconds": [9.0, 11.0, 30.0, 60.0, 300.0],
+        }
+    )
+    figure = suites.plot_frontier(results, references={"published": 0.993})
+    frontier = figure.axes[0].lines[0]
+    assert list(frontier.get_xdata()) == [10.0, 60.0]  # a (median of its seeds), then c
+    assert list(frontier.get_ydata()) == pytest.approx([0.991, 0.995])
+    labels = [text.get_text() for text in figure.axes[0].texts]
+    assert "published: 99.30%" in labels and "a\n99.10%" in labels
