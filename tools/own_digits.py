@@ -28,6 +28,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skmnist._files import save_figure, write_json, write_text
+from skmnist.benchmarks._tables import markdown_table
 
 from .digit_drawing import BUNDLED_FONTS, make_own_digits
 
@@ -249,23 +250,26 @@ def to_markdown(result: dict) -> str:
         f"({result['dataset']}), random_state {result['random_state']}.",
     ]
     if "command" in result:
-        lines += ["", f"Made by `{result['command']}`."]
-    lines += ["", "| model | MNIST test images | accuracy |", "|---|---|---:|"]
-    for model, scores in result["mnist"].items():
-        for preparation, accuracy in scores.items():
-            lines.append(f"| {_MODELS[model]} | {preparation} | {accuracy:.2%} |")
-    lines += [
-        "",
-        "| model | preparation | " + " | ".join(GROUPS) + " |",
-        "|---|---|" + "---:|" * len(GROUPS),
+        lines.append(f"Made by `{result['command']}`.")
+    mnist = [
+        [_MODELS[model], preparation, f"{accuracy:.2%}"]
+        for model, scores in result["mnist"].items()
+        for preparation, accuracy in scores.items()
     ]
-    for model, preparations in result["own_digits"].items():
-        for preparation, groups in preparations.items():
-            cells = " | ".join(f"{groups[group]:.1%}" for group in GROUPS)
-            lines.append(f"| {_MODELS[model]} | {PREPARATIONS[preparation]} | {cells} |")
-    lines += ["", "| step | seconds |", "|---|---:|"]
-    lines += [f"| {step} | {sec:.1f} |" for step, sec in result["seconds"].items()]
-    return "\n".join(lines) + "\n"
+    own = [
+        [_MODELS[model], PREPARATIONS[preparation], *(f"{groups[g]:.1%}" for g in GROUPS)]
+        for model, preparations in result["own_digits"].items()
+        for preparation, groups in preparations.items()
+    ]
+    seconds = [[step, f"{value:.1f}"] for step, value in result["seconds"].items()]
+    return "\n".join(
+        [
+            "\n\n".join(lines) + "\n",
+            markdown_table(["model", "MNIST test images", "accuracy"], mnist, align="llr"),
+            markdown_table(["model", "preparation", *GROUPS], own, align="ll" + "r" * len(GROUPS)),
+            markdown_table(["step", "seconds"], seconds, align="lr"),
+        ]
+    )
 
 
 def plot_examples(digits: Bunch, n_images: int = 12):
