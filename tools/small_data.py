@@ -48,8 +48,6 @@ from skmnist._files import write_text
 from skmnist.benchmarks._evaluation import fit_and_score
 from skmnist.benchmarks._tables import markdown_table
 
-__all__ = ["digits_split", "main", "mnist_holdout", "run", "to_markdown"]
-
 #: The estimators by the names ``--estimators`` takes.
 ESTIMATORS = {"mlp": MLPNetClassifier, "lenet": LeNet5Classifier, "cnn": CNNClassifier}
 #: The settings ``--settings`` takes: the defaults, the former defaults ("fixed"), and two
@@ -164,38 +162,41 @@ def run(
     if data not in DATA:
         raise ValueError(f"unknown data {data!r}; choose one of {', '.join(DATA)}.")
     split = digits_split() if data == "digits" else mnist_holdout(data_home)
-    rows = []
-    for name in estimators:
-        for setting in settings:
-            for seed in seeds:
-                clf = ESTIMATORS[name](random_state=seed, device=device, **SETTINGS[setting])
-                row = {"model": type(clf).__name__, "settings": _label(setting), "seed": seed}
-                rows.append({**row, **_fit(clf, *split)})
-                print(_row_line(rows[-1]), flush=True)
+    fits = [
+        (
+            model.__name__,
+            _label(setting),
+            seed,
+            model(**SETTINGS[setting], random_state=seed, device=device),
+        )
+        for model in (ESTIMATORS[name] for name in estimators)
+        for setting in settings
+        for seed in seeds
+    ]
     if references and data == "digits":
         from sklearn.neural_network import MLPClassifier
         from sklearn.svm import SVC
 
-        for seed in seeds:
-            row = {"model": "scikit-learn MLPClassifier()", "settings": "defaults", "seed": seed}
-            rows.append({**row, **_fit(MLPClassifier(random_state=seed), *split)})
-            print(_row_line(rows[-1]), flush=True)
-        row = {"model": "scikit-learn SVC()", "settings": "defaults", "seed": None}
-        rows.append({**row, **_fit(SVC(), *split)})
-        print(_row_line(rows[-1]), flush=True)
+        fits += [
+            ("scikit-learn MLPClassifier()", "defaults", s, MLPClassifier(random_state=s))
+            for s in seeds
+        ]
+        fits.append(("scikit-learn SVC()", "defaults", None, SVC()))
+    rows = []
+    for model, setting, seed, clf in fits:
+        row = {"model": model, "settings": setting, "seed": seed, **_fit(clf, *split)}
+        rows.append(row)
+        print(
+            f"{model} ({setting}, seed {seed}): {row['accuracy']:.4f} in "
+            f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs",
+            flush=True,
+        )
     return pd.DataFrame(rows)
 
 
 def _label(setting):
     params = SETTINGS[setting]
     return ", ".join(f"{k}={v}" for k, v in params.items()) if params else setting
-
-
-def _row_line(row):
-    return (
-        f"{row['model']} ({row['settings']}, seed {row['seed']}): {row['accuracy']:.4f} in "
-        f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs"
-    )
 
 
 def _seeds(values):
@@ -214,20 +215,7 @@ def _whole(values):
 
 
 def to_markdown(results, *, title=None):
-    """The results as Markdown: the mean over seeds per model and setting, then each fit.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame
-        What :func:`run` returns.
-    title : str, default=None
-        A first paragraph.
-
-    Returns
-    -------
-    text : str
-        Two tables.
-    """
+    """:func:`run`'s results in Markdown, after ``title``: the means over seeds, then each fit."""
     budget = ["batch size", "epoch budget", "epochs trained"]
     means = [
         [
@@ -278,21 +266,10 @@ def _setup(data, n_train, n_test, seeds, device):
 
 
 def main(argv=None):
-    """Run the benchmark from the command line, print its tables and optionally save them.
+    """``python -m tools.small_data``: print the tables; with ``--out``, write them there.
 
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The options (``--data``, ``--estimators``, ``--settings``,
-        ``--seeds``, ``--no-references``, ``--device``, ``--data-home``,
-        ``--out DIR``, ``--name``); None reads ``sys.argv[1:]``. With
-        ``--out``, ``<name>.md`` and ``<name>.csv`` are written there
-        (``<data>.md`` without ``--name``).
-
-    Returns
-    -------
-    status : int
-        0.
+    ``<name>.md`` and ``<name>.csv`` go to ``--out`` (``--name`` defaults to
+    ``--data``). Returns 0.
     """
     parser = argparse.ArgumentParser(
         prog="python -m tools.small_data", description=__doc__.split("\n")[0]
