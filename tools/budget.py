@@ -33,13 +33,7 @@ class OutOfTime(Exception):
 
 
 class Budget:
-    """The time from now until ``seconds`` from now, or no limit.
-
-    Parameters
-    ----------
-    seconds : float or None
-        The budget; None: no limit (:meth:`left` is infinite).
-    """
+    """The time from now until ``seconds`` from now; no limit if ``seconds`` is None."""
 
     def __init__(self, seconds: float | None = None):
         self.end = None if seconds is None else clock() + seconds
@@ -61,21 +55,14 @@ class Budget:
 
 
 class FinishBy(Callback):
-    """A skorch callback that stops a fit which can no longer end by ``end``.
+    """A skorch callback that stops a fit which can no longer end by ``end``, a :func:`clock` time.
 
-    A fit that would start at or after ``end`` raises at once. After each
-    epoch, the fit's end is projected from the mean time of its epochs so
-    far over ``max_epochs`` (early stopping can only end it sooner); when that
-    end, plus ``reserve_ratio`` times the projected fit, is past ``end``, it
-    raises :class:`OutOfTime`.
-
-    Parameters
-    ----------
-    end : float
-        The end of the budget, a time of :func:`clock`.
-    reserve_ratio : float, default=0.0
-        Seconds that must stay free after the fit, per second of the fit:
-        for a candidate whose choice means fitting it again on more data.
+    A fit that would start at or after ``end`` raises :class:`OutOfTime` at
+    once. After each epoch, the fit's end is projected from the mean time of
+    its epochs so far over ``max_epochs`` (early stopping can only end it
+    sooner); it raises when that end is past ``end`` less ``reserve_ratio``
+    times the projected fit: the time a candidate needs free after it, to be
+    fitted again on more data if it is chosen.
     """
 
     def __init__(self, end: float, reserve_ratio: float = 0.0):

@@ -123,20 +123,10 @@ SELECTIONS = {
 
 
 def choose(summary: pd.DataFrame, selection: Selection) -> str:
-    """The configuration ``selection``'s rule takes from hold-out scores.
+    """The ``config`` that ``selection``'s rule takes from ``summary``'s hold-out scores.
 
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        One row per candidate, with ``config``, ``accuracy`` (the mean over
-        its seeds) and ``fit_seconds`` (the median).
-    selection : Selection
-        Whose rule to apply.
-
-    Returns
-    -------
-    config : str
-        The chosen candidate's name.
+    ``summary`` has one row per candidate: its ``config``, ``accuracy`` (the
+    mean over its seeds) and ``fit_seconds`` (the median).
     """
     if selection.target is not None:
         reaching = summary[summary["accuracy"] >= selection.target]
