@@ -57,7 +57,6 @@ _STROKES: dict[int, Any] = {
     8: [[("arc", 0.5, 0.26, 0.25, 0.24, 90, 450)], [("arc", 0.5, 0.73, 0.3, 0.26, -90, 270)]],
     9: [[("arc", 0.5, 0.3, 0.3, 0.27, 0, 360), (0.72, 1.0)]],
 }
-# digit 4 comes closed (one stroke) or open (the second and third strokes)
 _FOUR_STYLES = ([0], [1, 2])
 _SUPERSAMPLE = 4
 

@@ -12,14 +12,13 @@ searches, so that a floor the tests do not pass with fails CI::
 """
 
 import argparse
-import re
 import sys
 import tomllib
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
-# a requirement: its name, extras, and a >= floor among its specifiers
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*(.*)$")
 
 
 def floors(extras=("tune", "distributed", "onnx")) -> dict[str, str]:
@@ -29,15 +28,10 @@ def floors(extras=("tune", "distributed", "onnx")) -> dict[str, str]:
     for extra in extras:
         requirements += project["optional-dependencies"][extra]
     found = {}
-    for requirement in requirements:
-        match = _REQUIREMENT.match(requirement)
-        assert match is not None, requirement  # the pattern matches any requirement
-        name, _, specifiers = match.groups()
-        if name == "skmnist":
-            continue
-        for specifier in specifiers.split(","):
-            if specifier.strip().startswith(">="):
-                found[name.lower()] = specifier.strip()[2:].strip()
+    for requirement in map(Requirement, requirements):
+        for specifier in requirement.specifier:
+            if specifier.operator == ">=" and requirement.name != "skmnist":
+                found[requirement.name.lower()] = specifier.version
     return found
 
 

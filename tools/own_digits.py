@@ -28,21 +28,9 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skmnist._files import save_figure, write_json, write_text
+from skmnist.benchmarks._tables import markdown_table
 
-from .digit_drawing import BUNDLED_FONTS, make_own_digits
-
-__all__ = [
-    "BUNDLED_FONTS",
-    "GROUPS",
-    "PREPARATIONS",
-    "evaluate",
-    "main",
-    "make_own_digits",
-    "plot_examples",
-    "resize_images",
-    "run",
-    "to_markdown",
-]
+from .digit_drawing import make_own_digits
 
 #: The ways :func:`evaluate` prepares the images for a model trained on 28x28 MNIST.
 PREPARATIONS = {
@@ -229,18 +217,7 @@ _MODELS = {
 
 
 def to_markdown(result: dict) -> str:
-    """The tables of :func:`run`'s result, in Markdown.
-
-    Parameters
-    ----------
-    result : dict
-        What :func:`run` returned (with ``command`` when :func:`main` made it).
-
-    Returns
-    -------
-    text : str
-        A heading line, the MNIST test table and the own-digits table.
-    """
+    """:func:`run`'s result in Markdown: a heading, the MNIST, own-digits and time tables."""
     epochs = f"{result['max_epochs']} epoch{'s' * (result['max_epochs'] != 1)}"
     lines = [
         f"Own digits: {result['n_own_digits']:,} images ({len(result['fonts'])} "
@@ -249,40 +226,30 @@ def to_markdown(result: dict) -> str:
         f"({result['dataset']}), random_state {result['random_state']}.",
     ]
     if "command" in result:
-        lines += ["", f"Made by `{result['command']}`."]
-    lines += ["", "| model | MNIST test images | accuracy |", "|---|---|---:|"]
-    for model, scores in result["mnist"].items():
-        for preparation, accuracy in scores.items():
-            lines.append(f"| {_MODELS[model]} | {preparation} | {accuracy:.2%} |")
-    lines += [
-        "",
-        "| model | preparation | " + " | ".join(GROUPS) + " |",
-        "|---|---|" + "---:|" * len(GROUPS),
+        lines.append(f"Made by `{result['command']}`.")
+    mnist = [
+        [_MODELS[model], preparation, f"{accuracy:.2%}"]
+        for model, scores in result["mnist"].items()
+        for preparation, accuracy in scores.items()
     ]
-    for model, preparations in result["own_digits"].items():
-        for preparation, groups in preparations.items():
-            cells = " | ".join(f"{groups[group]:.1%}" for group in GROUPS)
-            lines.append(f"| {_MODELS[model]} | {PREPARATIONS[preparation]} | {cells} |")
-    lines += ["", "| step | seconds |", "|---|---:|"]
-    lines += [f"| {step} | {sec:.1f} |" for step, sec in result["seconds"].items()]
-    return "\n".join(lines) + "\n"
+    own = [
+        [_MODELS[model], PREPARATIONS[preparation], *(f"{groups[g]:.1%}" for g in GROUPS)]
+        for model, preparations in result["own_digits"].items()
+        for preparation, groups in preparations.items()
+    ]
+    seconds = [[step, f"{value:.1f}"] for step, value in result["seconds"].items()]
+    return "\n".join(
+        [
+            "\n\n".join(lines) + "\n",
+            markdown_table(["model", "MNIST test images", "accuracy"], mnist, align="llr"),
+            markdown_table(["model", "preparation", *GROUPS], own, align="ll" + "r" * len(GROUPS)),
+            markdown_table(["step", "seconds"], seconds, align="lr"),
+        ]
+    )
 
 
 def plot_examples(digits: Bunch, n_images: int = 12):
-    """A figure of own digits: as drawn, resized to 28x28, and prepared by DigitNormalizer.
-
-    Parameters
-    ----------
-    digits : :class:`~sklearn.utils.Bunch`
-        From :func:`make_own_digits`.
-    n_images : int, default=12
-        How many, spread over the set.
-
-    Returns
-    -------
-    figure : matplotlib.figure.Figure
-        Three rows of images.
-    """
+    """A figure of ``n_images`` own digits as drawn, resized to 28x28, and prepared."""
     import matplotlib.pyplot as plt
 
     from skmnist.preprocessing import DigitNormalizer
@@ -305,23 +272,10 @@ def plot_examples(digits: Bunch, n_images: int = 12):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the own-digits benchmark from the command line; print its tables, optionally save them.
+    """``python -m tools.own_digits``: print the tables; with ``--out``, write them there.
 
-    ``python -m tools.own_digits`` calls this.
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The options (``--dataset mnist|sample``, ``--n-per-class``,
-        ``--max-epochs``, ``--random-state``, ``--system-fonts``,
-        ``--out DIR``); None reads ``sys.argv[1:]``. With ``--out``,
-        ``own-digits.json``, ``own-digits.md`` and ``own-digits.png`` (examples
-        as drawn, resized and prepared) are written there.
-
-    Returns
-    -------
-    status : int
-        0.
+    ``own-digits.json``, ``own-digits.md`` and ``own-digits.png`` (examples as
+    drawn, resized and prepared) go to ``--out``. Returns 0.
     """
     import matplotlib.pyplot as plt
 
@@ -336,29 +290,25 @@ def main(argv: list[str] | None = None) -> int:
         "--system-fonts", action="store_true", help="print own digits in the machine's fonts too"
     )
     parser.add_argument("--out", type=Path, help="folder for own-digits.json, .md and .png")
-    args = parser.parse_args(argv)
-    result = run(
-        args.dataset,
-        n_per_class=args.n_per_class,
-        max_epochs=args.max_epochs,
-        random_state=args.random_state,
-        system_fonts=args.system_fonts,
-    )
-    result["command"] = "python -m tools.own_digits " + " ".join(
-        sys.argv[1:] if argv is None else argv
+    options = vars(parser.parse_args(argv))
+    out = options.pop("out")
+    result = run(**options)
+    result["command"] = " ".join(
+        ["python -m tools.own_digits", *(sys.argv[1:] if argv is None else argv)]
     )
     table = to_markdown(result)
     print(table)
-    if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        write_json(args.out / "own-digits.json", result)
-        write_text(args.out / "own-digits.md", table)
-        figure = plot_examples(
-            make_own_digits(
-                args.n_per_class, random_state=args.random_state, system_fonts=args.system_fonts
-            )
+    if out:
+        os.makedirs(out, exist_ok=True)
+        write_json(out / "own-digits.json", result)
+        write_text(out / "own-digits.md", table)
+        digits = make_own_digits(
+            options["n_per_class"],
+            random_state=options["random_state"],
+            system_fonts=options["system_fonts"],
         )
-        save_figure(figure, args.out / "own-digits.png", dpi=100)
+        figure = plot_examples(digits)
+        save_figure(figure, out / "own-digits.png", dpi=100)
         plt.close(figure)
     return 0
 

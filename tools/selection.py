@@ -1,14 +1,16 @@
 """Choosing a recipe on the training set only, then scoring the choice once on the test set.
 
 A selection is a list of candidate configurations and a rule fixed before
-anything runs. :func:`run_selection` fits every candidate on the first
-``n - holdout`` training images and scores it on the last ``holdout`` (10,000
-by default), at one or more seeds; the rule picks one candidate from those
-hold-out scores alone; only then is the chosen configuration fitted on the
-whole training set, at its final seeds, and scored on the test set. The test
-set never takes part in the choice (the candidates themselves were written
-with earlier results in mind, some of them on test sets, as any list of
-candidates is).
+anything runs. :func:`run_selection` searches the candidates with
+scikit-learn's :class:`~sklearn.model_selection.GridSearchCV` over a
+:class:`~sklearn.model_selection.PredefinedSplit`: each candidate, at each of
+its seeds, is fitted on the first ``n - holdout`` training images and scored
+on the last ``holdout`` (10,000 by default). The rule picks one candidate from
+those hold-out scores alone; only then is the chosen configuration fitted on
+the whole training set, at its final seeds, and scored on the test set. The
+test set never takes part in the choice (the candidates themselves were
+written with earlier results in mind, some of them on test sets, as any list
+of candidates is).
 
 Selections
 ----------
@@ -16,9 +18,8 @@ Selections
   larger batches and more epochs (on a GPU an epoch costs what launching its
   batches' kernels costs, so fewer, larger batches can be faster), two of
   them also with ``step_mode="graph"`` (the same training, fewer launches on
-  a GPU); the rule
-  takes the one with the shortest median fit among those whose mean hold-out
-  accuracy reaches 99.0%, and the final fits use 5 seeds.
+  a GPU); the rule takes the one with the shortest median fit among those
+  whose mean hold-out accuracy reaches 99.0%, and the final fits use 5 seeds.
 - ``fashion``: the CNN as in the ``fashion`` suite, then one-cycle AdamW runs
   with left-right flips, with flips and shifts
   (:func:`~skmnist.benchmarks.suites.fashion_recipe`), and VGG-style blocks
@@ -26,50 +27,39 @@ Selections
   takes the most accurate on the hold-out, and the final fit uses 1 seed.
   Meant for Fashion-MNIST.
 
-The GPU check runs them (``.ci/gpu-check --steps select --selection fast``).
+The GPU check runs them: ``python -m tools.gpu_check --steps select
+--selection fast``.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, PredefinedSplit
+from sklearn.pipeline import Pipeline
 
 from skmnist import CNNClassifier
-from skmnist.benchmarks.suites import (
-    _warm_up,
-    fashion_recipe,
-    fast_recipe,
-    fit_and_score,
-    summarize,
-)
+from skmnist.benchmarks._tables import markdown_table
+from skmnist.benchmarks.suites import _warm_up, fashion_recipe, fast_recipe
 
-from .deadline import Deadline, OutOfTime
+from .budget import Budget, fit_seeds
 
 
 class Selection(NamedTuple):
     """Candidates and the rule that chooses among them, fixed before the run.
 
-    Parameters
-    ----------
-    description : str
-        One line on what is chosen.
-    candidates : callable
-        Returns ``[(name, estimator), ...]``, each set up for the full
-        training set.
-    target : float or None
-        With a target, the rule takes the candidate with the shortest median
-        fit among those whose mean hold-out accuracy reaches it (the most
-        accurate when none does); without one, the most accurate.
-    seeds : int
-        Seeds of each candidate's hold-out fits (0, 1, ...).
-    final_seeds : int
-        Seeds of the chosen configuration's fits on the whole training set.
-    dataset : str
-        What it is meant for: "mnist" or "fashion-mnist".
+    ``candidates()`` returns ``[(name, estimator), ...]``, each set up for the
+    whole training set. With a ``target``, the rule takes the candidate with
+    the shortest median fit among those whose mean hold-out accuracy reaches
+    it (the most accurate when none does); without one, the most accurate.
+    Each candidate is fitted at ``seeds`` seeds (0, 1, ...), the chosen one at
+    ``final_seeds``; ``dataset`` is what it is meant for, "mnist" or
+    "fashion-mnist".
     """
 
     description: str
@@ -133,20 +123,10 @@ SELECTIONS = {
 
 
 def choose(summary: pd.DataFrame, selection: Selection) -> str:
-    """The configuration ``selection``'s rule takes from hold-out scores.
+    """The ``config`` that ``selection``'s rule takes from ``summary``'s hold-out scores.
 
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        One row per candidate, with ``config``, ``accuracy`` (the mean over
-        its seeds) and ``fit_seconds`` (the median).
-    selection : Selection
-        Whose rule to apply.
-
-    Returns
-    -------
-    config : str
-        The chosen candidate's name.
+    ``summary`` has one row per candidate: its ``config``, ``accuracy`` (the
+    mean over its seeds) and ``fit_seconds`` (the median).
     """
     if selection.target is not None:
         reaching = summary[summary["accuracy"] >= selection.target]
@@ -155,110 +135,25 @@ def choose(summary: pd.DataFrame, selection: Selection) -> str:
     return str(summary.sort_values("accuracy", ascending=False, kind="stable")["config"].iloc[0])
 
 
-_SCORES = ("accuracy", "macro_f1", "fit_seconds", "predict_images_per_s", "n_params", "epochs")
-
-
-def _unscored(stage, config, seed, **reason):
-    return {
-        "stage": stage,
-        "config": config,
-        "seed": seed,
-        **dict.fromkeys(_SCORES, np.nan),
-        **reason,
-    }
-
-
-class _Fitter:
-    """Fits configurations at seeds against the deadline, reporting each row as it ends."""
-
-    def __init__(
-        self, X, y, X_score, y_score, device, max_epochs, on_result, stage, deadline, warm_up
-    ):
-        self.data = (X, y, X_score, y_score)
-        self.device, self.max_epochs, self.warm_up = device, max_epochs, warm_up
-        self.on_result, self.stage, self.deadline = on_result, stage, deadline
-        self.rows: list[dict] = []
-        self.stopped: str | None = None  # why fits were left out for lack of time
-
-    def _add(self, row):
-        self.rows.append(row)
-        if self.on_result is not None:
-            self.on_result(row)
-
-    def run(self, config, estimator, seeds, *, needs=0.0, reserve=0.0, reserve_ratio=0.0):
-        """Fit ``config`` at ``seeds``; False once the deadline stopped or skipped a fit.
-
-        A fit starts only with more than ``needs`` (an estimate of its own
-        time, 0 when unknown) plus ``reserve`` seconds left, and is stopped as
-        soon as it cannot end leaving ``max(reserve, reserve_ratio * its
-        time)`` free (:class:`~tools.deadline.FinishBy`).
-        """
-        estimator = clone(estimator).set_params(device=self.device, verbose=0)
-        if self.max_epochs is not None:
-            estimator.set_params(max_epochs=self.max_epochs)
-        failure = None
-        try:
-            if self.warm_up:
-                _warm_up(estimator, *self.data[:2])
-        except Exception as exc:
-            failure = exc
-        for seed in seeds:
-            left = self.deadline.left()
-            if failure is None and left <= needs + reserve:
-                self.stopped = (
-                    f"{config} at seed {seed} not started: {max(left, 0):.0f} s left before the "
-                    f"deadline, it needs about {needs:.0f} s and {reserve:.0f} s must stay free"
-                )
-                for rest in seeds[seeds.index(seed) :]:
-                    self._add(_unscored(self.stage, config, rest, skipped=self.stopped))
-                return False
-            try:
-                if failure is not None:
-                    raise failure
-                fitted = self.deadline.bound(
-                    clone(estimator).set_params(random_state=seed),
-                    reserve=reserve,
-                    reserve_ratio=reserve_ratio,
-                )
-                scores, _ = fit_and_score(fitted, *self.data)
-                row = {"stage": self.stage, "config": config, "seed": seed, **scores}
-            except OutOfTime as exc:
-                self.stopped = f"{config} at seed {seed} {exc}"
-                self._add(_unscored(self.stage, config, seed, stopped=self.stopped))
-                for rest in seeds[seeds.index(seed) + 1 :]:
-                    self._add(_unscored(self.stage, config, rest, skipped=self.stopped))
-                return False
-            except Exception as exc:  # a candidate that fails (diverges, ...) is not chosen
-                row = _unscored(self.stage, config, seed, error=f"{type(exc).__name__}: {exc}")
-            self._add(row)
-            needs = max(needs, row["fit_seconds"]) if np.isfinite(row["fit_seconds"]) else needs
-        return True
-
-
-def _timed_out(rows):
-    return {row["config"] for row in rows if "stopped" in row or "skipped" in row}
-
-
 def run_selection(
-    name: str,
+    name,
     X_train,
     y_train,
     X_test,
     y_test,
     *,
-    holdout: int = 10_000,
-    device: str = "auto",
-    max_epochs: int | None = None,
-    on_result: Callable[[dict], None] | None = None,
-    deadline: Deadline | None = None,
-    warm_up: bool = True,
+    holdout=10_000,
+    device="auto",
+    max_epochs=None,
+    budget=None,
+    warm_up=True,
 ) -> dict:
     """Choose a configuration of selection ``name`` on a hold-out, then score it on the test set.
 
     Parameters
     ----------
-    name : str
-        One of ``SELECTIONS``: "fast" or "fashion".
+    name : {"fast", "fashion"}
+        The selection, in ``SELECTIONS``.
     X_train, y_train : array-like
         The training set: its last ``holdout`` images score the candidates,
         the others train them; the chosen one trains on all of it.
@@ -269,232 +164,158 @@ def run_selection(
     device : str, default="auto"
         Where to train.
     max_epochs : int, default=None
-        Epochs for every fit, overriding each configuration's own (for a
-        quick run); None keeps them.
-    on_result : callable, default=None
-        Called with each fit's row (a dict) as it ends.
-    deadline : tools.deadline.Deadline, default=None
-        When to be done. The candidates run in their order while the time
-        left allows each fit and, kept free, the final fits of the candidate
-        the rule would take so far (its hold-out fit time times the final
-        seeds and the ratio of the whole training set to the fitted part); a
-        fit that can no longer end so is stopped after an epoch. The first
-        candidate stopped or left out for lack of time ends the hold-out
-        stage; only candidates whose every hold-out fit ran can be chosen.
-        The final fits then run while there is time for them. None: no
-        deadline.
+        Epochs for every fit, instead of each configuration's own (a quick run).
+    budget : tools.budget.Budget, default=None
+        The time allowed (None: no limit). A hold-out fit stops as soon as
+        it could no longer end leaving time for its configuration's final
+        fits, and has then no score; the final fits run as
+        :func:`~tools.budget.fit_seeds` runs them.
     warm_up : bool, default=True
-        Train a copy of each configuration on a few images before timing
-        its fits (compiled kernels, allocations); False for a quick run,
-        whose times mean nothing.
+        Train a copy of each configuration on a few images before the timed
+        fits (compiled kernels, allocations).
 
     Returns
     -------
     result : dict
-        ``rows`` (every fit: ``stage`` "holdout" or "test", ``config``,
-        ``seed``, ``accuracy``, ``fit_seconds``, ...; a fit that raised has
-        NaN scores and its ``error``, one stopped by the deadline its
-        ``stopped`` reason, one not started for lack of time its
-        ``skipped`` reason), ``holdout`` (the candidates' mean and
-        minimum hold-out accuracy and median fit), ``chosen`` (None when no
-        candidate could be), ``target``, ``target_reached``, ``stopped``
-        (why fits were left out for lack of time, else None), and the
-        chosen configuration's test ``accuracy_mean``, ``accuracy_min``,
-        ``fit_seconds_median`` (None when no final fit ended), ``final_fits``
-        (how many ended) and ``params`` (its repr).
+        ``holdout``: per candidate, its ``config``, mean and minimum hold-out
+        ``accuracy`` and ``accuracy_min``, median ``fit_seconds``, and
+        ``complete`` (every seed scored: a fit that raised, or was stopped
+        by the budget, has no score); ``chosen`` (None when no candidate is
+        complete) and ``target_reached``; ``final``: the scores of each
+        final fit, at ``random_state`` 0, 1, ..., and ``stopped``, why the
+        others were not made; their test ``accuracy_mean``,
+        ``accuracy_min`` and ``fit_seconds_median`` (None without any);
+        ``params``, the chosen estimator's repr; and the settings.
 
     Raises
     ------
     ValueError
-        For an unknown selection, or a hold-out that leaves no training
-        image (or holds none out).
+        For an unknown selection, a hold-out that leaves no training image
+        (or holds none out), or when every hold-out fit raised.
     """
     if name not in SELECTIONS:
         raise ValueError(f"no selection {name!r}; the selections are {sorted(SELECTIONS)}.")
     selection = SELECTIONS[name]
-    deadline = deadline if deadline is not None else Deadline(None)
-    X_train, y_train = _as_array(X_train), np.asarray(y_train)
+    budget = budget if budget is not None else Budget()
+    X_train = X_train.to_numpy() if hasattr(X_train, "to_numpy") else np.asarray(X_train)
+    y_train = np.asarray(y_train)
     if not 0 < holdout < len(y_train):
         raise ValueError(
             f"holdout must be between 1 and the {len(y_train)} training images; got {holdout}."
         )
     cut = len(y_train) - holdout
-    # a fit on the whole training set takes about this many times a hold-out fit, per final seed
-    final_ratio = len(y_train) / cut * selection.final_seeds
-    stage = _Fitter(
-        X_train[:cut],
-        y_train[:cut],
-        X_train[cut:],
-        y_train[cut:],
-        device,
-        max_epochs,
-        on_result,
-        "holdout",
-        deadline,
-        warm_up,
-    )
-    reserve = 0.0  # the final fits of the candidate the rule takes so far
-    for config, estimator in selection.candidates():
-        if not stage.run(
-            config,
-            estimator,
-            list(range(selection.seeds)),
-            reserve=reserve,
-            reserve_ratio=final_ratio,
-        ):
-            break
-        chosen, summary = _choose(stage.rows, selection)
-        if chosen is not None:
-            reserve = final_ratio * float(summary.set_index("config").loc[chosen, "fit_seconds"])
-    chosen, holdout_summary = _choose(stage.rows, selection)
-    eligible = holdout_summary[holdout_summary["config"].isin(_eligible(stage.rows))]
-    reached = selection.target is None or bool((eligible["accuracy"] >= selection.target).any())
-    configs = dict(selection.candidates())
-    final = _Fitter(
-        X_train, y_train, X_test, y_test, device, max_epochs, on_result, "test", deadline, warm_up
-    )
+    settings = {
+        "device": device,
+        "verbose": 0,
+        **({"max_epochs": max_epochs} if max_epochs else {}),
+    }
+    candidates = {
+        config: clone(estimator).set_params(**settings)
+        for config, estimator in selection.candidates()
+    }
+    for estimator in candidates.values() if warm_up else ():
+        with contextlib.suppress(Exception):  # a candidate that fails, fails in the search
+            _warm_up(estimator, X_train, y_train)
+
+    # A final fit takes about len(y_train) / cut times a hold-out fit, at each final seed.
+    reserve_ratio = len(y_train) / cut * selection.final_seeds
+    bound = {config: budget.bound(clone(est), reserve_ratio) for config, est in candidates.items()}
+    # No refit: the rule weighs every seed of a candidate, and the chosen one is fitted
+    # below at each final seed, each only if the budget allows it.
+    search = GridSearchCV(
+        Pipeline([("clf", next(iter(bound.values())))]),
+        [
+            {"clf": [est], "clf__random_state": list(range(selection.seeds))}
+            for est in bound.values()
+        ],
+        cv=PredefinedSplit(np.r_[np.full(cut, -1), np.zeros(holdout)]),
+        refit=False,
+        error_score=np.nan,
+    ).fit(X_train, y_train)
+    config_of = {id(estimator): config for config, estimator in bound.items()}
+    grouped = pd.DataFrame(
+        {
+            "config": [config_of[id(params["clf"])] for params in search.cv_results_["params"]],
+            "accuracy": search.cv_results_["mean_test_score"],
+            "fit_seconds": search.cv_results_["mean_fit_time"],
+        }
+    ).groupby("config", sort=False)
+    summary = pd.DataFrame(
+        {
+            "accuracy": grouped["accuracy"].mean(),
+            "accuracy_min": grouped["accuracy"].min(),
+            "fit_seconds": grouped["fit_seconds"].median(),
+            "complete": grouped["accuracy"].apply(lambda scores: bool(scores.notna().all())),
+        }
+    ).reset_index()
+    eligible = summary[summary["complete"]]
+    chosen = choose(eligible, selection) if len(eligible) else None
+
+    fits, stopped = [], None
     if chosen is not None:
-        seconds = float(holdout_summary.set_index("config").loc[chosen, "fit_seconds"])
-        final.run(
-            chosen,
-            configs[chosen],
-            list(range(selection.final_seeds)),
-            needs=seconds * len(y_train) / cut,
-        )
-    done = pd.DataFrame([row for row in final.rows if np.isfinite(row["accuracy"])])
-    params = None
-    if chosen is not None:
-        params = clone(configs[chosen])
-        if max_epochs is not None:
-            params.set_params(max_epochs=max_epochs)
+        needs = eligible.set_index("config").loc[chosen, "fit_seconds"] * len(y_train) / cut
+        data = X_train, y_train, X_test, y_test
+        seeds = range(selection.final_seeds)
+        fits, stopped = fit_seeds(candidates[chosen], seeds, data, budget, needs=float(needs))
+    final = pd.DataFrame([{"random_state": seed, **scores} for seed, _, scores in fits])
     return {
         "selection": name,
-        "target": selection.target,
         "holdout_size": holdout,
-        "target_reached": reached,
         "max_epochs": max_epochs,
-        "rows": stage.rows + final.rows,
-        "holdout": holdout_summary,
+        "holdout": summary.to_dict(orient="records"),
         "chosen": chosen,
-        "stopped": stage.stopped or final.stopped,
-        "final_fits": len(done),
-        "accuracy_mean": float(done["accuracy"].mean()) if len(done) else None,
-        "accuracy_min": float(done["accuracy"].min()) if len(done) else None,
-        "fit_seconds_median": float(done["fit_seconds"].median()) if len(done) else None,
-        "params": None if params is None else " ".join(repr(params).split()),
+        "target_reached": selection.target is None
+        or bool((eligible["accuracy"] >= selection.target).any()),
+        "final": final.to_dict(orient="records"),
+        "stopped": stopped,
+        "accuracy_mean": final["accuracy"].mean() if fits else None,
+        "accuracy_min": final["accuracy"].min() if fits else None,
+        "fit_seconds_median": final["fit_seconds"].median() if fits else None,
+        "params": None if chosen is None else " ".join(repr(candidates[chosen]).split()),
     }
 
 
-def _eligible(rows):
-    """The candidates that can be chosen: every hold-out fit ran, and one scored."""
-    timed_out = _timed_out(rows)
-    return [
-        config
-        for config in dict.fromkeys(row["config"] for row in rows)
-        if config not in timed_out
-        and any(np.isfinite(r["accuracy"]) for r in rows if r["config"] == config)
-    ]
-
-
-def _choose(rows, selection):
-    """The candidate the rule takes among the eligible (None if none is), and the summary."""
-    summary = summarize(pd.DataFrame(rows, columns=None if rows else ["config", *_SCORES]))
-    eligible = summary[summary["config"].isin(_eligible(rows))]
-    return (choose(eligible, selection) if len(eligible) else None), summary
-
-
-def _as_array(X):
-    return X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
-
-
-def selection_markdown(result: dict, title: str) -> str:
+def to_markdown(result: dict, title: str) -> str:
     """The hold-out table, the rule's choice and its test scores, as Markdown.
 
-    Parameters
-    ----------
-    result : dict
-        What :func:`run_selection` returned.
-    title : str
-        A paragraph put first (data, device, versions, command).
-
-    Returns
-    -------
-    text : str
-        The Markdown.
+    ``result`` is what :func:`run_selection` returned; ``title``, a paragraph
+    put first (data, device, versions, command).
     """
     selection = SELECTIONS[result["selection"]]
-    summary = result["holdout"]
-    chosen = result["chosen"]
-    holdout_rows = [row for row in result["rows"] if row["stage"] == "holdout"]
-    lines = [
-        title,
-        "",
-        f"Each candidate was fitted on all but the last {result['holdout_size']:,} training "
-        f"images at {selection.seeds} seed(s) and scored on those {result['holdout_size']:,}; "
-        f"the rule, fixed before the run: {selection.description}."
-        + (
-            ""
-            if result["target_reached"] or chosen is None
-            else f" No candidate reached {selection.target:.1%}, so the most accurate was taken."
-        )
-        + (
+    chosen, n = result["chosen"], result["holdout_size"]
+    about = (
+        f"Each candidate was fitted on all but the last {n:,} training images at "
+        f"{selection.seeds} seed(s) and scored on those {n:,}; the rule, fixed before the run: "
+        f"{selection.description}."
+    )
+    if not result["target_reached"] and chosen is not None:
+        about += f" No candidate reached {selection.target:.1%}, so the most accurate was taken."
+    if result["max_epochs"] is not None:
+        about += (
             f" Every fit was cut to {result['max_epochs']} epoch(s) (a quick run): the names "
             "give the epochs of a full run."
-            if result["max_epochs"] is not None
-            else ""
         )
-        + (f" The deadline left fits out: {result['stopped']}." if result.get("stopped") else ""),
-        "",
-        "| candidate | hold-out accuracy (mean) | (min) | fit (s, median) | chosen |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for row in summary.itertuples():
-        lines.append(
-            f"| {row.config} | {_percent(row.accuracy)} | {_percent(row.accuracy_min)} | "
-            f"{_number(row.fit_seconds)} | {_mark(row.config, chosen, holdout_rows)} |"
-        )
-    for config, _ in selection.candidates():
-        if config not in set(summary["config"]):
-            lines.append(f"| {config} | | | | not started (deadline) |")
-    lines.append("")
+    rows = []
+    for row in result["holdout"]:
+        if row["complete"]:
+            mark = "**chosen**" if row["config"] == chosen else ""
+            accuracy = [f"{row['accuracy']:.2%}", f"{row['accuracy_min']:.2%}"]
+            rows.append([row["config"], *accuracy, f"{row['fit_seconds']:.2f}", mark])
+        else:
+            mark = "no score at some seed: it raised, or the budget ran out"
+            rows.append([row["config"], "–", "–", "–", mark])
+    header = ["candidate", "hold-out accuracy (mean)", "(min)", "fit (s, median)", "chosen"]
+    text = markdown_table(header, rows, align="lrrrl", title=f"{title}\n\n{about}") + "\n"
     if chosen is None:
-        lines.append(
-            "No candidate could be chosen, so nothing was fitted on the whole training set."
-        )
-    elif not result["final_fits"]:
-        lines.append(
-            f"The chosen configuration was not fitted on the whole training set before the "
-            f"deadline: no test score.\n\n`{result['params']}`"
-        )
+        return text + "No candidate has a score at every seed: none was fitted on all the data.\n"
+    if result["accuracy_mean"] is None:
+        text += f"The chosen configuration has no test score: {result['stopped']}."
     else:
-        lines += [
+        text += (
             f"The chosen configuration on the whole training set, scored on the test set at "
-            f"{result['final_fits']} of {selection.final_seeds} "
-            f"seed(s): **{result['accuracy_mean']:.2%}** mean test accuracy (min "
-            f"{result['accuracy_min']:.2%}), fit {result['fit_seconds_median']:.2f} s (median).",
-            "",
-            f"`{result['params']}`",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def _percent(value):
-    return f"{value:.2%}" if np.isfinite(value) else "–"
-
-
-def _number(value):
-    return f"{value:.2f}" if np.isfinite(value) else "–"
-
-
-def _mark(config, chosen, rows):
-    """The last column: chosen, or why a candidate has no score."""
-    if config == chosen:
-        return "**chosen**"
-    own = [row for row in rows if row["config"] == config]
-    if any("stopped" in row for row in own):
-        return "stopped by the deadline"
-    if any("skipped" in row for row in own):
-        return "not started (deadline)" if all("skipped" in r for r in own) else "cut (deadline)"
-    if own and all("error" in row for row in own):
-        return "failed"
-    return ""
+            f"{len(result['final'])} of {selection.final_seeds} seed(s): "
+            f"**{result['accuracy_mean']:.2%}** mean test accuracy (min "
+            f"{result['accuracy_min']:.2%}), fit {result['fit_seconds_median']:.2f} s (median)."
+            + (f" {result['stopped']}." if result["stopped"] else "")
+        )
+    return text + f"\n\n`{result['params']}`\n"

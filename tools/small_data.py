@@ -37,7 +37,6 @@ import argparse
 import os
 import platform
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -46,8 +45,8 @@ import torch
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
 from skmnist._files import write_text
-
-__all__ = ["digits_split", "main", "mnist_holdout", "run", "to_markdown"]
+from skmnist.benchmarks._evaluation import fit_and_score
+from skmnist.benchmarks._tables import markdown_table
 
 #: The estimators by the names ``--estimators`` takes.
 ESTIMATORS = {"mlp": MLPNetClassifier, "lenet": LeNet5Classifier, "cnn": CNNClassifier}
@@ -101,28 +100,22 @@ def mnist_holdout(data_home=None):
     return X[:50_000], y[:50_000], X[50_000:], y[50_000:]
 
 
-def _fit_and_score(estimator, X_train, y_train, X_test, y_test):
-    start = time.perf_counter()
+def _fit(estimator, X_train, y_train, X_test, y_test):
+    """Accuracy, fit seconds and the training budget as resolved: batch size, epochs."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scikit-learn's MLPClassifier warns at max_iter
-        estimator.fit(X_train, y_train)
-    seconds = time.perf_counter() - start
-    history = getattr(estimator, "history_", None)
-    budget: tuple
-    if history is not None:  # an skmnist estimator: its budget as resolved
-        budget = (estimator.batch_size_, estimator.max_epochs_, len(history))
+        scores, _ = fit_and_score(estimator, X_train, y_train, X_test, y_test)
+    budget: tuple = (None, None, None)
+    if scores["epochs"] is not None:  # an skmnist estimator
+        budget = (estimator.batch_size_, estimator.max_epochs_, scores["epochs"])
     elif hasattr(estimator, "loss_curve_"):  # scikit-learn's MLPClassifier
-        budget = (
-            min(200, len(y_train)) if estimator.batch_size == "auto" else estimator.batch_size,
-            estimator.max_iter,
-            estimator.n_iter_,
-        )
-    else:
-        budget = (None, None, None)
+        auto = estimator.batch_size == "auto"
+        batch_size = min(200, len(y_train)) if auto else estimator.batch_size
+        budget = (batch_size, estimator.max_iter, estimator.n_iter_)
     return {
         **dict(zip(("batch_size", "max_epochs", "epochs"), budget, strict=True)),
-        "accuracy": float(estimator.score(X_test, y_test)),
-        "fit_seconds": seconds,
+        "accuracy": scores["accuracy"],
+        "fit_seconds": scores["fit_seconds"],
     }
 
 
@@ -169,38 +162,41 @@ def run(
     if data not in DATA:
         raise ValueError(f"unknown data {data!r}; choose one of {', '.join(DATA)}.")
     split = digits_split() if data == "digits" else mnist_holdout(data_home)
-    rows = []
-    for name in estimators:
-        for setting in settings:
-            for seed in seeds:
-                clf = ESTIMATORS[name](random_state=seed, device=device, **SETTINGS[setting])
-                row = {"model": type(clf).__name__, "settings": _label(setting), "seed": seed}
-                rows.append({**row, **_fit_and_score(clf, *split)})
-                print(_row_line(rows[-1]), flush=True)
+    fits = [
+        (
+            model.__name__,
+            _label(setting),
+            seed,
+            model(**SETTINGS[setting], random_state=seed, device=device),
+        )
+        for model in (ESTIMATORS[name] for name in estimators)
+        for setting in settings
+        for seed in seeds
+    ]
     if references and data == "digits":
         from sklearn.neural_network import MLPClassifier
         from sklearn.svm import SVC
 
-        for seed in seeds:
-            row = {"model": "scikit-learn MLPClassifier()", "settings": "defaults", "seed": seed}
-            rows.append({**row, **_fit_and_score(MLPClassifier(random_state=seed), *split)})
-            print(_row_line(rows[-1]), flush=True)
-        row = {"model": "scikit-learn SVC()", "settings": "defaults", "seed": None}
-        rows.append({**row, **_fit_and_score(SVC(), *split)})
-        print(_row_line(rows[-1]), flush=True)
+        fits += [
+            ("scikit-learn MLPClassifier()", "defaults", s, MLPClassifier(random_state=s))
+            for s in seeds
+        ]
+        fits.append(("scikit-learn SVC()", "defaults", None, SVC()))
+    rows = []
+    for model, setting, seed, clf in fits:
+        row = {"model": model, "settings": setting, "seed": seed, **_fit(clf, *split)}
+        rows.append(row)
+        print(
+            f"{model} ({setting}, seed {seed}): {row['accuracy']:.4f} in "
+            f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs",
+            flush=True,
+        )
     return pd.DataFrame(rows)
 
 
 def _label(setting):
     params = SETTINGS[setting]
     return ", ".join(f"{k}={v}" for k, v in params.items()) if params else setting
-
-
-def _row_line(row):
-    return (
-        f"{row['model']} ({row['settings']}, seed {row['seed']}): {row['accuracy']:.4f} in "
-        f"{row['fit_seconds']:.1f} s, {row['epochs']} epochs"
-    )
 
 
 def _seeds(values):
@@ -219,48 +215,39 @@ def _whole(values):
 
 
 def to_markdown(results, *, title=None):
-    """The results as Markdown: the mean over seeds per model and setting, then each fit.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame
-        What :func:`run` returns.
-    title : str, default=None
-        A first paragraph.
-
-    Returns
-    -------
-    text : str
-        Two tables.
-    """
-    lines = [title, ""] if title else []
-    lines += [
-        "| model | settings | seeds | accuracy (mean) | accuracy (min) | batch size | epoch "
-        "budget | epochs trained | fit (s, mean) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    """:func:`run`'s results in Markdown, after ``title``: the means over seeds, then each fit."""
+    budget = ["batch size", "epoch budget", "epochs trained"]
+    means = [
+        [
+            model,
+            setting,
+            _seeds(group["seed"]),
+            f"{group['accuracy'].mean():.2%}",
+            f"{group['accuracy'].min():.2%}",
+            *(_whole(group[c]) for c in ("batch_size", "max_epochs", "epochs")),
+            f"{group['fit_seconds'].mean():.1f}",
+        ]
+        for (model, setting), group in results.groupby(["model", "settings"], sort=False)
     ]
-    for (model, setting), group in results.groupby(["model", "settings"], sort=False):
-        lines.append(
-            f"| {model} | {setting} | {_seeds(group['seed'])} | {group['accuracy'].mean():.2%} | "
-            f"{group['accuracy'].min():.2%} | {_whole(group['batch_size'])} | "
-            f"{_whole(group['max_epochs'])} | {_whole(group['epochs'])} | "
-            f"{group['fit_seconds'].mean():.1f} |"
-        )
-    lines += [
-        "",
-        "Each fit:",
-        "",
-        "| model | settings | seed | accuracy | batch size | epoch budget | epochs trained "
-        "| fit (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+    each = [
+        [
+            row.model,
+            row.settings,
+            _whole([row.seed]),
+            f"{row.accuracy:.2%}",
+            *(_whole([v]) for v in (row.batch_size, row.max_epochs, row.epochs)),
+            f"{row.fit_seconds:.1f}",
+        ]
+        for row in results.itertuples()
     ]
-    for row in results.itertuples():
-        lines.append(
-            f"| {row.model} | {row.settings} | {_whole([row.seed])} | {row.accuracy:.2%} | "
-            f"{_whole([row.batch_size])} | {_whole([row.max_epochs])} | {_whole([row.epochs])} | "
-            f"{row.fit_seconds:.1f} |"
+    header = ["model", "settings", "seeds", "accuracy (mean)", "accuracy (min)", *budget]
+    return (
+        markdown_table([*header, "fit (s, mean)"], means, align="lllrrrrrr", title=title)
+        + "\nEach fit:\n\n"
+        + markdown_table(
+            ["model", "settings", "seed", "accuracy", *budget, "fit (s)"], each, align="llrrrrrr"
         )
-    return "\n".join(lines) + "\n"
+    )
 
 
 def _setup(data, n_train, n_test, seeds, device):
@@ -279,21 +266,10 @@ def _setup(data, n_train, n_test, seeds, device):
 
 
 def main(argv=None):
-    """Run the benchmark from the command line, print its tables and optionally save them.
+    """``python -m tools.small_data``: print the tables; with ``--out``, write them there.
 
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The options (``--data``, ``--estimators``, ``--settings``,
-        ``--seeds``, ``--no-references``, ``--device``, ``--data-home``,
-        ``--out DIR``, ``--name``); None reads ``sys.argv[1:]``. With
-        ``--out``, ``<name>.md`` and ``<name>.csv`` are written there
-        (``<data>.md`` without ``--name``).
-
-    Returns
-    -------
-    status : int
-        0.
+    ``<name>.md`` and ``<name>.csv`` go to ``--out`` (``--name`` defaults to
+    ``--data``). Returns 0.
     """
     parser = argparse.ArgumentParser(
         prog="python -m tools.small_data", description=__doc__.split("\n")[0]

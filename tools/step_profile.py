@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from skmnist import MLPNetClassifier
+from skmnist.benchmarks._tables import markdown_table
 from skmnist.datasets import load_mnist_sample
 from skmnist.estimators._options import AUTO_STEP_MODE, STEP_MODES, resolve_step_mode
 
@@ -120,19 +121,22 @@ def run(repeat=2, rounds=3):
 
 
 def to_markdown(rows):
-    lines = [
+    """The table of :func:`run`'s rows, in Markdown."""
+    title = (
         f"Per training batch of a 784-{HIDDEN}-10 MLP, batches of {BATCH_SIZE}, "
-        f"one CPU thread, torch {torch.__version__}.",
-        "",
-        "| step | us per batch | Python calls per batch | torch operators per batch |",
-        "|---|---:|---:|---:|",
+        f"one CPU thread, torch {torch.__version__}."
+    )
+    header = ["step", "us per batch", "Python calls per batch", "torch operators per batch"]
+    cells = [
+        [
+            name,
+            f"{row['us_per_batch']:.0f}",
+            f"{row['python_calls_per_batch']:.0f}",
+            f"{row['torch_operators_per_batch']:.1f}",
+        ]
+        for name, row in rows.items()
     ]
-    for name, row in rows.items():
-        lines.append(
-            f"| {name} | {row['us_per_batch']:.0f} | {row['python_calls_per_batch']:.0f} "
-            f"| {row['torch_operators_per_batch']:.1f} |"
-        )
-    return "\n".join(lines) + "\n"
+    return markdown_table(header, cells, align="lrrr", title=title)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,8 +44,8 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     Parameters
     ----------
     estimator : estimator instance
-        An unfitted skmnist estimator, or a Pipeline ending in one; it is
-        fitted in place.
+        An unfitted classifier: a skmnist estimator, a Pipeline ending in
+        one, or any other scikit-learn classifier; it is fitted in place.
     X_train, y_train : array-like
         Training images and labels.
     X_test, y_test : array-like
@@ -56,7 +56,8 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     scores : dict
         ``accuracy``, ``macro_f1``, ``fit_seconds``, ``predict_images_per_s``
         (of ``predict`` on the whole test set), ``n_params`` and ``epochs``
-        (the epochs trained, fewer than ``max_epochs`` after early stopping).
+        (the epochs trained, fewer than ``max_epochs`` after early stopping;
+        both None for a classifier that is not a skmnist estimator).
     y_pred : ndarray
         The predictions for ``X_test``.
 
@@ -73,6 +74,13 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     ['accuracy', 'epochs', 'fit_seconds', 'macro_f1', 'n_params', 'predict_images_per_s']
     >>> scores["accuracy"] > 0.8, scores["epochs"], y_pred.shape
     (True, 3, (1000,))
+
+    Any scikit-learn classifier is scored the same way:
+
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> scores, _ = fit_and_score(KNeighborsClassifier(), X, y, test.data, test.target)
+    >>> scores["accuracy"] > 0.8, scores["n_params"], scores["epochs"]
+    (True, None, None)
     """
     start = time.perf_counter()
     estimator.fit(X_train, y_train)
@@ -81,12 +89,13 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     y_pred = estimator.predict(X_test)
     predict_seconds = time.perf_counter() - start
     final = final_estimator(estimator)
+    network = hasattr(final, "module_")
     scores = {
         "accuracy": float(accuracy_score(y_test, y_pred)),
         "macro_f1": float(f1_score(y_test, y_pred, average="macro")),
         "fit_seconds": fit_seconds,
         "predict_images_per_s": len(y_pred) / max(predict_seconds, 1e-9),
-        "n_params": count_parameters(final),
-        "epochs": len(final.history_),
+        "n_params": count_parameters(final) if network else None,
+        "epochs": len(final.history_) if network else None,
     }
     return scores, y_pred

@@ -84,38 +84,78 @@ def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
     | CNN | 99.12% | 0.9911 | 12.3 | 45,679 | 241,770 | 15 |
     <BLANKLINE>
     """
-    lines = [f"{title}", ""] if title else []
     several_seeds = "seed" in results and results.groupby("config").size().max() > 1
-    if several_seeds:
-        lines += [
-            "| model / config | seeds | accuracy (mean) | accuracy (min) | fit (s, median) "
-            "| fit (s, min-max) | parameters | epochs |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+    columns = ["model / config", "accuracy", "macro F1", "fit (s)", "predict (images/s)"]
+    columns += ["parameters", "epochs"]
+    each = [
+        [
+            row.config + (f" (seed {row.seed})" if several_seeds else ""),
+            f"{row.accuracy:.2%}",
+            f"{row.macro_f1:.4f}",
+            _seconds(row.fit_seconds),
+            f"{row.predict_images_per_s:,.0f}",
+            f"{row.n_params:,}",
+            row.epochs,
         ]
-        for row in summarize(results).itertuples(index=False):
-            lines.append(
-                f"| {_cell(row.config)} | {row.seeds} | {row.accuracy:.2%} | "
-                f"{row.accuracy_min:.2%} | {_seconds(row.fit_seconds)} | "
-                f"{_seconds(row.fit_seconds_min)}-{_seconds(row.fit_seconds_max)} | "
-                f"{row.n_params:,} | {row.epochs:g} |"
-            )
-        lines += ["", "Each seed:", ""]
-    lines += [
-        "| model / config | accuracy | macro F1 | fit (s) | predict (images/s) | parameters "
-        "| epochs |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        for row in results.itertuples(index=False)
     ]
-    for row in results.itertuples(index=False):
-        config = _cell(row.config) + (f" (seed {row.seed})" if several_seeds else "")
-        lines.append(
-            f"| {config} | {row.accuracy:.2%} | {row.macro_f1:.4f} | {_seconds(row.fit_seconds)} "
-            f"| {row.predict_images_per_s:,.0f} | {row.n_params:,} | {row.epochs} |"
-        )
+    if not several_seeds:
+        return markdown_table(columns, each, align="lrrrrrr", title=title)
+    summary_columns = ["model / config", "seeds", "accuracy (mean)", "accuracy (min)"]
+    summary_columns += ["fit (s, median)", "fit (s, min-max)", "parameters", "epochs"]
+    summary = [
+        [
+            row.config,
+            row.seeds,
+            f"{row.accuracy:.2%}",
+            f"{row.accuracy_min:.2%}",
+            _seconds(row.fit_seconds),
+            f"{_seconds(row.fit_seconds_min)}-{_seconds(row.fit_seconds_max)}",
+            f"{row.n_params:,}",
+            f"{row.epochs:g}",
+        ]
+        for row in summarize(results).itertuples(index=False)
+    ]
+    return (
+        markdown_table(summary_columns, summary, align="lrrrrrrr", title=title)
+        + "\nEach seed:\n\n"
+        + markdown_table(columns, each, align="lrrrrrr")
+    )
+
+
+def markdown_table(header, rows, *, align=None, title=None) -> str:
+    """A Markdown table of ``rows`` under ``header``, ending with a newline.
+
+    Every table skmnist's benchmarks and development tools write goes
+    through this function.
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column names.
+    rows : iterable of sequences
+        The cells of each row, formatted by the caller; each is written as
+        ``str(cell)``, with ``|`` escaped.
+    align : str, default=None
+        One letter per column, ``"l"`` (left) or ``"r"`` (right); None
+        aligns every column left.
+    title : str, default=None
+        A paragraph put before the table.
+
+    Returns
+    -------
+    text : str
+        The Markdown text.
+    """
+    align = align or "l" * len(header)
+    lines = [title, ""] if title else []
+    lines += [_row(header), "|" + "".join("---:|" if a == "r" else "---|" for a in align)]
+    lines += [_row(row) for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def _cell(text):
-    return str(text).replace("|", "\\|")
+def _row(cells):
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def _seconds(seconds):

@@ -2,7 +2,7 @@
 
 Each test taking the ``device`` fixture runs once per device (``pytest -m cuda``
 selects the CUDA cases); tests marked ``cuda`` need a GPU and are skipped with
-a reason without one. ``.ci/gpu-check`` runs this module on a GPU machine.
+a reason without one. ``python -m tools.gpu_check`` runs every CUDA case on a GPU machine.
 
 Tolerances, CUDA against the CPU at the same seed (same initial weights, same
 batches: the shuffling generator is a CPU one on every device):

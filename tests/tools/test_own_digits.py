@@ -27,7 +27,7 @@ def test_the_set_is_balanced_and_varied(digits):
     assert all(h == w and 32 <= h <= 128 for h, w in sizes) and len(sizes) > 30
     assert all(image.dtype == np.uint8 for image in digits.images)
     fonts = {source for source in digits.source if source.startswith("font: ")}
-    assert len(fonts) > 15 and digits.fonts == list(own_digits.BUNDLED_FONTS)
+    assert len(fonts) > 15 and digits.fonts == list(digit_drawing.BUNDLED_FONTS)
 
 
 def test_polarity_is_what_it_says(digits):
@@ -48,8 +48,8 @@ def test_the_same_seed_gives_the_same_images(digits):
 
 def test_system_fonts_add_only_fonts_that_draw_ten_digits():
     fonts = digit_drawing._fonts(system_fonts=True)
-    assert [Path(f).name for f in fonts[: len(own_digits.BUNDLED_FONTS)]] == list(
-        own_digits.BUNDLED_FONTS
+    assert [Path(f).name for f in fonts[: len(digit_drawing.BUNDLED_FONTS)]] == list(
+        digit_drawing.BUNDLED_FONTS
     )
     assert all(digit_drawing._draws_digits(font) for font in fonts)
 

@@ -5,10 +5,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
+from tools_helpers import Tick
 
 from skmnist import MLPNetClassifier, load_mnist_sample
 from skmnist.benchmarks.suites import fast_recipe
-from tools import gpu_check, selection
+from tools import budget, gpu_check, selection
+from tools.budget import Budget
 from tools.selection import SELECTIONS, Selection, choose, run_selection
 
 
@@ -44,40 +48,54 @@ def _tiny_selection(target):
 
 
 @pytest.fixture
-def scored(monkeypatch):
-    """The (training size, scoring labels) of every fit run_selection makes."""
+def final_fits(monkeypatch):
+    """The (training size, scoring labels, estimator) of every fit_and_score of a selection."""
     calls = []
-    original = selection.fit_and_score
+    original = budget.fit_and_score
 
     def spy(estimator, X, y, X_score, y_score):
-        calls.append((len(y), np.asarray(y_score).copy(), estimator.random_state))
+        calls.append((len(y), np.asarray(y_score).copy(), estimator))
         return original(estimator, X, y, X_score, y_score)
 
-    monkeypatch.setattr(selection, "fit_and_score", spy)
+    monkeypatch.setattr(budget, "fit_and_score", spy)
     return calls
 
 
-def test_candidates_never_see_the_test_set(monkeypatch, scored):
+def test_candidates_are_scored_on_the_holdout_and_only_the_choice_sees_the_test_set(
+    monkeypatch, final_fits
+):
     monkeypatch.setitem(SELECTIONS, "tiny", _tiny_selection(target=None))
     train, test = load_mnist_sample(), load_mnist_sample(subset="test")
     X, y = train.data[:700], train.target[:700]
     X_test, y_test = test.data[:300], test.target[:300]
     result = run_selection("tiny", X, y, X_test, y_test, holdout=200, device="cpu")
 
-    holdout_fits, test_fits = scored[:4], scored[4:]
-    for n_train, y_score, _ in holdout_fits:  # fitted on the first 500, scored on the last 200
-        assert n_train == 500
-        np.testing.assert_array_equal(y_score, y[500:])
-    assert [seed for *_, seed in holdout_fits] == [0, 1, 0, 1]
-    assert len(test_fits) == 3  # only the chosen one, at its final seeds, sees the test set
-    for n_train, y_score, _ in test_fits:
-        assert n_train == 700
-        np.testing.assert_array_equal(y_score, y_test)
-
-    holdout = result["holdout"].set_index("config")["accuracy"]
+    # each candidate fitted on the first 500 images and scored on the last 200, at seeds 0, 1
+    candidates = _tiny_selection(None).candidates()
+    for (config, estimator), row in zip(candidates, result["holdout"], strict=True):
+        scores = [
+            clone(estimator)
+            .set_params(random_state=seed, device="cpu")
+            .fit(X[:500], y[:500])
+            .score(X[500:], y[500:])
+            for seed in (0, 1)
+        ]
+        assert (row["config"], row["accuracy"], row["accuracy_min"]) == (
+            config,
+            pytest.approx(np.mean(scores)),
+            min(scores),
+        )
+    holdout = pd.DataFrame(result["holdout"]).set_index("config")["accuracy"]
     assert result["chosen"] == holdout.idxmax()
-    finals = [row for row in result["rows"] if row["stage"] == "test"]
-    assert {row["config"] for row in finals} == {result["chosen"]}
+    # only the chosen one, at its 3 final seeds, fitted on all 700 and scored on the test set
+    assert len(final_fits) == 3
+    chosen = dict(candidates)[result["chosen"]]
+    for seed, (n_train, y_score, estimator) in enumerate(final_fits):
+        assert n_train == 700 and estimator.random_state == seed
+        assert estimator.hidden_layer_sizes == chosen.hidden_layer_sizes
+        np.testing.assert_array_equal(y_score, y_test)
+    finals = result["final"]
+    assert [row["random_state"] for row in finals] == [0, 1, 2]
     assert result["accuracy_mean"] == pytest.approx(np.mean([r["accuracy"] for r in finals]))
     assert result["accuracy_min"] == min(r["accuracy"] for r in finals)
 
@@ -121,35 +139,20 @@ def test_the_fashion_candidates_include_erasing_on_wider_blocks():
     assert SELECTIONS["fashion"].dataset == "fashion-mnist"
 
 
-def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch, sample_loads):
+def test_the_check_runs_a_selection_on_its_data_set(tmp_path, monkeypatch, sample_data):
     monkeypatch.setitem(
         SELECTIONS, "fashion", _tiny_selection(target=None)._replace(dataset="fashion-mnist")
     )
-    # the step holds out 10,000 images, more than this fake set: shrink it
-    monkeypatch.setattr(
-        gpu_check.selection,
-        "run_selection",
-        lambda *args, holdout, **kwargs: run_selection(*args, holdout=100, **kwargs),
-    )
-    argv = [
-        "--device",
-        "cpu",
-        "--steps",
-        "select",
-        "--selection",
-        "fashion",
-        "--out",
-        str(tmp_path),
-    ]
-    assert gpu_check.main(argv) == 0
-    assert sample_loads == ["fashion-mnist"]
+    argv = ["--device", "cpu", "--quick", "--steps", "select", "--selection", "fashion"]
+    assert gpu_check.main([*argv, "--out", str(tmp_path)]) == 0
+    assert sample_data == ["fashion-mnist"]
     result = json.loads((tmp_path / "select-fashion-cpu.json").read_text())
     assert [row["config"] for row in result["holdout"]] == ["one hidden unit", "64 hidden units"]
     table = (tmp_path / "select-fashion-cpu.md").read_text()
     assert f"| {result['chosen']} |" in table and "**chosen**" in table
     assert "fitted on all but the last 100 training images at 2 seed(s)" in table
     summary = (tmp_path / "gpu-check.md").read_text()
-    assert f"| select fashion: chosen on the hold-out | {result['chosen']} |" in summary
+    assert f"`fashion` chose {result['chosen']}: test accuracy " in summary
 
 
 def _sample_split():
@@ -166,18 +169,79 @@ def test_a_candidate_that_fails_is_kept_out_and_the_others_still_run(monkeypatch
 
     bad = Selection("test", candidates, 0.5, seeds=1, final_seeds=1, dataset="mnist")
     monkeypatch.setitem(SELECTIONS, "bad", bad)
-    result = run_selection("bad", *_sample_split(), holdout=100, device="cpu")
-    failed = result["rows"][0]
-    assert failed["config"] == "bad learning rate" and "lr" in failed["error"]
+    with pytest.warns(FitFailedWarning, match="The 'lr' parameter of MLPNetClassifier"):
+        result = run_selection("bad", *_sample_split(), holdout=100, device="cpu")
+    failed = result["holdout"][0]
+    assert failed["config"] == "bad learning rate" and not failed["complete"]
     assert np.isnan(failed["accuracy"])
     assert result["chosen"] == "fine"
+    text = selection.to_markdown(result, "Title.")
+    assert "| bad learning rate | – | – | – | no score at some seed: it raised, or the" in text
 
 
 def test_the_report_says_when_no_candidate_reached_the_target(monkeypatch):
     monkeypatch.setitem(SELECTIONS, "tiny", _tiny_selection(target=1.01))
     result = run_selection("tiny", *_sample_split(), holdout=100, device="cpu", max_epochs=1)
     assert not result["target_reached"]
-    text = selection.selection_markdown(result, "Title.")
+    text = selection.to_markdown(result, "Title.")
     assert "No candidate reached 101.0%, so the most accurate was taken." in text
     assert "Every fit was cut to 1 epoch(s) (a quick run)" in text
     assert text.startswith("Title.\n")
+
+
+@pytest.fixture
+def ticking_selection(monkeypatch):
+    """Three MLPs whose fits take 10 s of the fake clock (2 epochs of 5 s), 1 seed each."""
+
+    def candidates():
+        def mlp(units):
+            return MLPNetClassifier(
+                hidden_layer_sizes=(units,), max_epochs=2, callbacks=[("tick", Tick(5))]
+            )
+
+        return [("A", mlp(8)), ("B", mlp(16)), ("C", mlp(32))]
+
+    monkeypatch.setitem(SELECTIONS, "ticking", Selection("test", candidates, None, 1, 1, "mnist"))
+    sample = load_mnist_sample()
+    return sample.data[:350], sample.target[:350], sample.data[350:450], sample.target[350:450]
+
+
+def _ticking(data, budget):
+    return run_selection(
+        "ticking", *data, holdout=100, device="cpu", budget=Budget(budget), warm_up=False
+    )
+
+
+def test_a_selection_cut_by_the_budget_chooses_among_the_candidates_that_ran(
+    fake_time, ticking_selection
+):
+    # 250 of 350 images train a hold-out fit, so a final fit takes 1.4 times one: 14 s.
+    # A ends at 10 s and B at 20 s, each leaving 14 s free; C, stopped after its first epoch
+    # at 25 s, could not (it would end at 30 s); the final fit ends at 35 s.
+    with pytest.warns(FitFailedWarning, match=r"(?s)stopped after 1 of 2 epochs"):
+        result = _ticking(ticking_selection, 40)
+    rows = {row["config"]: row for row in result["holdout"]}
+    assert rows["A"]["complete"] and rows["B"]["complete"] and not rows["C"]["complete"]
+    assert np.isnan(rows["C"]["accuracy"])
+    assert result["chosen"] in ("A", "B") and result["accuracy_mean"] is not None
+    assert fake_time.now == 1035.0
+    text = selection.to_markdown(result, "Title.")
+    assert "| C | – | – | – | no score at some seed: it raised, or the budget ran out |" in text
+    assert "scored on the test set at 1 of 1 seed(s)" in text
+
+
+def test_a_choice_the_budget_leaves_no_time_to_fit_has_no_test_score(fake_time, ticking_selection):
+    # A ends at 10 s; B and C are stopped at 15 s and 20 s; A's final fit, begun at 20 s,
+    # is stopped at 25 s, as it would end at 30 s
+    with pytest.warns(FitFailedWarning, match="2 fits failed"):
+        result = _ticking(ticking_selection, 28)
+    assert result["chosen"] == "A" and result["accuracy_mean"] is None
+    assert result["final"] == []
+    assert result["stopped"].startswith("random_state 0 not fitted: stopped after 1 of 2 ep")
+    text = selection.to_markdown(result, "Title.")
+    assert "The chosen configuration has no test score: random_state 0 not fitted: " in text
+
+
+def test_a_selection_with_no_time_at_all_fails_saying_so(fake_time, ticking_selection):
+    with pytest.raises(ValueError, match=r"(?s)All the 3 fits failed.*not started: no time left"):
+        _ticking(ticking_selection, 0)
