@@ -3,8 +3,8 @@
 The defaults ``batch_size="auto"`` and ``max_epochs="auto"`` choose the
 batch size and the epochs from the number of training images (see
 :func:`skmnist.estimators.training_budget`). This benchmark
-trains each estimator with its default parameters ("defaults") and with the
-former integer defaults (``batch_size=128, max_epochs=10``, "fixed") on
+trains each estimator with its default parameters ("defaults") and with
+fixed integers (``batch_size=128, max_epochs=10``, "fixed") on
 
 - ``digits``: scikit-learn's :func:`~sklearn.datasets.load_digits`, 8x8
   images with pixels divided by 16, the first 1,400 images to train and the
@@ -50,8 +50,8 @@ from skmnist.benchmarks._tables import markdown_table
 
 #: The estimators by the names ``--estimators`` takes.
 ESTIMATORS = {"mlp": MLPNetClassifier, "lenet": LeNet5Classifier, "cnn": CNNClassifier}
-#: The settings ``--settings`` takes: the defaults, the former defaults ("fixed"), and two
-#: alternatives to the defaults' choices: the former patience of the plateau stop, and
+#: The settings ``--settings`` takes: the defaults, fixed integers ("fixed"), and two
+#: alternatives to the defaults' choices: a patience of 5 for the plateau stop, and
 #: 200 epochs without smaller batches.
 SETTINGS = {
     "defaults": {},

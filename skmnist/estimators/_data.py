@@ -476,7 +476,7 @@ def to_float(Xb):
     x = Xb.to(torch.float32)
     if not (Xb.dtype.is_floating_point or Xb.dtype == torch.bool):
         # a cast, then the product in place: on the CPU, torch's one-kernel product of
-        # integers and a float (type promotion) is ten times slower on large batches
+        # integers and a float (type promotion) is much slower on large batches
         x = x.mul_(1.0 / 255.0)
     return x
 

@@ -135,9 +135,9 @@ class _StepMode(NamedTuple):
 _FUSED_ON_CPU_ONLY = torch.optim.Adagrad
 
 
-#: What ``step_mode="auto"`` is: the fused optimizer kernels were faster than torch's
-#: default on the CPU (docs/benchmarks/speed-cpu.md) and are torch's fastest on CUDA;
-#: "graph" is chosen by name until a GPU has measured it against them.
+#: What ``step_mode="auto"`` is: the fused optimizer kernels, faster than torch's
+#: default on the CPU (docs/benchmarks/speed-cpu.md) and torch's fastest on CUDA;
+#: "graph" is chosen by name, since no measurement on a GPU has yet compared them.
 AUTO_STEP_MODE = "fused"
 
 #: How the training step runs (the ``step_mode`` parameter, whose "auto" is

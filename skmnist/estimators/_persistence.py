@@ -293,7 +293,7 @@ _HEADER_SCHEMA = {
         )
     ),
 }
-#: fields a file may lack (written by later versions of the format's writer)
+#: fields that files written before the field existed lack; they load with its default
 _OPTIONAL_FIELDS = {"pixel_range"}
 
 

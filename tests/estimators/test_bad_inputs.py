@@ -1,7 +1,6 @@
-"""Bad inputs that once got through: each now gets a clear message, and changes nothing.
+"""Bad inputs get a clear message and change nothing.
 
-One row per case a sweep of bad inputs found unclear or silent: what the user
-did, and what they must be told (a warning or an error naming what was wrong
+One row per case: what the user did, and what they must be told (a warning or an error naming what was wrong
 and what to do). A save that fails names the user's file
 (``test_model_files.py``).
 """

@@ -1,9 +1,9 @@
 """The training budget: batch_size="auto" and max_epochs="auto" on small and MNIST-sized data.
 
 The defaults choose the batch size and the epochs from the number of
-training images (``training_budget``): on MNIST-sized data they are the
-former defaults (10 epochs of 128-image batches, the same training step for
-step), on a small data set smaller batches and more epochs, ended by a
+training images (``training_budget``): on MNIST-sized data 10 epochs of
+128-image batches (the same training, step for step, as those fixed
+settings), on a small data set smaller batches and more epochs, ended by a
 plateau of the training loss. ``docs/benchmarks/small-data/`` has the
 measurements behind the numbers.
 """
@@ -19,7 +19,8 @@ from skmnist.estimators import training_budget
 
 @pytest.fixture(scope="module")
 def digits():
-    """The split of issue 16: the first 1,400 digits train, the other 397 test, pixels / 16."""
+    """load_digits split as the small-data benchmark splits it: the first 1,400 digits
+    train, the other 397 test, pixels / 16."""
     data = load_digits()
     X, y = data.data / 16, data.target
     return X[:1400], y[:1400], X[1400:], y[1400:]
@@ -74,9 +75,9 @@ def test_the_parameters_stay_auto_and_the_resolved_budget_is_fitted_state(digits
     assert sum(clf.history[-1, "batches", :, "train_batch_size"]) == 700
 
 
-def test_auto_trains_on_mnist_sized_data_as_the_former_defaults():
-    # 20,000 images of 16 pixels: "auto" is 10 epochs of 128, the former integer defaults,
-    # and no plateau can stop it sooner, so training is the same step for step
+def test_auto_trains_on_mnist_sized_data_as_ten_epochs_of_128():
+    # 20,000 images of 16 pixels: "auto" is 10 epochs of 128, and no plateau can stop it
+    # sooner, so training is that of batch_size=128, max_epochs=10 step for step
     rng = np.random.default_rng(0)
     X = rng.random((20_000, 16), dtype=np.float32)
     y = (X[:, 0] + X[:, 1] > 1).astype(int)
@@ -90,7 +91,8 @@ def test_auto_trains_on_mnist_sized_data_as_the_former_defaults():
 
 def test_defaults_learn_load_digits(digits):
     # measured (docs/benchmarks/small-data/digits.md): 92.70%, 92.19%, 91.69% for seeds 0-2
-    # (scikit-learn's MLPClassifier(): 92.19%, 91.69%, 91.18%); the former defaults, 85.14%
+    # (scikit-learn's MLPClassifier(): 92.19%, 91.69%, 91.18%); batch_size=128,
+    # max_epochs=10: 85.14%
     X_train, y_train, X_test, y_test = digits
     clf = MLPNetClassifier(random_state=0).fit(X_train, y_train)
     assert (clf.batch_size_, clf.max_epochs_) == (16, 143)
