@@ -1,8 +1,8 @@
 """Bad inputs get a clear message and change nothing.
 
-One row per case: what the user did, and what they must be told (a warning or an error naming what was wrong
-and what to do). A save that fails names the user's file
-(``test_model_files.py``).
+One row per case: what the user did, and what they must be told (a warning or
+an error naming what was wrong and what to do). A save that fails names the
+user's file (``test_model_files.py``).
 """
 
 import numpy as np
