@@ -12,7 +12,9 @@ import json
 import math
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import safetensors
@@ -120,27 +122,7 @@ def save_model(estimator, path):
     if not isinstance(estimator, BaseMNISTClassifier):
         raise TypeError(f"save_model saves skmnist estimators; got {type(estimator).__name__}.")
     estimator.check_is_fitted()
-    params = estimator.get_params(deep=False)
-    if params.pop("callbacks", None):
-        raise TypeError(
-            "an estimator with custom callbacks cannot be stored safely; save it with "
-            "joblib.dump instead."
-        )
-    classes = np.asarray(estimator.classes_)
-    header = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "skmnist_version": __version__,
-        "class": type(estimator).__name__,
-        "params": {name: _encode_param(name, value) for name, value in params.items()},
-        "classes": classes.tolist(),
-        "classes_dtype": classes.dtype.str if classes.dtype != object else "object",
-        "n_features_in": int(estimator.n_features_in_),
-        "feature_names_in": getattr(estimator, "feature_names_in_", np.array([])).tolist() or None,
-        "image_shape": list(estimator.image_shape_),
-        "pixel_range": _pixel_range_field(estimator),
-        "history": epoch_rows(estimator.history),
-    }
+    header = {field: spec.dump(estimator) for field, spec in _HEADER.items()}
     state = {k: v.detach().cpu().contiguous() for k, v in estimator.module_.state_dict().items()}
     data = safetensors.torch.save(state, metadata={FORMAT: json.dumps(header)})
 
@@ -207,16 +189,10 @@ def load_model(path, *, device=None):
                 stacklevel=2,
             )
             params["device"] = "cpu"
-        dtype = object if header["classes_dtype"] == "object" else np.dtype(header["classes_dtype"])
-        classes = np.asarray(header["classes"], dtype=dtype)
         estimator = cls(**params)
-        estimator.classes_inferred_ = classes
-        estimator.n_features_in_ = header["n_features_in"]
-        if header["feature_names_in"]:
-            estimator.feature_names_in_ = np.asarray(header["feature_names_in"], dtype=object)
-        estimator.image_shape_ = tuple(header["image_shape"])
-        if header.get("pixel_range") is not None:
-            estimator.pixel_range_ = tuple(header["pixel_range"])
+        for field, spec in _HEADER.items():
+            if spec.load is not None:
+                spec.load(estimator, header.get(field), header)
         estimator.initialize()
     except (ValueError, TypeError, KeyError, AttributeError, RuntimeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -230,7 +206,7 @@ def load_model(path, *, device=None):
             f"the weights in {path} do not fit a {header['class']} with the saved parameters "
             f"(an incompatible architecture): {str(exc).splitlines()[0]} ..."
         ) from None
-    estimator.history = History(header["history"])
+    estimator.history = History(header["history"])  # after initialize, which starts one
     return estimator
 
 
@@ -258,52 +234,111 @@ def _read_file(path):
     return metadata, state
 
 
-#: The header of a model file: each field and the check its value must pass.
-_HEADER_SCHEMA = {
-    "format": lambda v: v == FORMAT,
-    "format_version": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "skmnist_version": lambda v: isinstance(v, str),
-    "class": lambda v: isinstance(v, str),
-    "params": lambda v: isinstance(v, dict),
-    "classes": lambda v: (
+class _Field(NamedTuple):
+    """One field of a model file's header, declared once: how :func:`save_model`
+    writes it, the check :func:`load_model` makes of it, and how a fitted
+    attribute is set from it before the network is built (None for the fields
+    read otherwise: the class and parameters that make the estimator, the
+    history that follows its weights); ``optional`` for a field that files
+    written before it existed lack."""
+
+    dump: Callable[[Any], Any]
+    check: Callable[[Any], bool]
+    load: Callable[[Any, Any, dict], None] | None = None
+    optional: bool = False
+
+
+def _is_int(v, low=None):
+    return isinstance(v, int) and not isinstance(v, bool) and (low is None or v >= low)
+
+
+def _is_finite_pair(v):
+    return (
         isinstance(v, list)
-        and len(v) >= 2
-        and all(isinstance(c, (str, int, float, bool)) for c in v)
-    ),
-    "classes_dtype": lambda v: isinstance(v, str),
-    "n_features_in": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-    "feature_names_in": lambda v: (
-        v is None or (isinstance(v, list) and all(isinstance(n, str) for n in v))
-    ),
-    "image_shape": lambda v: (
-        isinstance(v, list)
-        and len(v) == 3
-        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in v)
-    ),
-    "history": lambda v: isinstance(v, list) and all(isinstance(row, dict) for row in v),
-    "pixel_range": lambda v: (
-        v is None
-        or (
-            isinstance(v, list)
-            and len(v) == 2
-            and all(
-                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-                for x in v
-            )
+        and len(v) == 2
+        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+        and all(math.isfinite(x) for x in v)
+    )
+
+
+def _stored_params(estimator):
+    """The estimator's parameters as the header stores them; custom callbacks are refused."""
+    params = estimator.get_params(deep=False)
+    if params.pop("callbacks", None):
+        raise TypeError(
+            "an estimator with custom callbacks cannot be stored safely; save it with "
+            "joblib.dump instead."
         )
+    return {name: _encode_param(name, value) for name, value in params.items()}
+
+
+def _classes_dtype(estimator):
+    classes = np.asarray(estimator.classes_)
+    return classes.dtype.str if classes.dtype != object else "object"
+
+
+def _load_classes(estimator, classes, header):
+    dtype = object if header["classes_dtype"] == "object" else np.dtype(header["classes_dtype"])
+    estimator.classes_inferred_ = np.asarray(classes, dtype=dtype)
+
+
+def _set(attribute, convert):
+    """A ``load`` that sets ``attribute`` to ``convert(value)`` when the field has a value."""
+
+    def load(estimator, value, header):
+        if value is not None:
+            setattr(estimator, attribute, convert(value))
+
+    return load
+
+
+#: The header of a model file, field by field.
+_HEADER = {
+    "format": _Field(lambda e: FORMAT, lambda v: v == FORMAT),
+    "format_version": _Field(lambda e: FORMAT_VERSION, _is_int),
+    "skmnist_version": _Field(lambda e: __version__, lambda v: isinstance(v, str)),
+    "class": _Field(lambda e: type(e).__name__, lambda v: isinstance(v, str)),
+    "params": _Field(_stored_params, lambda v: isinstance(v, dict)),
+    "classes": _Field(
+        lambda e: np.asarray(e.classes_).tolist(),
+        lambda v: (
+            isinstance(v, list)
+            and len(v) >= 2
+            and all(isinstance(c, (str, int, float, bool)) for c in v)
+        ),
+        _load_classes,
+    ),
+    "classes_dtype": _Field(_classes_dtype, lambda v: isinstance(v, str)),
+    "n_features_in": _Field(
+        lambda e: int(e.n_features_in_), lambda v: _is_int(v, 1), _set("n_features_in_", int)
+    ),
+    "feature_names_in": _Field(
+        lambda e: getattr(e, "feature_names_in_", np.array([])).tolist() or None,
+        lambda v: v is None or (isinstance(v, list) and all(isinstance(n, str) for n in v)),
+        _set("feature_names_in_", lambda v: np.asarray(v, dtype=object)),
+    ),
+    "image_shape": _Field(
+        lambda e: list(e.image_shape_),
+        lambda v: isinstance(v, list) and len(v) == 3 and all(_is_int(n, 1) for n in v),
+        _set("image_shape_", tuple),
+    ),
+    "pixel_range": _Field(
+        lambda e: (
+            None if getattr(e, "pixel_range_", None) is None else [float(x) for x in e.pixel_range_]
+        ),
+        lambda v: v is None or _is_finite_pair(v),
+        _set("pixel_range_", tuple),
+        optional=True,
+    ),
+    "history": _Field(
+        lambda e: epoch_rows(e.history),
+        lambda v: isinstance(v, list) and all(isinstance(row, dict) for row in v),
     ),
 }
-#: fields that files written before the field existed lack; they load with its default
-_OPTIONAL_FIELDS = {"pixel_range"}
-
-
-def _pixel_range_field(estimator):
-    pixel_range = getattr(estimator, "pixel_range_", None)
-    return None if pixel_range is None else [float(x) for x in pixel_range]
 
 
 def _check_header(path, metadata):
-    """The model header of ``metadata``, checked field by field against :data:`_HEADER_SCHEMA`."""
+    """The model header of ``metadata``, checked field by field against :data:`_HEADER`."""
     if FORMAT not in metadata:
         raise ValueError(
             f"{path} is a safetensors file but not an skmnist model (no {FORMAT!r} header)."
@@ -324,12 +359,12 @@ def _check_header(path, metadata):
             + (f" (made by skmnist {made_by})" if isinstance(made_by, str) else "")
             + f"; this skmnist ({__version__}) reads version {FORMAT_VERSION}."
         )
-    for field, check in _HEADER_SCHEMA.items():
+    for field, spec in _HEADER.items():
         if field not in header:
-            if field in _OPTIONAL_FIELDS:
+            if spec.optional:
                 continue
             raise ValueError(f"{path}: the model header has no {field!r} field.")
-        if not check(header[field]):
+        if not spec.check(header[field]):
             raise ValueError(
                 f"{path}: the model header's {field!r} is not valid: {str(header[field])[:80]!r}."
             )
