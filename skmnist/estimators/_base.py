@@ -77,6 +77,7 @@ from ._options import (
     make_optimizer,
     make_schedule,
     optimizer_settings,
+    parameters_rebuilding,
     resolve_step_mode,
     step_kernels,
     training_budget,
@@ -104,21 +105,8 @@ SKORCH_PREFIXES = ("optimizer", "criterion", "callbacks", "compile")
 SKORCH_ITERATOR_SETTINGS = ("iterator_train__batch_size", "iterator_valid__batch_size")
 # skorch's NeuralNet.__init__ sets these, which are not parameters (see __init__)
 _SKORCH_INIT_STATE = ("history_", "initialized_", "virtual_params_")
-# Parameters whose change the optimizer takes when training continues...
-_OPTIMIZER_SETTINGS = ("optimizer", "lr", "momentum", "weight_decay")
-# ... and those whose change leaves the callbacks as they are (a one-cycle schedule
-# peaks at ``lr``: its change makes new callbacks)
-_KEEP_CALLBACKS = (
-    "optimizer",
-    "momentum",
-    "weight_decay",
-    "device",
-    "augment",
-    "batch_size",
-    "random_state",
-    "step_mode",
-    "class_weight",
-)
+# skorch's prefixed settings whose change leaves the callbacks as they are (the optimizer
+# and the criterion take them)
 _KEEP_CALLBACKS_PREFIXES = ("optimizer__", "criterion__")
 # skorch's callback methods called for every batch
 _PER_BATCH_METHODS = ("on_batch_begin", "on_grad_computed", "on_batch_end")
@@ -1178,7 +1166,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         built, now = self._built_with, self._settings()
         changed = {k for k in now if not _same(now[k], built.get(k))}
         architecture = sorted(
-            changed & ({*self._parameter_constraints} - {*TRAINING_PARAMETERS} | {"compile"})
+            changed
+            & (
+                {*self._parameter_constraints} - {*TRAINING_PARAMETERS}
+                | parameters_rebuilding("network")
+            )
         )
         if architecture:
             raise ValueError(
@@ -1190,16 +1182,17 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self._follow_device()
         self._check_mixed_precision()
         self.step_mode_ = resolve_step_mode(self.step_mode, self.device_, compile=self.compile)
-        settings_changed = bool(changed & {*_OPTIMIZER_SETTINGS}) or any(
+        settings_changed = bool(changed & parameters_rebuilding("optimizer")) or any(
             k.startswith("optimizer__") for k in changed
         )
-        if settings_changed or changed & {"device", "step_mode"}:  # maybe new kernels
+        if settings_changed or changed & parameters_rebuilding("kernels"):
             self._update_optimizer(built["optimizer"], settings_changed)
         if any(k.startswith("criterion__") for k in changed):
             self.initialize_criterion()
         self._augment_settings = augment
         self._seed = _seed_of(self.random_state) if "random_state" in changed else self._seed
-        if {k for k in changed - {*_KEEP_CALLBACKS} if not k.startswith(_KEEP_CALLBACKS_PREFIXES)}:
+        keep = {*TRAINING_PARAMETERS} - parameters_rebuilding("callbacks")
+        if {k for k in changed - keep if not k.startswith(_KEEP_CALLBACKS_PREFIXES)}:
             for group in self.optimizer_.param_groups:
                 # a schedule added now resumes at this epoch from the current rate
                 group.setdefault("initial_lr", group["lr"])

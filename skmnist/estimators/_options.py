@@ -97,10 +97,11 @@ def optimizer_settings(params: Mapping) -> tuple[type, dict, dict]:
     """
     cls = optimizer_class(params["optimizer"])
     given = {k: v for k, v in params.items() if k.startswith("optimizer__")}
-    settings = {"lr": params["lr"]}
-    for name in ("momentum", "weight_decay"):
-        if _takes(cls, name):
-            settings[name] = params[name]
+    settings = {}
+    for name in TRAINING_PARAMETERS:  # lr, momentum, weight_decay: what the optimizer takes
+        if "optimizer" in TRAINING_PARAMETERS[name].rebuilds and name != "optimizer":
+            if name == "lr" or _takes(cls, name):
+                settings[name] = params[name]
     for key, value in given.items():
         if key != "optimizer__param_groups":
             settings[key.split("__", 1)[1]] = value
@@ -505,10 +506,29 @@ def _with_momentum() -> str:
     return _names([name for name, cls in OPTIMIZERS.items() if _takes(cls, "momentum")])
 
 
+#: What a change of a training parameter rebuilds when training continues
+#: (``warm_start``, ``partial_fit``): the words ``_Parameter.rebuilds`` takes.
+REBUILDS = {
+    "optimizer": "its settings are applied to the optimizer, which keeps its state",
+    "kernels": "a new optimizer of the same class, with the kernels of the step, takes the "
+    "state of the old one",
+    "callbacks": "the callbacks are made anew (the schedule resumes from the current rate)",
+    "network": "refused: the trained network cannot take it",
+}
+
+
 class _Parameter(NamedTuple):
     constraints: list
     type: str
     doc: str
+    #: what a change of it rebuilds when training continues (see :data:`REBUILDS`);
+    #: nothing for a value read afresh by every fit or batch
+    rebuilds: tuple[str, ...] = ("callbacks",)
+
+
+def parameters_rebuilding(part: str) -> set[str]:
+    """The training parameters whose change rebuilds ``part`` (one of :data:`REBUILDS`)."""
+    return {name for name, p in TRAINING_PARAMETERS.items() if part in p.rebuilds}
 
 
 _PROBABILITY_OPEN = Interval(Real, 0, 1, closed="neither")
@@ -522,18 +542,27 @@ TRAINING_PARAMETERS = {
         "str or torch.optim.Optimizer class",
         f"{_names(OPTIMIZERS)}, or an optimizer class. Its other arguments go "
         "as ``optimizer__name=value``.",
+        rebuilds=("optimizer",),
     ),
-    "lr": _Parameter([Interval(Real, 0, None, closed="neither")], "float", "Learning rate."),
+    "lr": _Parameter(
+        [Interval(Real, 0, None, closed="neither")],
+        "float",
+        "Learning rate.",
+        # a one-cycle schedule peaks at it
+        rebuilds=("optimizer", "callbacks"),
+    ),
     "momentum": _Parameter(
         [Interval(Real, 0, 1, closed="both")],
         "float",
         f"Momentum of the optimizers that take one ({_with_momentum()}, and optimizer "
         "classes with a ``momentum`` argument); ignored by the others.",
+        rebuilds=("optimizer",),
     ),
     "weight_decay": _Parameter(
         [Interval(Real, 0, None, closed="left")],
         "float",
         "L2 penalty applied by the optimizer.",
+        rebuilds=("optimizer",),
     ),
     "batch_size": _Parameter(
         [
@@ -549,6 +578,7 @@ TRAINING_PARAMETERS = {
         f"images on), and predicts in batches of {AUTO_BATCH_SIZE}; the batch size "
         "used is ``batch_size_`` (``iterator_train__batch_size``, when set, trains "
         "with its own).",
+        rebuilds=(),
     ),
     "max_epochs": _Parameter(
         [Interval(Integral, 1, None, closed="left"), StrOptions({AUTO})],
@@ -568,6 +598,7 @@ TRAINING_PARAMETERS = {
         "str or torch.device",
         f"Where to train and predict: {describe_devices()}. The parameter keeps its "
         "value; the device a fitted estimator uses is ``device_``.",
+        rebuilds=("kernels",),
     ),
     "random_state": _Parameter(
         ["random_state"],
@@ -580,6 +611,7 @@ TRAINING_PARAMETERS = {
         "in threads of one process share that global state, so they are not "
         "reproducible: run parallel searches in processes (joblib's default) for "
         "that.",
+        rebuilds=(),
     ),
     "class_weight": _Parameter(
         [None, StrOptions({"balanced"}), dict],
@@ -591,6 +623,7 @@ TRAINING_PARAMETERS = {
         "passed to :meth:`fit`, as scikit-learn's "
         ":func:`~sklearn.utils.class_weight.compute_sample_weight` does; None "
         "weighs all classes alike.",
+        rebuilds=(),
     ),
     "verbose": _Parameter(
         ["verbose"],
@@ -606,6 +639,7 @@ TRAINING_PARAMETERS = {
         + "; ".join(f'"{name}": {describe_augment(s)}' for name, s in PRESETS.items())
         + ") or a dict of settings, see :func:`skmnist.estimators.resolve_augment`. "
         "Never applied when predicting.",
+        rebuilds=(),
     ),
     "early_stopping": _Parameter(
         ["boolean"],
@@ -700,7 +734,12 @@ TRAINING_PARAMETERS = {
         "state is removed when the fit completes and kept when it is interrupted or "
         "fails; one folder serves one fit at a time. ``partial_fit`` leaves it alone.",
     ),
-    "compile": _Parameter(["boolean"], "bool", "Compile the module with :func:`torch.compile`."),
+    "compile": _Parameter(
+        ["boolean"],
+        "bool",
+        "Compile the module with :func:`torch.compile`.",
+        rebuilds=("network",),
+    ),
     "step_mode": _Parameter(
         [StrOptions({AUTO, *STEP_MODES})],
         "str",
@@ -708,6 +747,7 @@ TRAINING_PARAMETERS = {
         + "; ".join(f'"{name}": {m.description}' for name, m in STEP_MODES.items())
         + ". Every mode trains the same network with the same updates, up to "
         "floating-point rounding; the step used is ``step_mode_``.",
+        rebuilds=("kernels",),
     ),
 }
 
