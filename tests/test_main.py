@@ -52,10 +52,10 @@ def _page_faults(first):
 @pytest.mark.skipif(not GLIBC, reason="the thresholds are glibc's; elsewhere nothing changes")
 def test_the_commands_process_keeps_freed_memory_and_importable_code_does_not():
     # glibc's defaults hand the steps' blocks back to the system and fault them in again,
-    # thousands of pages a step; kept, they are reused (the heap may still grow once, by
-    # one 6,272-page activation)
-    assert _page_faults("the command's process") < 10_000
-    assert _page_faults("main()") > 20_000
+    # hundreds to thousands of pages a step (how many depends on how glibc's thresholds
+    # have adapted, which other load on the machine moves); kept, they are reused (the
+    # heap may still grow once, by one 6,272-page activation)
+    assert _page_faults("the command's process") < 10_000 < _page_faults("main()")
 
 
 class _FakeLibc:
