@@ -112,13 +112,20 @@ _KEEP_CALLBACKS_PREFIXES = ("optimizer__", "criterion__")
 _PER_BATCH_METHODS = ("on_batch_begin", "on_grad_computed", "on_batch_end")
 
 
+#: The (channels, height, width) of an MNIST digit, which the convolutional networks are
+#: built for, and the classes an unfitted estimator's network is built with (``summary``,
+#: ``initialize``).
+MNIST_IMAGE_SHAPE = (1, 28, 28)
+MNIST_CLASSES = 10
+
+
 class BaseMNISTClassifier(NeuralNetClassifier):
     # The docstring is made below the class, from the parameters' declarations
     # (skmnist.estimators._options) and the defaults of this signature.
 
     #: (channels, height, width) the network is built for; conv nets frame
     #: smaller images to it, None for networks that take any flat input.
-    _native_image_shape: tuple[int, int, int] | None = (1, 28, 28)
+    _native_image_shape: tuple[int, int, int] | None = MNIST_IMAGE_SHAPE
 
     # skorch's NeuralNet.__init__ stores its unfitted state on the instance;
     # scikit-learn wants __init__ to set parameters only, so the unfitted
@@ -478,7 +485,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         if self.__sklearn_is_fitted__():
             module = self.module_
         else:
-            module = self._build_module(self._module_input_shape(), 10)
+            module = self._build_module(self._module_input_shape(), MNIST_CLASSES)
         return model_summary(module, self._sample_input_shape(), as_text=as_text)
 
     def load_params(
@@ -585,7 +592,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         self : object
             The estimator, with ``module_`` set.
         """
-        n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else 10
+        n_classes = len(self.classes_) if hasattr(self, "classes_inferred_") else MNIST_CLASSES
         module = self._build_module(self._module_input_shape(), n_classes)
         self.module_ = self.torch_compile(module.to(self.device_), name="module")
         return self
@@ -1396,7 +1403,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _module_input_shape(self):
         """(channels, height, width) of what the module receives."""
         native = self._native_image_shape
-        shape = getattr(self, "image_shape_", native if native else (1, 28, 28))
+        shape = getattr(self, "image_shape_", native if native else MNIST_IMAGE_SHAPE)
         if native is None:
             return shape
         c, h, w = shape

@@ -43,6 +43,9 @@ from ._augment import augment_batch
 # A warning raised here is about the call of fit or predict that reached it: this function,
 # the estimator's step, its public method, the caller.
 _CALLER = 4
+#: The largest integer pixel: integer pixels are read as 0..MAX_PIXEL intensities and
+#: divided by it.
+MAX_PIXEL = 255
 # Float pixels above this are taken for 0-255 intensities: images scaled to [0, 1], or
 # standardised (about -0.4 to 2.8 for MNIST), stay far below it.
 _LARGEST_SCALED_PIXEL = 10.0
@@ -168,7 +171,7 @@ def pixel_range(X, *, fitting):
         return None
     lo, hi = float(X.min()), float(X.max())
     if X.dtype.kind in "iu":
-        if lo < 0 or hi > 255:
+        if lo < 0 or hi > MAX_PIXEL:
             warnings.warn(
                 f"X holds integer pixels from {lo:g} to {hi:g}, outside 0-255; integer pixels "
                 "are read as 0-255 intensities (divided by 255). Rescale them to 0-255, or "
@@ -176,7 +179,7 @@ def pixel_range(X, *, fitting):
                 UserWarning,
                 stacklevel=_CALLER,
             )
-        return lo / 255, hi / 255
+        return lo / MAX_PIXEL, hi / MAX_PIXEL
     if fitting and hi > _LARGEST_SCALED_PIXEL:
         warnings.warn(
             f"X holds float pixels from {lo:g} to {hi:g}: floats are used as given, so the "
@@ -477,7 +480,7 @@ def to_float(Xb):
     if not (Xb.dtype.is_floating_point or Xb.dtype == torch.bool):
         # a cast, then the product in place: on the CPU, torch's one-kernel product of
         # integers and a float (type promotion) is much slower on large batches
-        x = x.mul_(1.0 / 255.0)
+        x = x.mul_(1.0 / MAX_PIXEL)
     return x
 
 
