@@ -73,9 +73,11 @@ from ._options import (
     ScheduleOptions,
     captures_graphs,
     default_callbacks,
+    epochs_before_data,
     host_step_counts,
     make_optimizer,
     make_schedule,
+    monitored_loss,
     optimizer_settings,
     parameters_rebuilding,
     resolve_step_mode,
@@ -1383,7 +1385,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         resolved = getattr(self, "max_epochs_", None)
         if resolved is not None:
             return resolved
-        return self.max_epochs if isinstance(self.max_epochs, numbers.Integral) else AUTO_MIN_EPOCHS
+        return epochs_before_data(self.max_epochs)
 
     def _predict_batch_size(self):
         """Images per prediction batch: ``iterator_valid__batch_size``, else ``batch_size``
@@ -1396,9 +1398,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         return max(1, round(self.validation_fraction * n_samples))
 
     def _monitor_name(self):
-        # get_params (which lists the callbacks) takes any value of early_stopping
-        early_stopping = isinstance(self.early_stopping, (bool, np.bool_)) and self.early_stopping
-        return "valid_loss" if early_stopping else "train_loss"
+        return monitored_loss(self.early_stopping)
 
     def _module_input_shape(self):
         """(channels, height, width) of what the module receives."""

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 from typing import Any, NamedTuple
 
+import numpy as np
 import torch
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -311,9 +312,9 @@ def check_options(params: Mapping, name: str) -> None:
         lr=params["lr"],
         factor=params["lr_factor"],
         patience=params["lr_patience"],
-        epochs=params["max_epochs"] if not is_auto(params["max_epochs"]) else AUTO_MIN_EPOCHS,
+        epochs=epochs_before_data(params["max_epochs"]),
         steps_per_epoch=1,
-        monitor="train_loss",
+        monitor=monitored_loss(params["early_stopping"]),
     )
     schedule = make_schedule(params["lr_schedule"], params["lr_schedule_params"], options)
     if schedule is not None:
@@ -336,6 +337,17 @@ AUTO_MIN_EPOCHS = 10
 AUTO_MAX_EPOCHS = 200
 #: ... and in between, enough epochs for this many training images in all.
 AUTO_SAMPLES = 200_000
+
+
+def epochs_before_data(max_epochs) -> int:
+    """The epochs ``max_epochs`` means before the training data resolves "auto".
+
+    An integer as it is; "auto" (and any value ``fit`` will refuse, which
+    ``get_params`` still lists) what "auto" is on large data,
+    :data:`AUTO_MIN_EPOCHS`: a schedule checked or made before any fit spans
+    them.
+    """
+    return int(max_epochs) if isinstance(max_epochs, Integral) else AUTO_MIN_EPOCHS
 
 
 def training_budget(batch_size, max_epochs, n_train):
@@ -396,6 +408,14 @@ def training_budget(batch_size, max_epochs, n_train):
 # The default callbacks
 
 
+def monitored_loss(early_stopping) -> str:
+    """The loss that keeps the best weights, stops early and drives the plateau
+    schedule: the validation loss with ``early_stopping``, else the training loss
+    (also for any value ``fit`` will refuse, which ``get_params`` still lists)."""
+    on = isinstance(early_stopping, (bool, np.bool_)) and bool(early_stopping)
+    return "valid_loss" if on else "train_loss"
+
+
 def default_callbacks(
     *,
     early_stopping,
@@ -422,6 +442,7 @@ def default_callbacks(
         (
             "monitor",
             TrainingMonitor(
+                monitor=monitored_loss(early_stopping),
                 early_stopping=early_stopping,
                 n_iter_no_change=n_iter_no_change,
                 tol=tol,
