@@ -177,6 +177,7 @@ def _documented_vocabularies():
 def test_the_api_reference_lists_each_vocabulary_from_its_registry():
     assert _documented_vocabularies() == {
         "skmnist.estimators.OPTIMIZERS",
+        "skmnist.estimators.ESTIMATORS",
         "skmnist.estimators._options.SCHEDULES",
         "skmnist.estimators._options.STEP_MODES",
         "skmnist.estimators.AUGMENT_PRESETS",

@@ -21,7 +21,7 @@ Each fit is timed alone, one after the other. Run it with::
 
     python -m tools.small_data --data digits --seeds 0 1 2 \\
         --out docs/benchmarks/small-data
-    python -m tools.small_data --data digits --estimators mlp lenet \\
+    python -m tools.small_data --data digits --estimators mlp lenet5 \\
         --settings patience-5 batch-128 --no-references --name digits-alternatives \\
         --out docs/benchmarks/small-data
     python -m tools.small_data --data mnist-holdout --seeds 0 \\
@@ -43,13 +43,12 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, __version__
+from skmnist import __version__
 from skmnist._files import write_text
 from skmnist.benchmarks._evaluation import fit_and_score
 from skmnist.benchmarks._tables import markdown_table
+from skmnist.estimators import ESTIMATORS
 
-#: The estimators by the names ``--estimators`` takes.
-ESTIMATORS = {"mlp": MLPNetClassifier, "lenet": LeNet5Classifier, "cnn": CNNClassifier}
 #: The settings ``--settings`` takes: the defaults, fixed integers ("fixed"), and two
 #: alternatives to the defaults' choices: a patience of 5 for the plateau stop, and
 #: 200 epochs without smaller batches.
@@ -135,8 +134,8 @@ def run(
     ----------
     data : {"digits", "mnist-holdout"}, default="digits"
         The split (see the module's docstring).
-    estimators : sequence of str, default=("mlp", "lenet", "cnn")
-        Names in ``ESTIMATORS``: "mlp", "lenet", "cnn".
+    estimators : sequence of str, default=("mlp", "lenet5", "cnn")
+        Names in :data:`skmnist.estimators.ESTIMATORS`.
     settings : sequence of str, default=("defaults", "fixed")
         Names in ``SETTINGS``: ``"defaults"``, ``"fixed"``
         (``batch_size=128, max_epochs=10``), ``"patience-5"``

@@ -11,15 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from .._files import atomic_write, save_frame_csv, write_json, write_text
+from ..estimators import ESTIMATORS
 from . import _data, _params
 from ._common import add_data_arguments, check_out, jsonable, save_png, versions
 from ._errors import UsageError
-
-MODELS = {
-    "mlp": "MLPNetClassifier",
-    "lenet5": "LeNet5Classifier",
-    "cnn": "CNNClassifier",
-}
 
 #: What ``skmnist train --out DIR`` writes, and what each file holds.
 OUTPUT_FILES = {
@@ -114,7 +109,7 @@ def train(args):
     from ..benchmarks.suites import fit_and_score
     from ..preprocessing import DigitNormalizer, PixelNormalizer
 
-    estimator_class = getattr(skmnist, MODELS[args.model])
+    estimator_class = ESTIMATORS[args.model]
     params = dict(args.param)
     params.setdefault("verbose", 0 if args.quiet else 1)
     if args.checkpoint_dir is not None:
@@ -263,7 +258,7 @@ def add_parser(verbs):
     )
     train_parser.add_argument(
         "--model",
-        choices=sorted(MODELS),
+        choices=sorted(ESTIMATORS),
         default="lenet5",
         help="mlp: MLPNetClassifier, lenet5: LeNet5Classifier (default), cnn: CNNClassifier",
     )

@@ -12,8 +12,13 @@ from ._options import OPTIMIZERS, training_budget
 from ._persistence import load_model, save_model
 from ._summary import model_summary
 
+#: The estimators by the short names the command line (``skmnist train --model``) and
+#: the development tools know them by.
+ESTIMATORS = {"mlp": MLPNetClassifier, "lenet5": LeNet5Classifier, "cnn": CNNClassifier}
+
 __all__ = [
     "AUGMENT_PRESETS",
+    "ESTIMATORS",
     "OPTIMIZERS",
     "BaseMNISTClassifier",
     "BatchAccuracy",
