@@ -61,7 +61,7 @@ from skorch.utils import to_tensor
 from ..exceptions import TrainingDivergedError
 from . import _data
 from ._augment import resolve_augment
-from ._callbacks import EarlyStop
+from ._callbacks import MONITOR, SCHEDULE, EarlyStop
 from ._checkpoint import CALLBACK_NAME as CHECKPOINT_CALLBACK
 from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
 from ._graphs import TrainingGraph
@@ -1072,7 +1072,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         saved = dict(self.__dict__)
         device = saved.get("device_")
         parts = [saved.get(name) for name in ("module_", "criterion_", "optimizer_")]
-        schedule = dict(saved.get("callbacks_") or {}).get("lr_schedule")
+        schedule = dict(saved.get("callbacks_") or {}).get(SCHEDULE)
         scheduler = getattr(schedule, "lr_scheduler_", None)
         parts.append(scheduler if hasattr(scheduler, "state_dict") else None)
         states = [copy.deepcopy(p.state_dict()) if p is not None else None for p in parts]
@@ -1377,7 +1377,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
 
     def _monitor(self):
         """The :class:`~._callbacks.TrainingMonitor` among the callbacks."""
-        return dict(self.callbacks_)["monitor"]
+        return dict(self.callbacks_)[MONITOR]
 
     def _epochs(self):
         """The epochs ``fit`` trains at most: ``max_epochs_`` once resolved from the data;
@@ -1510,7 +1510,7 @@ def _overrides(callback, method_name):
 def _follow_optimizer(callbacks, optimizer):
     """Point the schedule's scheduler at ``optimizer``, which replaces the one it was
     made for, so that the schedule goes on where it was."""
-    scheduler = getattr(dict(callbacks or ()).get("lr_schedule"), "lr_scheduler_", None)
+    scheduler = getattr(dict(callbacks or ()).get(SCHEDULE), "lr_scheduler_", None)
     if scheduler is not None and hasattr(scheduler, "optimizer"):
         scheduler.optimizer = optimizer
 

@@ -13,6 +13,11 @@ from ..exceptions import TrainingDivergedError
 
 _ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
 
+#: The names in ``callbacks_`` of the default callbacks that the estimator and its
+#: training state look up: the training monitor and the learning-rate schedule.
+MONITOR = "monitor"
+SCHEDULE = "lr_schedule"
+
 
 class EpochLog(PrintLog):
     """skorch's :class:`~skorch.callbacks.PrintLog`: a table row per epoch, the best values

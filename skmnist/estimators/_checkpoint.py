@@ -45,6 +45,7 @@ from skorch.history import History
 
 from .._files import atomic_write
 from .._version import __version__
+from ._callbacks import MONITOR, SCHEDULE
 
 FORMAT = "skmnist-training-state"
 FORMAT_VERSION = 1
@@ -201,7 +202,7 @@ class TrainingCheckpoint(Callback):
     def on_epoch_end(self, net, **kwargs):
         run = getattr(self, "run_", None)
         if run is not None:
-            monitor = dict(net.callbacks_).get("monitor")
+            monitor = dict(net.callbacks_).get(MONITOR)
             trained = len(net.history) - run.first_epoch
             run.complete = trained >= run.epochs or bool(getattr(monitor, "stop_", False))
 
@@ -431,8 +432,8 @@ def _put_schedule(schedule, state):
 _CALLBACK_STATES = {
     "train_loss": _learned(),
     "valid_loss": _learned(),
-    "monitor": _learned(but=("safe_state_",)),
-    "lr_schedule": (_schedule_state, _put_schedule),
+    MONITOR: _learned(but=("safe_state_",)),
+    SCHEDULE: (_schedule_state, _put_schedule),
 }
 
 

@@ -40,6 +40,8 @@ from skorch.callbacks import EpochTimer, GradientNormClipping, PassthroughScorin
 
 from ._augment import PRESETS, describe_augment
 from ._callbacks import (
+    MONITOR,
+    SCHEDULE,
     BatchAccuracy,
     EpochLog,
     EpochProgressBar,
@@ -440,7 +442,7 @@ def default_callbacks(
         ("valid_loss", PassthroughScoring(name="valid_loss")),
         ("valid_acc", BatchAccuracy(on_train=False)),
         (
-            "monitor",
+            MONITOR,
             TrainingMonitor(
                 monitor=monitored_loss(early_stopping),
                 early_stopping=early_stopping,
@@ -451,7 +453,7 @@ def default_callbacks(
         ),
     ]
     if schedule is not None:
-        callbacks.append(("lr_schedule", schedule))
+        callbacks.append((SCHEDULE, schedule))
     if clip_grad_norm is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
     # after the schedule, which may set the epoch's first rate when it starts
