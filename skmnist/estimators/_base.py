@@ -33,7 +33,6 @@ import functools
 import inspect
 import math
 import numbers
-import textwrap
 import types
 import warnings
 from collections.abc import Mapping
@@ -55,7 +54,6 @@ from sklearn.utils._param_validation import (
 from skorch import NeuralNetClassifier
 from skorch.callbacks import Callback
 from skorch.dataset import get_len
-from skorch.history import History
 from skorch.utils import to_tensor
 
 from ..exceptions import TrainingDivergedError
@@ -122,7 +120,7 @@ MNIST_CLASSES = 10
 
 
 class BaseMNISTClassifier(NeuralNetClassifier):
-    # The docstring is made below the class, from the parameters' declarations
+    # The docstring is set by ._docs, from the parameters' declarations
     # (skmnist.estimators._options) and the defaults of this signature.
 
     #: (channels, height, width) the network is built for; conv nets frame
@@ -544,28 +542,11 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 "f_history": f_history,
             }
             files.update({key: file for key, file in given.items() if file is not None})
-            parts = {
-                "f_params": "module_",
-                "f_optimizer": "optimizer_",
-                "f_criterion": "criterion_",
-            }
-            for key, attribute in parts.items():
-                if files.get(key) is None:
-                    continue
-                state = _load_state(files[key], use_safetensors, self.torch_load_kwargs)
-                try:
-                    getattr(self, attribute).load_state_dict(state)
-                except (RuntimeError, KeyError, ValueError) as exc:
-                    raise ValueError(
-                        f"{key}={files[key]!r} holds a state that does not fit this "
-                        f"{type(self).__name__}'s {attribute[:-1]}: the file is another "
-                        "network's, or one built with other parameters "
-                        f"({_first_line(exc)}). Build the estimator with the parameters it "
-                        "was saved with; a file written by skmnist.save_model loads with "
-                        "skmnist.load_model."
-                    ) from None
-            if files.get("f_history") is not None:
-                self.history = History.from_file(files["f_history"])
+            # skorch's files are read beside skmnist's own model files, whose module
+            # imports this one
+            from ._persistence import load_skorch_files
+
+            load_skorch_files(self, files, use_safetensors=use_safetensors)
 
     # ------------------------------------------------------------------
     # skorch's hooks
@@ -1527,148 +1508,3 @@ def _seed_of(random_state):
     if random_state is None or isinstance(random_state, numbers.Integral):
         return None if random_state is None else int(random_state)
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-def _load_state(file, use_safetensors, torch_load_kwargs):
-    """A state dict saved by skorch's ``save_params``, read onto the host."""
-    if use_safetensors:
-        import safetensors.torch
-
-        if hasattr(file, "read"):
-            return safetensors.torch.load(file.read())
-        return safetensors.torch.load_file(file, device="cpu")
-    return torch.load(file, map_location="cpu", **(torch_load_kwargs or {"weights_only": True}))
-
-
-def _first_line(exc):
-    lines = str(exc).strip().splitlines()
-    return " ".join(lines[:2]) if lines else type(exc).__name__
-
-
-# ----------------------------------------------------------------------
-# The docstrings: the training parameters' text is made from their declarations
-# (skmnist.estimators._options) and the defaults of the signature above; each
-# estimator's docstring puts in these sections.
-
-
-def _default(value):
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-def _parameters_doc():
-    """The numpydoc entries of the training parameters, each with its default."""
-    signature = inspect.signature(BaseMNISTClassifier.__init__).parameters
-    entries = []
-    for name, parameter in TRAINING_PARAMETERS.items():
-        text = "\n        ".join(textwrap.wrap(parameter.doc, 72, break_on_hyphens=False))
-        default = _default(signature[name].default)
-        entries.append(f"{name} : {parameter.type}, default={default}\n        {text}")
-    return "\n    ".join(entries)
-
-
-#: The Parameters entries every estimator shares.
-PARAMETERS_DOC = _parameters_doc()
-
-#: The Attributes entries every estimator shares.
-ATTRIBUTES_DOC = """classes_ : ndarray of shape (n_classes,)
-        The labels seen in ``fit``, in sorted order.
-    n_features_in_ : int
-        Number of pixels per sample (all channels).
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
-    image_shape_ : tuple of int
-        (channels, height, width) the samples are read as.
-    device_ : torch.device
-        The device the network trains and predicts on: ``device`` resolved
-        on this machine ("auto" to the best it has).
-    batch_size_ : int
-        Images per training batch in the last :meth:`fit` or
-        :meth:`partial_fit`: ``batch_size`` (or ``iterator_train__batch_size``),
-        resolved from the number of training images when it is "auto".
-    max_epochs_ : int
-        Epochs the last :meth:`fit` trains at most: ``max_epochs``, resolved
-        from the number of training images when it is "auto".
-    step_mode_ : str
-        The training step used on ``device_``: "eager", "fused" or "graph"
-        (``step_mode`` resolved: "graph" is "fused" off CUDA devices).
-    pixel_range_ : tuple of float or None
-        Lowest and highest training pixel as the network read it (integer
-        pixels divided by 255); prediction input far outside it (0-255
-        floats after training on 0-1, say) gets a warning that names the fix.
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : skorch.History
-        Per-epoch records: ``train_loss``, ``train_acc``, ``dur``, ..."""
-
-#: The Notes every estimator shares.
-NOTES_DOC = """Besides these parameters, the estimator takes skorch's prefixed settings
-    as keyword arguments, such as ``optimizer__betas=(0.9, 0.99)``,
-    ``criterion__label_smoothing=0.1`` or ``callbacks__print_log=None``; they
-    are parameters too (``get_params``, ``set_params``, grid searches). Any
-    other keyword argument is refused when the estimator is made.
-
-    Methods that skmnist does not change, such as ``score`` and
-    ``save_params``, are those of :class:`skorch.NeuralNetClassifier` and
-    scikit-learn's :class:`~sklearn.base.ClassifierMixin`."""
-
-BaseMNISTClassifier.__doc__ = f"""Base class of the skmnist estimators: a new architecture, briefly.
-
-    Not meant to be used directly. A subclass names its architecture
-    parameters in ``__init__`` (stored unchanged, the other keyword arguments
-    passed on to this class) and builds the network in
-    ``_build_module(input_shape, n_classes)``, ``input_shape`` being
-    (channels, height, width). Everything else comes from this class:
-    validation, label encoding, devices, batches and the training options
-    below, shared by :class:`~skmnist.LeNet5Classifier`,
-    :class:`~skmnist.MLPNetClassifier` and :class:`~skmnist.CNNClassifier`.
-
-    ``_native_image_shape`` is the (channels, height, width) a convolutional
-    network is built for: smaller images are centred in a frame of that size.
-    A network that takes flat rows of any length sets it to None.
-
-    Parameters
-    ----------
-    {PARAMETERS_DOC}
-    **kwargs
-        skorch's prefixed settings, see Notes. Subclasses list their own
-        parameters and these in their signature.
-
-    Attributes
-    ----------
-    {ATTRIBUTES_DOC}
-
-    Notes
-    -----
-    {NOTES_DOC}
-
-    Examples
-    --------
-    Multinomial logistic regression on the pixels, as an skmnist estimator:
-
-    >>> from torch import nn
-    >>> from skmnist import load_mnist_sample
-    >>> from skmnist.estimators import BaseMNISTClassifier
-    >>> class Linear(nn.Module):
-    ...     def __init__(self, n_features, n_classes, bias=True):
-    ...         super().__init__()
-    ...         self.linear = nn.Linear(n_features, n_classes, bias=bias)
-    ...     def forward(self, x):
-    ...         return self.linear(x.flatten(1))
-    >>> class LinearClassifier(BaseMNISTClassifier):
-    ...     _native_image_shape = None  # flat rows of pixels, of any length
-    ...     def __init__(self, *, bias=True, **kwargs):
-    ...         self.bias = bias
-    ...         super().__init__(**kwargs)
-    ...     def _build_module(self, input_shape, n_classes):
-    ...         c, h, w = input_shape
-    ...         return Linear(c * h * w, n_classes, bias=self.bias)
-    >>> X, y = load_mnist_sample(return_X_y=True)
-    >>> clf = LinearClassifier(lr=0.01, max_epochs=5, random_state=0).fit(X, y)
-    >>> clf
-    LinearClassifier(lr=0.01, max_epochs=5, random_state=0)
-    >>> int(clf.summary()["n_params"].sum())
-    7850
-    >>> test = load_mnist_sample(subset="test")
-    >>> clf.score(test.data, test.target) > 0.85
-    True
-    """

@@ -5,7 +5,8 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval
 
 from ..nets import CNN
-from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._base import BaseMNISTClassifier
+from ._docs import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC
 from ._options import DROPOUT, PositiveInts
 
 

@@ -4,7 +4,8 @@ from sklearn.utils._param_validation import StrOptions
 
 from ..nets import LeNet5
 from ..nets._layers import ACTIVATIONS, POOLINGS
-from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._base import BaseMNISTClassifier
+from ._docs import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC
 from ._options import DROPOUT
 
 

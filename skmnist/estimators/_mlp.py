@@ -7,7 +7,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nets import MLP
 from ..nets._layers import ACTIVATIONS
-from ._base import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC, BaseMNISTClassifier
+from ._base import BaseMNISTClassifier
+from ._docs import ATTRIBUTES_DOC, NOTES_DOC, PARAMETERS_DOC
 from ._options import DROPOUT, PositiveInts
 
 

@@ -373,6 +373,49 @@ def _check_header(path, metadata):
     return header
 
 
+def load_skorch_files(estimator, files, *, use_safetensors):
+    """Load the states of skorch's ``save_params`` files into a built ``estimator``.
+
+    ``files`` maps skorch's keys (``f_params``, ``f_optimizer``,
+    ``f_criterion``, ``f_history``) to files; each state is read onto the
+    host and loaded into its part (which puts it on the part's device). A
+    state that does not fit its part is refused, saying whose it may be; the
+    caller (the estimator's ``load_params``) undoes what was loaded before.
+    """
+    parts = {"f_params": "module_", "f_optimizer": "optimizer_", "f_criterion": "criterion_"}
+    for key, attribute in parts.items():
+        if files.get(key) is None:
+            continue
+        state = _load_state(files[key], use_safetensors, estimator.torch_load_kwargs)
+        try:
+            getattr(estimator, attribute).load_state_dict(state)
+        except (RuntimeError, KeyError, ValueError) as exc:
+            raise ValueError(
+                f"{key}={files[key]!r} holds a state that does not fit this "
+                f"{type(estimator).__name__}'s {attribute[:-1]}: the file is another "
+                "network's, or one built with other parameters "
+                f"({_first_line(exc)}). Build the estimator with the parameters it "
+                "was saved with; a file written by skmnist.save_model loads with "
+                "skmnist.load_model."
+            ) from None
+    if files.get("f_history") is not None:
+        estimator.history = History.from_file(files["f_history"])
+
+
+def _load_state(file, use_safetensors, torch_load_kwargs):
+    """A state dict saved by skorch's ``save_params``, read onto the host."""
+    if use_safetensors:
+        if hasattr(file, "read"):
+            return safetensors.torch.load(file.read())
+        return safetensors.torch.load_file(file, device="cpu")
+    return torch.load(file, map_location="cpu", **(torch_load_kwargs or {"weights_only": True}))
+
+
+def _first_line(exc):
+    lines = str(exc).strip().splitlines()
+    return " ".join(lines[:2]) if lines else type(exc).__name__
+
+
 def _check_params(cls, params):
     """Every saved parameter is one of ``cls``'s, or a skorch prefixed setting."""
     names = set(cls().get_params(deep=False))
