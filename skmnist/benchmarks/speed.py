@@ -305,7 +305,7 @@ def run(dataset="mnist", device="cpu", rounds=3, epochs=1, memory=True, checkpoi
         Also measure the peak memory of one epoch of each loop, each in a
         fresh process.
     checkpoint_rounds : int, default=0
-        Rounds of :func:`time_checkpoints` (none by default: its CNN fits
+        Rounds of ``time_checkpoints`` (none by default: its CNN fits
         take minutes on a CPU).
 
     Returns

@@ -135,6 +135,21 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     virtual_params_: Mapping[str, Any] = types.MappingProxyType({})
     #: set by fit, partial_fit, initialize and predictions: see the Attributes
     device_: torch.device
+    # The estimator's private state, declared here (None until a fit sets it). Kept with
+    # the fitted estimator: the training batches per epoch (the one-cycle schedule's
+    # steps), the integer seed random_state resolves to (None: unseeded), augment's
+    # settings checked against the data, and the settings the parts were built with
+    # (what _apply_changed_settings compares)...
+    _batches_per_epoch: int | None = None
+    _seed: int | None = None
+    _augment_settings: dict | None = None
+    _built_with: dict  # set by every build
+    # ... of a fit under way only: the shuffling's and the augmentation's generators, and
+    # the training step's CUDA graph (step_mode="graph"); and a cache of the callbacks
+    # that do something in each per-batch method, for the callbacks it was found for
+    _generators: tuple | None = None
+    _graph: TrainingGraph | None = None
+    _listeners_of: tuple | None = None
     # unpickled with torch's map_location (skorch adds module_, criterion_ and
     # optimizer_), so that a model trained on a GPU loads on a CPU-only machine: the
     # callbacks hold device tensors too (batch counts, a scheduler's optimizer)
@@ -639,7 +654,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                     factor=self.lr_factor,
                     patience=self.lr_patience,
                     epochs=self._epochs(),
-                    steps_per_epoch=getattr(self, "_batches_per_epoch", 1),
+                    steps_per_epoch=self._batches_per_epoch or 1,
                     monitor=self._monitor_name(),
                 ),
             ),
@@ -675,9 +690,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _listeners(self, method_name):
         """The callbacks that do something in the per-batch ``method_name``, found once
         per list of callbacks."""
-        cached = self.__dict__.get("_listeners_of")
+        cached = self._listeners_of
         if cached is None or cached[0] is not self.callbacks_:
-            cached = self.__dict__["_listeners_of"] = (self.callbacks_, {})
+            cached = self._listeners_of = (self.callbacks_, {})
         found: dict[str, list] = cached[1]
         if method_name not in found:
             found[method_name] = [cb for _, cb in self.callbacks_ if _overrides(cb, method_name)]
@@ -745,7 +760,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         if not isinstance(dataset, _data.DeviceData):
             return super().get_iterator(dataset, training=training)
         shuffle_generator = augment_generator = None
-        if training and getattr(self, "_generators", None) is not None:
+        if training and self._generators is not None:
             shuffle_generator, augment_generator = self._generators
         prepare = functools.partial(
             _data.prepare_batch,
@@ -829,7 +844,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         """
         if not self.module_.training:
             self._set_training(True)
-        graph = getattr(self, "_graph", None)
+        graph = self._graph
         if graph is not None and not fit_params:
             loss, y_pred = graph(*batch)
         else:
@@ -839,7 +854,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
     def _zero_grad_optimizer(self, set_to_none=None):
         # skorch's hook for how gradients are cleared: in place while a CUDA graph's
         # replays write them (the graph owns their memory), else as torch does
-        graph = getattr(self, "_graph", None)
+        graph = self._graph
         if graph is not None and graph.holds_grads:
             set_to_none = False
         super()._zero_grad_optimizer(set_to_none=set_to_none)
@@ -1235,8 +1250,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
                 self.notify("on_train_end", X=data, y=None)
             finally:
                 monitor.forget()
-                del self._generators
-                graph = self.__dict__.pop("_graph", None)
+                graph, self._generators, self._graph = self._graph, None, None
                 if graph is not None:
                     graph.release()
 
@@ -1334,7 +1348,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         budget resolved from the data): what :meth:`_apply_changed_settings` compares."""
         settings = self.get_params(deep=False)
         settings["max_epochs_"] = self._epochs()
-        settings["batches_per_epoch"] = getattr(self, "_batches_per_epoch", None)
+        settings["batches_per_epoch"] = self._batches_per_epoch
         return settings
 
     @contextmanager

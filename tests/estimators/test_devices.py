@@ -223,7 +223,7 @@ def test_the_graph_step_trains_as_the_fused_one(mixed_precision, sample, replays
         # empty graph, ...)
         warnings.filterwarnings("error", message=r"(?is).*(stream|graph)")
         graph = _fit("cnn", "cuda", X, y, step_mode="graph", **params)
-    assert graph.step_mode_ == "graph" and not hasattr(graph, "_graph")
+    assert graph.step_mode_ == "graph" and graph._graph is None
     # 1,350 training images: 21 full batches of 64 an epoch, 3 of them warm-up
     assert len(replays) == 3 * 21 - 3
     np.testing.assert_allclose(

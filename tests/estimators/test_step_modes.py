@@ -145,7 +145,7 @@ def test_the_captured_step_trains_as_the_plain_one(
         assert torch.equal(a, b), name
     for key in ("train_loss", "train_acc", "lr"):
         assert plain.history[:, key] == graph.history[:, key]
-    assert not hasattr(graph, "_graph")  # dropped with the fit, and its gradients
+    assert graph._graph is None  # dropped with the fit, and its gradients
     assert all(p.grad is None for p in graph.module_.parameters())
     pickle.loads(pickle.dumps(graph))
 
