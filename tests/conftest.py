@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from skmnist import load_mnist_sample
+
 REPO = Path(__file__).resolve().parents[1]
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -39,6 +41,19 @@ def mnist_data_home():
             pytest.fail(reason)
         pytest.skip(reason)
     return home
+
+
+@pytest.fixture(scope="session")
+def mnist_sample():
+    """``mnist_sample(n, subset="train")``: the first ``n`` images of the shipped sample's
+    ``subset`` (flat uint8 rows) and their labels; ``n=None`` for all of them."""
+    subsets = {name: load_mnist_sample(subset=name, return_X_y=True) for name in ("train", "test")}
+
+    def sample(n=None, subset="train"):
+        X, y = subsets[subset]
+        return X[:n], y[:n]
+
+    return sample
 
 
 CUDA_SKIP_REASON = "no CUDA device here (torch.cuda.is_available() is False)"

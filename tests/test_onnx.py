@@ -22,6 +22,7 @@ from skmnist import (
     load_model,
     save_model,
 )
+from skmnist.estimators import ESTIMATORS as BY_NAME
 
 onnxruntime = pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
@@ -30,7 +31,7 @@ from skmnist.onnx import export_onnx  # noqa: E402  (registers the converters)
 
 #: float32 probabilities of two runtimes agree to this
 ATOL = 1e-5
-ESTIMATORS = [MLPNetClassifier, LeNet5Classifier, CNNClassifier]
+ESTIMATORS = list(BY_NAME.values())
 
 
 def make_estimator(cls, **params):

@@ -7,8 +7,9 @@ real MNIST is only used by the tests marked ``slow`` (``test_mnist.py``).
 import numpy as np
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
+from skmnist.estimators import ESTIMATORS
 
-ESTIMATOR_CLASSES = [MLPNetClassifier, LeNet5Classifier, CNNClassifier]
+ESTIMATOR_CLASSES = list(ESTIMATORS.values())
 CONV_CLASSES = [LeNet5Classifier, CNNClassifier]
 #: One network of each kind the shared code tells apart: flat rows (the MLP) and images
 #: (the conv nets, which share every path but their _build_module). Tests of behaviour

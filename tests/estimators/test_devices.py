@@ -35,7 +35,6 @@ from skorch.callbacks import Callback
 from torch.nn import functional as F
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, save_model
-from skmnist.datasets import load_mnist_sample
 from skmnist.estimators import augment_batch, resolve_augment, resolve_device
 
 SAME_WEIGHTS_ATOL = 1e-4
@@ -52,9 +51,8 @@ ESTIMATORS = {
 
 
 @pytest.fixture(scope="module")
-def sample():
-    train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
-    return train.data[:1500], train.target[:1500], test.data, test.target
+def sample(mnist_sample):
+    return *mnist_sample(1500), *mnist_sample(subset="test")
 
 
 def _float32_proba(clf, X):

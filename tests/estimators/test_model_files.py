@@ -18,14 +18,13 @@ import safetensors
 import safetensors.torch
 import torch
 
-from skmnist import LeNet5Classifier, load_mnist_sample, load_model, save_model
+from skmnist import LeNet5Classifier, load_model, save_model
 from skmnist.estimators._persistence import _HEADER, FORMAT
 
 
 @pytest.fixture(scope="module")
-def sample():
-    X, y = load_mnist_sample(return_X_y=True)
-    return X[:300], y[:300]
+def sample(mnist_sample):
+    return mnist_sample(300)
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,14 @@ from skmnist import (
     CNNClassifier,
     LeNet5Classifier,
     MLPNetClassifier,
-    load_mnist_sample,
     load_model,
     save_model,
 )
 
 
 @pytest.fixture(scope="module")
-def sample():
-    X, y = load_mnist_sample(return_X_y=True)
-    return X[:400], y[:400]
+def sample(mnist_sample):
+    return mnist_sample(400)
 
 
 @pytest.mark.parametrize(

@@ -19,14 +19,12 @@ from skorch.callbacks import Callback
 
 import skmnist.estimators._base as base
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
-from skmnist.datasets import load_mnist_sample
 from skmnist.estimators import _graphs
 
 
 @pytest.fixture(scope="module")
-def sample():
-    X, y = load_mnist_sample(return_X_y=True)
-    return X[:700], y[:700]
+def sample(mnist_sample):
+    return mnist_sample(700)
 
 
 def _group(clf):

@@ -9,14 +9,13 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-from skmnist import LeNet5Classifier, MLPNetClassifier, load_mnist_sample
+from skmnist import LeNet5Classifier, MLPNetClassifier
 from skmnist.exceptions import TrainingDivergedError
 
 
 @pytest.fixture(scope="module")
-def sample():
-    X, y = load_mnist_sample(return_X_y=True)
-    return X[:600], y[:600]
+def sample(mnist_sample):
+    return mnist_sample(600)
 
 
 class _Snapshots(Callback):

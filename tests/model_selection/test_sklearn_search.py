@@ -13,15 +13,14 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import Pipeline
 
-from skmnist import MLPNetClassifier, PixelNormalizer, load_mnist_sample
+from skmnist import MLPNetClassifier, PixelNormalizer
 from skmnist.model_selection import cv_results_frame
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample(mnist_sample):
     """600 training and 300 test images of the shipped sample."""
-    train, test = load_mnist_sample(subset="train"), load_mnist_sample(subset="test")
-    return train.data[:600], train.target[:600], test.data[:300], test.target[:300]
+    return *mnist_sample(600), *mnist_sample(300, subset="test")
 
 
 def _pipeline(**params):

@@ -5,14 +5,13 @@ import math
 import pytest
 from tools_helpers import Tick
 
-from skmnist import MLPNetClassifier, load_mnist_sample
+from skmnist import MLPNetClassifier
 from tools.budget import Budget, OutOfTime
 
 
 @pytest.fixture
-def sample():
-    sample = load_mnist_sample()
-    return sample.data[:300], sample.target[:300]
+def sample(mnist_sample):
+    return mnist_sample(300)
 
 
 def test_a_fit_that_cannot_end_in_time_stops_after_an_epoch_and_is_undone(fake_time, sample):
