@@ -6,15 +6,7 @@ loaded or any training starts; failures of the work itself exit with 1.
 
 import pytest
 import torch
-
-
-def check_error(result, status, *messages):
-    assert result.code == status, (result.out, result.err)
-    assert "Traceback" not in result.err and "Traceback" not in result.out
-    for message in messages:
-        assert message in result.err, result.err
-    if status == 2:
-        assert "usage: skmnist" in result.err
+from clihelpers import check_error
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from clihelpers import check_error
 from PIL import Image
 
 import skmnist
@@ -73,17 +74,6 @@ def _lines(result):
         name, label, probability = line.split()[:3]
         rows.append((name, int(label), float(probability)))
     return rows
-
-
-def check_error(result, message, verb="predict"):
-    """Exit status 2, the usage, and one error line holding ``message``; no traceback."""
-    assert result.code == 2, (result.out, result.err)
-    assert "Traceback" not in result.err
-    errors = [line for line in result.err.splitlines() if "error:" in line]
-    assert len(errors) == 1, result.err
-    assert errors[0].startswith(f"skmnist {verb}: error: "), result.err
-    assert message in errors[0], result.err
-    assert f"usage: skmnist {verb}" in result.err
 
 
 def test_png_files_and_a_folder(skmnist_cli, run, test_set, tmp_path):
@@ -264,7 +254,9 @@ def test_any_joblib_classifier_and_its_image_size(skmnist_cli, test_set, tmp_pat
     Image.fromarray(test_set[0][0]).save(tmp_path / "digit.png")
     check_error(
         skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png"),
+        2,
         "is a 28x28 image, but the model takes 14x14 images",
+        verb="predict",
     )
     result = skmnist_cli("predict", tmp_path / "small.joblib", tmp_path / "digit.png", "--prepare")
     assert result.code == 0, result.err
@@ -279,14 +271,18 @@ def test_any_joblib_classifier_and_its_image_size(skmnist_cli, test_set, tmp_pat
 def test_missing_model(skmnist_cli, tmp_path):
     check_error(
         skmnist_cli("predict", tmp_path / "nope.safetensors", tmp_path),
+        2,
         f"MODEL '{tmp_path / 'nope.safetensors'}': no such file or folder",
+        verb="predict",
     )
 
 
 def test_folder_without_a_model(skmnist_cli, tmp_path):
     check_error(
         skmnist_cli("predict", tmp_path, tmp_path),
+        2,
         "is a folder without model.joblib or model.safetensors",
+        verb="predict",
     )
 
 
@@ -295,7 +291,9 @@ def test_damaged_safetensors(skmnist_cli, run, tmp_path):
     (tmp_path / "model.safetensors").write_bytes(data[: len(data) // 2])
     check_error(
         skmnist_cli("predict", tmp_path / "model.safetensors", tmp_path),
+        2,
         "is not a complete safetensors model file",
+        verb="predict",
     )
 
 
@@ -304,7 +302,9 @@ def test_damaged_joblib(skmnist_cli, tmp_path, content):
     (tmp_path / "model.joblib").write_bytes(content)
     check_error(
         skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        2,
         f"{tmp_path / 'model.joblib'} is not a joblib file skmnist can read (",
+        verb="predict",
     )
 
 
@@ -312,7 +312,9 @@ def test_joblib_file_that_holds_no_classifier(skmnist_cli, tmp_path):
     joblib.dump({"weights": [1, 2, 3]}, tmp_path / "model.joblib")
     check_error(
         skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        2,
         "holds a dict, not a fitted classifier with predict_proba",
+        verb="predict",
     )
 
 
@@ -320,7 +322,9 @@ def test_unfitted_model(skmnist_cli, tmp_path):
     joblib.dump(skmnist.MLPNetClassifier(), tmp_path / "model.joblib")
     check_error(
         skmnist_cli("predict", tmp_path / "model.joblib", tmp_path),
+        2,
         "holds a MLPNetClassifier that is not fitted",
+        verb="predict",
     )
 
 
@@ -328,8 +332,10 @@ def test_an_image_size_the_model_cannot_take(skmnist_cli, run, tmp_path):
     Image.fromarray(_own_digit(100)).save(tmp_path / "big.png")
     check_error(
         skmnist_cli("predict", run, tmp_path / "big.png"),
+        2,
         f"{tmp_path / 'big.png'} is a 100x100 image, but the model takes 28x28 images; "
         "add --prepare",
+        verb="predict",
     )
 
 
@@ -339,12 +345,16 @@ def test_rows_of_a_size_the_model_cannot_take(skmnist_cli, run, tmp_path):
     )
     check_error(
         skmnist_cli("predict", run, tmp_path / "small.csv"),
+        2,
         f"{tmp_path / 'small.csv'}[0] is a 10x10 image, but the model takes 28x28",
+        verb="predict",
     )
     np.save(tmp_path / "odd.npy", np.zeros((2, 50)))
     check_error(
         skmnist_cli("predict", run, tmp_path / "odd.npy"),
+        2,
         f"{tmp_path / 'odd.npy'}[0] is rows of 50 pixels, but the model takes 28x28",
+        verb="predict",
     )
 
 
@@ -353,7 +363,9 @@ def test_unreadable_image_files(skmnist_cli, run, test_set, tmp_path):
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
     check_error(
         skmnist_cli("predict", run, tmp_path),
+        2,
         f"1 of 2 files could not be read as images: {tmp_path / 'broken.png'} (",
+        verb="predict",
     )
     result = skmnist_cli("predict", run, tmp_path, "--skip-unreadable")
     assert result.code == 0, result.err
@@ -362,7 +374,9 @@ def test_unreadable_image_files(skmnist_cli, run, test_set, tmp_path):
     (tmp_path / "good.png").unlink()
     check_error(
         skmnist_cli("predict", run, tmp_path, "--skip-unreadable"),
+        2,
         "no images to predict: every file was skipped",
+        verb="predict",
     )
 
 
@@ -386,37 +400,56 @@ def test_inputs_that_cannot_be_read(skmnist_cli, run, tmp_path, name, content, m
         np.save(path, content)
     else:
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    check_error(skmnist_cli("predict", run, path), message)
+    check_error(skmnist_cli("predict", run, path), 2, message, verb="predict")
 
 
 def test_an_idx_labels_file_is_no_images(skmnist_cli, run, tmp_path):
     write_idx(tmp_path / "labels-idx3-ubyte", np.zeros((2, 2, 2, 2), dtype=np.uint8))
-    check_error(skmnist_cli("predict", run, tmp_path / "labels-idx3-ubyte"), "not images")
+    check_error(
+        skmnist_cli("predict", run, tmp_path / "labels-idx3-ubyte"), 2, "not images", verb="predict"
+    )
 
 
 def test_missing_input_and_bad_options(skmnist_cli, run, tmp_path):
     check_error(
         skmnist_cli("predict", run, tmp_path / "nope.png"),
+        2,
         f"INPUT '{tmp_path / 'nope.png'}': no such file or folder",
+        verb="predict",
     )
     check_error(
-        skmnist_cli("predict", run, tmp_path, "--out", tmp_path), "is a folder; give a file"
+        skmnist_cli("predict", run, tmp_path, "--out", tmp_path),
+        2,
+        "is a folder; give a file",
+        verb="predict",
     )
     check_error(
-        skmnist_cli("predict", run, tmp_path, "--out", tmp_path / "no" / "p.csv"), "does not exist"
+        skmnist_cli("predict", run, tmp_path, "--out", tmp_path / "no" / "p.csv"),
+        2,
+        "does not exist",
+        verb="predict",
     )
     check_error(
         skmnist_cli("predict", run, tmp_path, "--top-k", 0),
+        2,
         "argument --top-k: must be at least 1, got 0",
+        verb="predict",
     )
-    check_error(skmnist_cli("predict", run), "the following arguments are required: INPUT")
+    check_error(
+        skmnist_cli("predict", run),
+        2,
+        "the following arguments are required: INPUT",
+        verb="predict",
+    )
 
 
 def test_pixels_out_of_range_are_one_line(skmnist_cli, run, tmp_path):
     np.save(tmp_path / "big.npy", np.full((2, 28, 28), 300.0))
     check_error(
         skmnist_cli("predict", run, tmp_path / "big.npy"),
+        2,
         f"{tmp_path / 'big.npy'}: PixelNormalizer expects pixel values in [0, 255]",
+        verb="predict",
     )
 
 
@@ -441,11 +474,16 @@ def test_export_refuses_what_onnx_cannot_hold(skmnist_cli, prepared_run, run, tm
     pytest.importorskip("skl2onnx")
     check_error(
         skmnist_cli("export", prepared_run, tmp_path / "m.onnx"),
+        2,
         "DigitNormalizer cannot be exported to ONNX",
         verb="export",
     )
-    check_error(skmnist_cli("export", run, tmp_path / "m.txt"), "must end in .onnx", "export")
+    check_error(
+        skmnist_cli("export", run, tmp_path / "m.txt"), 2, "must end in .onnx", verb="export"
+    )
     # a mistake on the command line is reported before the model is read
     missing = tmp_path / "no-such-model"
-    check_error(skmnist_cli("export", missing, tmp_path / "m.txt"), "must end in .onnx", "export")
+    check_error(
+        skmnist_cli("export", missing, tmp_path / "m.txt"), 2, "must end in .onnx", verb="export"
+    )
     assert list(tmp_path.iterdir()) == []
