@@ -5,6 +5,7 @@ real MNIST is only used by the tests marked ``slow`` (``test_mnist.py``).
 """
 
 import numpy as np
+from skorch.callbacks import Callback
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from skmnist.estimators import ESTIMATORS
@@ -41,3 +42,14 @@ def block_images(n_samples=60, n_classes=3, side=28, seed=0, dtype=np.uint8):
         r = (c * block) % (side - block + 1)
         X[i, r : r + block, r : r + block] = 255
     return X.astype(dtype), y
+
+
+class InterruptAfter(Callback):
+    """Ctrl-C when epoch ``epoch`` ends: the fit returns, keeping what it trained."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt

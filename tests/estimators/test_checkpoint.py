@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import safetensors.torch
 import torch
+from estimator_helpers import InterruptAfter
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -85,21 +86,10 @@ def _state_epoch(folder):
     return _checkpoint._read_header(folder / _checkpoint.STATE_FILE)["epoch"]
 
 
-class _InterruptAfter(Callback):
-    """Ctrl-C when epoch ``epoch`` ends: the fit returns, keeping the training state."""
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == self.epoch:
-            raise KeyboardInterrupt
-
-
 def _interrupted(cls, params, X, y, folder, epoch):
     """A fit interrupted after ``epoch``: the folder keeps the state of ``epoch - 1``."""
     with pytest.warns(UserWarning, match="Training was interrupted"):
-        cls(**params, checkpoint_dir=folder, callbacks=[("stop", _InterruptAfter(epoch))]).fit(X, y)
+        cls(**params, checkpoint_dir=folder, callbacks=[("stop", InterruptAfter(epoch))]).fit(X, y)
     assert _state_epoch(folder) == epoch - 1
 
 
@@ -247,7 +237,7 @@ def test_a_pipeline_resumes_to_the_same_model(sample, tmp_path):
         make_pipeline(
             PixelNormalizer(),
             MLPNetClassifier(
-                **params, checkpoint_dir=tmp_path, callbacks=[("stop", _InterruptAfter(3))]
+                **params, checkpoint_dir=tmp_path, callbacks=[("stop", InterruptAfter(3))]
             ),
         ).fit(X, y)
     resumed = make_pipeline(PixelNormalizer(), MLPNetClassifier(**params, checkpoint_dir=tmp_path))
@@ -274,7 +264,7 @@ def test_a_continued_fit_resumes_from_where_it_continued(sample, tmp_path):
     reference = MLPNetClassifier(**params).fit(X, y).fit(X, y)
     first = MLPNetClassifier(**params).fit(X, y)
     with pytest.warns(UserWarning, match="Training was interrupted"):
-        first.set_params(checkpoint_dir=folder, callbacks=[("stop", _InterruptAfter(5))])
+        first.set_params(checkpoint_dir=folder, callbacks=[("stop", InterruptAfter(5))])
         first.fit(X, y)
     assert _state_epoch(folder) == 4
     # as in a new process: the first fit again (with no folder), then this one
@@ -491,7 +481,7 @@ def test_a_full_disk_warns_and_training_goes_on(sample, reference, tmp_path, mon
     monkeypatch.setattr(_checkpoint, "atomic_write", first_write_only)
     with pytest.warns(UserWarning) as warned:
         MLPNetClassifier(
-            **PARAMS, checkpoint_dir=tmp_path, callbacks=[("stop", _InterruptAfter(5))]
+            **PARAMS, checkpoint_dir=tmp_path, callbacks=[("stop", InterruptAfter(5))]
         ).fit(X, y)
     messages = [str(w.message) for w in warned]
     assert len(writes) == 4  # the states of epochs 1 to 4: the 2nd to the 4th failed...
@@ -542,7 +532,7 @@ def test_weighted_samples_resume_to_the_same_model_and_other_weights_are_refused
     weights = np.random.default_rng(0).uniform(0.2, 3.0, size=len(y))
     reference = MLPNetClassifier(**PARAMS).fit(X, y, sample_weight=weights)
     folder = tmp_path / "state"
-    stop = [("stop", _InterruptAfter(3))]
+    stop = [("stop", InterruptAfter(3))]
     with pytest.warns(UserWarning, match="Training was interrupted"):
         MLPNetClassifier(**PARAMS, checkpoint_dir=folder, callbacks=stop).fit(
             X, y, sample_weight=weights

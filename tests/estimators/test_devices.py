@@ -30,8 +30,8 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from estimator_helpers import InterruptAfter
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from skorch.callbacks import Callback
 from torch.nn import functional as F
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier, save_model
@@ -322,15 +322,6 @@ _PREDICT_ON_CPU = textwrap.dedent("""
 """)
 
 
-class _CtrlCAfter(Callback):
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == self.epoch:
-            raise KeyboardInterrupt
-
-
 def test_an_interrupted_fit_resumes_from_its_checkpoint_dir(device, sample, tmp_path):
     # its state, the device's generators (dropout, augmentation) included, put back: the
     # resumed fit ends as the uninterrupted one, bit for bit on the CPU, and on a GPU as
@@ -348,7 +339,7 @@ def test_an_interrupted_fit_resumes_from_its_checkpoint_dir(device, sample, tmp_
     }
     whole = ESTIMATORS["mlp"](**params).fit(X, y)
     with pytest.warns(UserWarning, match="interrupted in epoch 3"):
-        stop = [("stop", _CtrlCAfter(3))]
+        stop = [("stop", InterruptAfter(3))]
         ESTIMATORS["mlp"](**params, checkpoint_dir=tmp_path / "state", callbacks=stop).fit(X, y)
     resumed = ESTIMATORS["mlp"](**params, checkpoint_dir=tmp_path / "state").fit(X, y)
     assert resumed.device_.type == device and not (tmp_path / "state").exists()

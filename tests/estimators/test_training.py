@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from estimator_helpers import InterruptAfter
 from skorch.callbacks import Callback
 
 from skmnist import LeNet5Classifier, MLPNetClassifier
@@ -217,22 +218,13 @@ def test_diverging_run_raises_and_keeps_finite_weights(sample):
     assert np.isfinite(clf.predict_proba(X[:5])).all()
 
 
-class _InterruptAt(Callback):
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == self.epoch:
-            raise KeyboardInterrupt
-
-
 def test_interrupt_keeps_the_best_weights_usable(sample):
     X, y = sample
     snapshots = _Snapshots()
     clf = MLPNetClassifier(
         max_epochs=10,
         random_state=0,
-        callbacks=[("snapshots", snapshots), ("interrupt", _InterruptAt(3))],
+        callbacks=[("snapshots", snapshots), ("interrupt", InterruptAfter(3))],
     )
     with pytest.warns(UserWarning, match="interrupted in epoch 3"):
         clf.fit(X, y)
