@@ -4,6 +4,8 @@ Every file skmnist writes (IDX files, downloads, model files, the command
 line's outputs) goes through :func:`atomic_write`: into a temporary file in
 the same folder, flushed to disk, optionally checked by reading it back, then
 renamed over the target, which readers see either as it was or complete.
+The safetensors files among them (model files, training states) are read
+back by :func:`read_safetensors`.
 """
 
 # Authors: The skmnist developers
@@ -84,3 +86,22 @@ def save_figure(figure, path, **kwargs) -> None:
 def save_frame_csv(frame, path, **kwargs) -> None:
     """``frame.to_csv`` to ``path`` atomically."""
     write_text(path, frame.to_csv(**kwargs))
+
+
+def read_safetensors(path) -> tuple[dict, dict]:
+    """The metadata and tensors of the safetensors file ``path``, read onto the host.
+
+    A file that is no complete safetensors file (truncated, or something else)
+    raises a ValueError with safetensors' reason, which the caller puts in its
+    own words; ``KeyboardInterrupt`` and ``SystemExit`` pass through.
+    """
+    import safetensors
+
+    try:
+        with safetensors.safe_open(str(path), framework="pt") as f:
+            return f.metadata() or {}, {key: f.get_tensor(key) for key in f.keys()}
+    except BaseException as exc:
+        # safetensors' Rust side raises a PanicException (no Exception) on some damage
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        raise ValueError(str(exc)) from None

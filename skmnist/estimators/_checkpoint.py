@@ -43,7 +43,7 @@ from sklearn.utils import check_random_state
 from skorch.callbacks import Callback
 from skorch.history import History
 
-from .._files import atomic_write
+from .._files import atomic_write, read_safetensors
 from .._version import __version__
 from ._callbacks import MONITOR, SCHEDULE
 
@@ -551,16 +551,11 @@ def _read_header(path):
 
 def _read_file(path):
     try:
-        with safetensors.safe_open(str(path), framework="pt") as f:
-            metadata = f.metadata() or {}
-            tensors = {key: f.get_tensor(key) for key in f.keys()}
-    except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit
+        return read_safetensors(path)
+    except ValueError as exc:
         raise ValueError(
             f"{path} is not a complete training state ({exc}). To start afresh, delete {path}."
         ) from None
-    return metadata, tensors
 
 
 def _is_count(v):

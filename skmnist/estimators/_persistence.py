@@ -22,7 +22,7 @@ import safetensors.torch
 import torch
 from skorch.history import History
 
-from .._files import write_bytes
+from .._files import read_safetensors, write_bytes
 from .._version import __version__
 from ._base import BaseMNISTClassifier, _check_skorch_settings
 from ._devices import AUTO, check_device, parse_device
@@ -224,14 +224,9 @@ def _available(device):
 def _read_file(path):
     """The metadata and tensors of a safetensors file; ValueError if it is none."""
     try:
-        with safetensors.safe_open(str(path), framework="pt") as f:
-            metadata = f.metadata() or {}
-            state = {key: f.get_tensor(key) for key in f.keys()}
-    except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit
+        return read_safetensors(path)
+    except ValueError as exc:
         raise ValueError(f"{path} is not a complete safetensors model file: {exc}") from None
-    return metadata, state
 
 
 class _Field(NamedTuple):
