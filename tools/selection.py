@@ -43,7 +43,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, PredefinedSplit
 from sklearn.pipeline import Pipeline
 
-from skmnist import CNNClassifier
+from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from skmnist.benchmarks._tables import markdown_table
 from skmnist.benchmarks.suites import _warm_up, fashion_recipe, fast_recipe
 
@@ -57,9 +57,12 @@ class Selection(NamedTuple):
     whole training set. With a ``target``, the rule takes the candidate with
     the shortest median fit among those whose mean hold-out accuracy reaches
     it (the most accurate when none does); without one, the most accurate.
-    Each candidate is fitted at ``seeds`` seeds (0, 1, ...), the chosen one at
-    ``final_seeds``; ``dataset`` is what it is meant for, "mnist" or
-    "fashion-mnist".
+    With a ``time_limit`` (seconds), only the candidates whose fit on the whole
+    training set would take at most that long (their median hold-out fit,
+    scaled by the training images) take part. Each candidate is fitted at
+    ``seeds`` seeds (0, 1, ...), the chosen one at ``final_seeds`` (0: its
+    test scores come from a suite, as the ``minutes`` suite's do);
+    ``dataset`` is what it is meant for, "mnist" or "fashion-mnist".
     """
 
     description: str
@@ -68,6 +71,7 @@ class Selection(NamedTuple):
     seeds: int
     final_seeds: int
     dataset: str
+    time_limit: float | None = None
 
 
 def _fast_candidates():
@@ -101,6 +105,93 @@ def _fashion_candidates():
     ]
 
 
+def _one_cycle(estimator, lr, **params):
+    return estimator.set_params(lr=lr, lr_schedule="onecycle", **params)
+
+
+def _mlp_default_candidates():
+    return [
+        ("MLPNetClassifier() (Adam, lr 1e-3)", MLPNetClassifier()),
+        ("one-cycle, lr 3e-3", _one_cycle(MLPNetClassifier(), 3e-3)),
+        ("one-cycle, lr 1e-2", _one_cycle(MLPNetClassifier(), 1e-2)),
+        (
+            "AdamW, weight decay 1e-2, one-cycle, lr 1e-2",
+            _one_cycle(MLPNetClassifier(), 1e-2, optimizer="adamw", weight_decay=1e-2),
+        ),
+    ]
+
+
+def _lenet_default_candidates():
+    relu_max = dict(activation="relu", pooling="max")
+    return [
+        ("LeNet5Classifier() (tanh, average pooling, Adam, lr 1e-3)", LeNet5Classifier()),
+        ("one-cycle, lr 3e-3", _one_cycle(LeNet5Classifier(), 3e-3)),
+        ("ReLU, max pooling, one-cycle, lr 3e-3", _one_cycle(LeNet5Classifier(), 3e-3, **relu_max)),
+        ("ReLU, max pooling, one-cycle, lr 1e-2", _one_cycle(LeNet5Classifier(), 1e-2, **relu_max)),
+    ]
+
+
+def _cnn_one_cycle(max_epochs="auto", weight_decay=1e-4, **params):
+    return _one_cycle(
+        CNNClassifier(max_epochs=max_epochs, optimizer="adamw", weight_decay=weight_decay),
+        3e-3,
+        **params,
+    )
+
+
+def _cnn_default_candidates():
+    return [("AdamW, weight decay 1e-4, one-cycle, lr 3e-3", _cnn_one_cycle())]
+
+
+def _minute_candidates():
+    return [
+        (f"fast_recipe({epochs})", fast_recipe(max_epochs=epochs)) for epochs in (8, 10, 12)
+    ] + [("fast_recipe(10), affine", fast_recipe(max_epochs=10).set_params(augment="affine"))]
+
+
+def _fashion_minute_candidates():
+    return [
+        (f"fast_recipe({epochs})", fast_recipe(max_epochs=epochs)) for epochs in (8, 12)
+    ] + [("fast_recipe(12), flips", fast_recipe(max_epochs=12).set_params(augment={"hflip": 0.5}))]
+
+
+def _fashion_seconds_candidates():
+    return [
+        ("fast_recipe(1)", fast_recipe(max_epochs=1)),
+        ("fast_recipe()", fast_recipe()),
+        ("fast_recipe(), batch 512", fast_recipe().set_params(batch_size=512)),
+    ]
+
+
+def _five_minute_candidates():
+    return [
+        ("CNN, AdamW, one-cycle, 7 epochs", _cnn_one_cycle(7)),
+        ("CNN, AdamW, one-cycle, 7 epochs, affine", _cnn_one_cycle(7, augment="affine")),
+    ]
+
+
+def _fashion_five_minute_candidates():
+    return [
+        ("CNN, AdamW (5e-4), one-cycle, 7 epochs", _cnn_one_cycle(7, weight_decay=5e-4)),
+        (
+            "CNN, AdamW (5e-4), one-cycle, 7 epochs, flips",
+            _cnn_one_cycle(7, weight_decay=5e-4, augment={"hflip": 0.5}),
+        ),
+    ]
+
+
+def _within(seconds):
+    return Selection(
+        description=f"the most accurate on the hold-out in at most {seconds:g} s",
+        candidates=None,  # type: ignore[arg-type]
+        target=None,
+        seeds=1,
+        final_seeds=0,
+        dataset="mnist",
+        time_limit=seconds,
+    )
+
+
 #: The selections by name.
 SELECTIONS = {
     "fast": Selection(
@@ -118,6 +209,21 @@ SELECTIONS = {
         seeds=1,
         final_seeds=1,
         dataset="fashion-mnist",
+    ),
+    # the estimators' defaults and the recipes of the minutes suite, on a 2-core CPU
+    "mlp-default": _within(10)._replace(candidates=_mlp_default_candidates, seeds=2),
+    "lenet-default": _within(60)._replace(candidates=_lenet_default_candidates),
+    "cnn-default": _within(420)._replace(candidates=_cnn_default_candidates),
+    "mnist-1min": _within(60)._replace(candidates=_minute_candidates),
+    "mnist-5min": _within(300)._replace(candidates=_five_minute_candidates),
+    "fashion-10s": _within(10)._replace(
+        candidates=_fashion_seconds_candidates, seeds=2, dataset="fashion-mnist"
+    ),
+    "fashion-1min": _within(60)._replace(
+        candidates=_fashion_minute_candidates, dataset="fashion-mnist"
+    ),
+    "fashion-5min": _within(300)._replace(
+        candidates=_fashion_five_minute_candidates, dataset="fashion-mnist"
     ),
 }
 
@@ -248,7 +354,13 @@ def run_selection(
             "complete": grouped["accuracy"].apply(lambda scores: bool(scores.notna().all())),
         }
     ).reset_index()
-    eligible = summary[summary["complete"]]
+    # what a fit on the whole training set would take, from the hold-out fits
+    summary["in_time"] = (
+        summary["fit_seconds"] * len(y_train) / cut <= selection.time_limit
+        if selection.time_limit is not None
+        else True
+    )
+    eligible = summary[summary["complete"] & summary["in_time"]]
     chosen = choose(eligible, selection) if len(eligible) else None
 
     fits, stopped = [], None
@@ -288,6 +400,12 @@ def to_markdown(result: dict, title: str) -> str:
         f"{selection.seeds} seed(s) and scored on those {n:,}; the rule, fixed before the run: "
         f"{selection.description}."
     )
+    if selection.time_limit is not None:
+        about += (
+            f" Only candidates whose fit on all the training images would take at most "
+            f"{selection.time_limit:g} s (the hold-out fit's time, scaled by the images) "
+            "take part."
+        )
     if not result["target_reached"] and chosen is not None:
         about += f" No candidate reached {selection.target:.1%}, so the most accurate was taken."
     if result["max_epochs"] is not None:
@@ -299,6 +417,8 @@ def to_markdown(result: dict, title: str) -> str:
     for row in result["holdout"]:
         if row["complete"]:
             mark = "**chosen**" if row["config"] == chosen else ""
+            if not row["in_time"]:
+                mark = f"over the {selection.time_limit:g} s limit on all the training images"
             accuracy = [f"{row['accuracy']:.2%}", f"{row['accuracy_min']:.2%}"]
             rows.append([row["config"], *accuracy, f"{row['fit_seconds']:.2f}", mark])
         else:
@@ -308,7 +428,9 @@ def to_markdown(result: dict, title: str) -> str:
     text = markdown_table(header, rows, align="lrrrl", title=f"{title}\n\n{about}") + "\n"
     if chosen is None:
         return text + "No candidate has a score at every seed: none was fitted on all the data.\n"
-    if result["accuracy_mean"] is None:
+    if not selection.final_seeds:
+        text += "The chosen configuration's test scores come from the `minutes` suite."
+    elif result["accuracy_mean"] is None:
         text += f"The chosen configuration has no test score: {result['stopped']}."
     else:
         text += (
