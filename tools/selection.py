@@ -94,7 +94,12 @@ def _fast_candidates():
 def _fashion_candidates():
     wide = dict(channels=(64, 128, 256), convs_per_block=2, dropout=0.3)
     return [
-        ("CNN, 15 epochs", CNNClassifier(max_epochs=15)),
+        (
+            "CNN, 15 epochs",
+            CNNClassifier(
+                max_epochs=15, optimizer="adam", lr=1e-3, weight_decay=0.0, lr_schedule=None
+            ),
+        ),
         ("CNN, flips, 30 epochs", fashion_recipe().set_params(augment={"hflip": 0.5})),
         ("fashion_recipe (flips and shifts, 30 epochs)", fashion_recipe()),
         ("wide VGG, flips, 30 epochs", fashion_recipe().set_params(augment={"hflip": 0.5}, **wide)),
@@ -111,7 +116,7 @@ def _one_cycle(estimator, lr, **params):
 
 def _mlp_default_candidates():
     return [
-        ("MLPNetClassifier() (Adam, lr 1e-3)", MLPNetClassifier()),
+        ("Adam, lr 1e-3", MLPNetClassifier(lr=1e-3, lr_schedule=None)),
         ("one-cycle, lr 3e-3", _one_cycle(MLPNetClassifier(), 3e-3)),
         ("one-cycle, lr 1e-2", _one_cycle(MLPNetClassifier(), 1e-2)),
         (
@@ -123,9 +128,13 @@ def _mlp_default_candidates():
 
 def _lenet_default_candidates():
     relu_max = dict(activation="relu", pooling="max")
+    tanh_avg = LeNet5Classifier(activation="tanh", pooling="avg")
     return [
-        ("LeNet5Classifier() (tanh, average pooling, Adam, lr 1e-3)", LeNet5Classifier()),
-        ("one-cycle, lr 3e-3", _one_cycle(LeNet5Classifier(), 3e-3)),
+        (
+            "tanh, average pooling, Adam, lr 1e-3",
+            clone(tanh_avg).set_params(lr=1e-3, lr_schedule=None),
+        ),
+        ("tanh, average pooling, one-cycle, lr 3e-3", _one_cycle(clone(tanh_avg), 3e-3)),
         ("ReLU, max pooling, one-cycle, lr 3e-3", _one_cycle(LeNet5Classifier(), 3e-3, **relu_max)),
         ("ReLU, max pooling, one-cycle, lr 1e-2", _one_cycle(LeNet5Classifier(), 1e-2, **relu_max)),
     ]
@@ -150,9 +159,9 @@ def _minute_candidates():
 
 
 def _fashion_minute_candidates():
-    return [
-        (f"fast_recipe({epochs})", fast_recipe(max_epochs=epochs)) for epochs in (8, 12)
-    ] + [("fast_recipe(12), flips", fast_recipe(max_epochs=12).set_params(augment={"hflip": 0.5}))]
+    return [(f"fast_recipe({epochs})", fast_recipe(max_epochs=epochs)) for epochs in (8, 12)] + [
+        ("fast_recipe(12), flips", fast_recipe(max_epochs=12).set_params(augment={"hflip": 0.5}))
+    ]
 
 
 def _fashion_seconds_candidates():
@@ -165,17 +174,17 @@ def _fashion_seconds_candidates():
 
 def _five_minute_candidates():
     return [
-        ("CNN, AdamW, one-cycle, 7 epochs", _cnn_one_cycle(7)),
-        ("CNN, AdamW, one-cycle, 7 epochs, affine", _cnn_one_cycle(7, augment="affine")),
+        ("CNN, AdamW, one-cycle, 5 epochs", _cnn_one_cycle(5)),
+        ("CNN, AdamW, one-cycle, 5 epochs, affine", _cnn_one_cycle(5, augment="affine")),
     ]
 
 
 def _fashion_five_minute_candidates():
     return [
-        ("CNN, AdamW (5e-4), one-cycle, 7 epochs", _cnn_one_cycle(7, weight_decay=5e-4)),
+        ("CNN, AdamW (5e-4), one-cycle, 5 epochs", _cnn_one_cycle(5, weight_decay=5e-4)),
         (
-            "CNN, AdamW (5e-4), one-cycle, 7 epochs, flips",
-            _cnn_one_cycle(7, weight_decay=5e-4, augment={"hflip": 0.5}),
+            "CNN, AdamW (5e-4), one-cycle, 5 epochs, flips",
+            _cnn_one_cycle(5, weight_decay=5e-4, augment={"hflip": 0.5}),
         ),
     ]
 
