@@ -10,10 +10,10 @@ import warnings
 
 import numpy as np
 import pytest
+from estimator_helpers import make_estimator
 from sklearn.pipeline import make_pipeline
 
 from skmnist import (
-    CNNClassifier,
     DigitNormalizer,
     LeNet5Classifier,
     MLPNetClassifier,
@@ -32,11 +32,6 @@ from skmnist.onnx import export_onnx  # noqa: E402  (registers the converters)
 #: float32 probabilities of two runtimes agree to this
 ATOL = 1e-5
 ESTIMATORS = list(BY_NAME.values())
-
-
-def make_estimator(cls, **params):
-    small = {"channels": (4, 8, 16)} if cls is CNNClassifier else {}
-    return cls(random_state=0, **small, **params)
 
 
 @pytest.fixture(scope="module")

@@ -1,31 +1,23 @@
-"""Default parameters on small and large data: ``load_digits`` and an MNIST hold-out.
+"""Default parameters on small data: scikit-learn's ``load_digits``.
 
 The defaults ``batch_size="auto"`` and ``max_epochs="auto"`` choose the
 batch size and the epochs from the number of training images (see
-:func:`skmnist.estimators.training_budget`). This benchmark
-trains each estimator with its default parameters ("defaults") and with
-fixed integers (``batch_size=128, max_epochs=10``, "fixed") on
+:func:`skmnist.estimators.training_budget`). This benchmark trains each
+estimator with its default parameters ("defaults") and with fixed integers
+(``batch_size=128, max_epochs=10``, "fixed") on scikit-learn's
+:func:`~sklearn.datasets.load_digits`, 8x8 images with pixels divided by 16,
+the first 1,400 images to train and the other 397 to test, beside
+scikit-learn's own ``MLPClassifier()`` (seeded like the others) and
+``SVC()``. (On MNIST-sized data the defaults are scored on a hold-out of the
+training set by the selections of ``tools/selection.py`` that chose them.)
 
-- ``digits``: scikit-learn's :func:`~sklearn.datasets.load_digits`, 8x8
-  images with pixels divided by 16, the first 1,400 images to train and the
-  other 397 to test, beside scikit-learn's own ``MLPClassifier()`` (seeded
-  like the others) and ``SVC()``;
-- ``mnist-holdout``: the full MNIST training set, its first 50,000 images to
-  train and its last 10,000 to score (the test set is not used), read from
-  the data home and never downloaded.
+``--settings batch-128`` adds an alternative to the defaults' choice, to
+show what it is measured against: 200 epochs of 128-image batches. Each fit
+is timed alone, one after the other. Run it with::
 
-``--settings`` adds two alternatives to the defaults' choices, to show what
-they are measured against: ``patience-5`` (the plateau stop with
-``n_iter_no_change=5``) and ``batch-128`` (200 epochs of 128-image batches).
-Each fit is timed alone, one after the other. Run it with::
-
-    python -m tools.small_data --data digits --seeds 0 1 2 \\
-        --out docs/benchmarks/small-data
-    python -m tools.small_data --data digits --estimators mlp lenet5 \\
-        --settings patience-5 batch-128 --no-references --name digits-alternatives \\
-        --out docs/benchmarks/small-data
-    python -m tools.small_data --data mnist-holdout --seeds 0 \\
-        --data-home DIR --out docs/benchmarks/small-data
+    python -m tools.small_data --seeds 0 1 2 --out docs/benchmarks/small-data
+    python -m tools.small_data --estimators mlp lenet5 --settings batch-128 \\
+        --no-references --name digits-alternatives --out docs/benchmarks/small-data
 """
 
 # Authors: The skmnist developers
@@ -49,17 +41,13 @@ from skmnist.benchmarks._evaluation import fit_and_score
 from skmnist.benchmarks._tables import markdown_table
 from skmnist.estimators import ESTIMATORS
 
-#: The settings ``--settings`` takes: the defaults, fixed integers ("fixed"), and two
-#: alternatives to the defaults' choices: a patience of 5 for the plateau stop, and
-#: 200 epochs without smaller batches.
+#: The settings ``--settings`` takes: the defaults, fixed integers ("fixed"), and an
+#: alternative to the defaults' choice: 200 epochs without smaller batches.
 SETTINGS = {
     "defaults": {},
     "fixed": {"batch_size": 128, "max_epochs": 10},
-    "patience-5": {"n_iter_no_change": 5},
     "batch-128": {"batch_size": 128, "max_epochs": 200},
 }
-#: What ``--data`` takes.
-DATA = ("digits", "mnist-holdout")
 
 
 def digits_split():
@@ -75,28 +63,6 @@ def digits_split():
     digits = load_digits()
     X, y = digits.data / 16, digits.target
     return X[:1400], y[:1400], X[1400:], y[1400:]
-
-
-def mnist_holdout(data_home=None):
-    """MNIST's training set: its first 50,000 images train, its last 10,000 score.
-
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Where the MNIST files are (see :func:`skmnist.fetch_mnist`);
-        they are never downloaded here.
-
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : ndarray
-        uint8 rows of 784 pixels and labels; the test set is not read.
-    """
-    from skmnist.datasets import fetch_mnist
-
-    X, y = fetch_mnist(
-        subset="train", data_home=data_home, return_X_y=True, download_if_missing=False
-    )
-    return X[:50_000], y[:50_000], X[50_000:], y[50_000:]
 
 
 def _fit(estimator, X_train, y_train, X_test, y_test):
@@ -119,37 +85,30 @@ def _fit(estimator, X_train, y_train, X_test, y_test):
 
 
 def run(
-    data="digits",
     *,
     estimators=tuple(ESTIMATORS),
     settings=("defaults", "fixed"),
     seeds=(0, 1, 2),
     references=True,
     device="cpu",
-    data_home=None,
 ):
-    """Train and score every estimator with every setting and seed on ``data``.
+    """Train and score every estimator with every setting and seed on the digits.
 
     Parameters
     ----------
-    data : {"digits", "mnist-holdout"}, default="digits"
-        The split (see the module's docstring).
     estimators : sequence of str, default=("mlp", "lenet5", "cnn")
         Names in :data:`skmnist.estimators.ESTIMATORS`.
     settings : sequence of str, default=("defaults", "fixed")
         Names in ``SETTINGS``: ``"defaults"``, ``"fixed"``
-        (``batch_size=128, max_epochs=10``), ``"patience-5"``
-        (``n_iter_no_change=5``), ``"batch-128"`` (``batch_size=128,
-        max_epochs=200``).
+        (``batch_size=128, max_epochs=10``), ``"batch-128"``
+        (``batch_size=128, max_epochs=200``).
     seeds : sequence of int, default=(0, 1, 2)
         The ``random_state`` of each fit.
     references : bool, default=True
-        On ``digits``, also scikit-learn's ``MLPClassifier(random_state=seed)``
+        Also scikit-learn's ``MLPClassifier(random_state=seed)``
         and ``SVC()`` (one fit: it has no randomness).
     device : str, default="cpu"
         The estimators' ``device``.
-    data_home : str or path-like, default=None
-        Where MNIST is, for ``mnist-holdout``.
 
     Returns
     -------
@@ -158,9 +117,7 @@ def run(
         and ``max_epochs`` (as resolved), ``epochs`` (trained),
         ``accuracy`` and ``fit_seconds``.
     """
-    if data not in DATA:
-        raise ValueError(f"unknown data {data!r}; choose one of {', '.join(DATA)}.")
-    split = digits_split() if data == "digits" else mnist_holdout(data_home)
+    split = digits_split()
     fits = [
         (
             model.__name__,
@@ -172,7 +129,7 @@ def run(
         for setting in settings
         for seed in seeds
     ]
-    if references and data == "digits":
+    if references:
         from sklearn.neural_network import MLPClassifier
         from sklearn.svm import SVC
 
@@ -249,15 +206,10 @@ def to_markdown(results, *, title=None):
     )
 
 
-def _setup(data, n_train, n_test, seeds, device):
-    what = {
-        "digits": f"scikit-learn's load_digits (8x8, pixels / 16): the first {n_train:,} images "
-        f"train, the other {n_test:,} test",
-        "mnist-holdout": f"MNIST's training set: the first {n_train:,} images train, the last "
-        f"{n_test:,} score (the test set is not used)",
-    }[data]
+def _setup(seeds, device):
     return (
-        f"{what}; random_state {', '.join(str(s) for s in seeds)}; device {device} "
+        "scikit-learn's load_digits (8x8, pixels / 16): the first 1,400 images train, the "
+        f"other 397 test; random_state {', '.join(str(s) for s in seeds)}; device {device} "
         f"({platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, "
         f"{torch.get_num_threads()} torch threads); skmnist {__version__}, "
         f"torch {torch.__version__}."
@@ -268,12 +220,11 @@ def main(argv=None):
     """``python -m tools.small_data``: print the tables; with ``--out``, write them there.
 
     ``<name>.md`` and ``<name>.csv`` go to ``--out`` (``--name`` defaults to
-    ``--data``). Returns 0.
+    ``digits``). Returns 0.
     """
     parser = argparse.ArgumentParser(
         prog="python -m tools.small_data", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--data", choices=DATA, default="digits")
     parser.add_argument(
         "--estimators", nargs="*", choices=list(ESTIMATORS), default=list(ESTIMATORS)
     )
@@ -287,32 +238,26 @@ def main(argv=None):
         help="skip scikit-learn's MLPClassifier and SVC on digits",
     )
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--data-home", help="where MNIST is, for --data mnist-holdout")
     parser.add_argument("--out", type=Path, help="folder for <name>.md and <name>.csv")
-    parser.add_argument("--name", help="the files' name in --out (default: the --data)")
+    parser.add_argument("--name", default="digits", help="the files' name in --out")
     args = parser.parse_args(argv)
     results = run(
-        args.data,
         estimators=args.estimators,
         settings=args.settings,
         seeds=args.seeds,
         references=not args.no_references,
         device=args.device,
-        data_home=args.data_home,
     )
-    n_train, n_test = (1400, 397) if args.data == "digits" else (50_000, 10_000)
     command = "python -m tools.small_data " + " ".join(sys.argv[1:] if argv is None else argv)
     table = to_markdown(
         results,
-        title=_setup(args.data, n_train, n_test, args.seeds, args.device)
-        + f"\n\nMade by `{command}`.",
+        title=_setup(args.seeds, args.device) + f"\n\nMade by `{command}`.",
     )
     print(table)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        name = args.name or args.data
-        write_text(args.out / f"{name}.md", table)
-        write_text(args.out / f"{name}.csv", results.to_csv(index=False))
+        write_text(args.out / f"{args.name}.md", table)
+        write_text(args.out / f"{args.name}.csv", results.to_csv(index=False))
     return 0
 
 

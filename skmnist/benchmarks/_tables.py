@@ -307,7 +307,7 @@ def plot_frontier(results: pd.DataFrame, *, references=None, title: str | None =
             color="tab:red",
         )
     accuracies = [*summary["accuracy_min"], *(references or {}).values()]
-    low, high = min(accuracies), max(*summary["accuracy_max"], *(references or {}).values())
+    low, high = min(accuracies), max([*summary["accuracy_max"], *(references or {}).values()])
     margin = max(0.1 * (high - low), 0.001)
     ax.set_ylim(low - margin, high + 2 * margin)
     ax.set_xscale("log")

@@ -42,6 +42,7 @@ from .._files import write_json, write_text
 from ..estimators import resolve_device
 from ..estimators._options import STEP_MODES, resolve_step_mode
 from ..nets import LeNet5
+from ._tables import markdown_table
 
 __all__ = ["run", "to_markdown"]
 
@@ -134,8 +135,12 @@ class _SkMNIST:
         if step_mode != "auto":
             self.name = f'{self.name}, step_mode="{step_mode}"'
         self.clf = LeNet5Classifier(
+            # the raw loop's network (LeNet5's defaults) and training, at a constant rate
+            activation="tanh",
+            pooling="avg",
             optimizer="adam",
             lr=LR,
+            lr_schedule=None,
             batch_size=BATCH_SIZE,
             warm_start=True,
             device=str(device),
@@ -402,57 +407,75 @@ def to_markdown(result):
     ...
     """
     raw = result["epoch_seconds"]["raw PyTorch loop"]
-    lines = [
+    fastest = result["epoch_seconds_fastest"]
+    raw_fastest = fastest["raw PyTorch loop"]
+    setup = (
         f"LeNet-5, batch {BATCH_SIZE}, Adam, {result['n_train']:,} {result['dataset']} images, "
         f"device {result['device']} ({result['device_name']}, {result['threads']} threads), "
         f"torch {result['torch']}, skmnist {result['skmnist']}; median of {result['rounds']} "
-        "interleaved rounds.",
-        "",
-        *([f"Made by `{result['command']}`.", ""] if "command" in result else []),
-        "| training loop | s/epoch (median) | vs raw loop "
-        "| s/epoch (fastest round) | vs raw loop |",
-        "|---|---:|---:|---:|---:|",
+        "interleaved rounds."
+    )
+    if "command" in result:
+        setup += f"\n\nMade by `{result['command']}`."
+    tables = [
+        markdown_table(
+            [
+                "training loop",
+                "s/epoch (median)",
+                "vs raw loop",
+                "s/epoch (fastest round)",
+                "vs raw loop",
+            ],
+            [
+                [
+                    name,
+                    f"{sec:.3f}",
+                    f"{sec / raw:.3f}",
+                    f"{fastest[name]:.3f}",
+                    f"{fastest[name] / raw_fastest:.3f}",
+                ]
+                for name, sec in result["epoch_seconds"].items()
+            ],
+            align="lrrrr",
+            title=setup,
+        ),
+        markdown_table(
+            ["predict_proba batch", "raw model (img/s)", "LeNet5Classifier (img/s)", "ratio"],
+            [
+                [
+                    batch,
+                    f"{v['raw']:,.0f}",
+                    f"{v['skmnist']:,.0f}",
+                    f"{v['skmnist'] / v['raw']:.3f}",
+                ]
+                for batch, v in result["predict_images_per_s"].items()
+            ],
+            align="rrrr",
+        ),
     ]
-    fastest = result["epoch_seconds_fastest"]
-    raw_fastest = fastest["raw PyTorch loop"]
-    lines += [
-        f"| {name} | {sec:.3f} | {sec / raw:.3f} | {fastest[name]:.3f} | "
-        f"{fastest[name] / raw_fastest:.3f} |"
-        for name, sec in result["epoch_seconds"].items()
-    ]
-    lines += [
-        "",
-        "| predict_proba batch | raw model (img/s) | LeNet5Classifier (img/s) | ratio |",
-        "|---:|---:|---:|---:|",
-    ]
-    for batch, v in result["predict_images_per_s"].items():
-        lines.append(
-            f"| {batch} | {v['raw']:,.0f} | {v['skmnist']:,.0f} | {v['skmnist'] / v['raw']:.3f} |"
-        )
     if "peak_rss_mib" in result:
         peaks = result["peak_rss_mib"]
-        lines += [
-            "",
-            "| one epoch in a fresh process | peak RSS (MiB) | vs raw loop |",
-            "|---|---:|---:|",
-        ]
-        lines += [
-            f"| {name} | {mib:.0f} | {mib / peaks['raw']:.3f} |" for name, mib in peaks.items()
-        ]
+        tables.append(
+            markdown_table(
+                ["one epoch in a fresh process", "peak RSS (MiB)", "vs raw loop"],
+                [[name, f"{mib:.0f}", f"{mib / peaks['raw']:.3f}"] for name, mib in peaks.items()],
+                align="lrr",
+            )
+        )
     if "checkpoint_epoch_seconds" in result:
-        lines += [
-            "",
-            f"Fits of 3 epochs with `random_state=0`, median of {result['checkpoint_rounds']} "
-            "rounds:",
-            "",
-            "| estimator | s/epoch | s/epoch with checkpoint_dir | ratio |",
-            "|---|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {name} | {t['without']:.3f} | {t['with']:.3f} | {t['ratio']:.3f} |"
-            for name, t in result["checkpoint_epoch_seconds"].items()
-        ]
-    return "\n".join(lines) + "\n"
+        tables.append(
+            markdown_table(
+                ["estimator", "s/epoch", "s/epoch with checkpoint_dir", "ratio"],
+                [
+                    [name, f"{t['without']:.3f}", f"{t['with']:.3f}", f"{t['ratio']:.3f}"]
+                    for name, t in result["checkpoint_epoch_seconds"].items()
+                ],
+                align="lrrr",
+                title=f"Fits of 3 epochs with `random_state=0`, median of "
+                f"{result['checkpoint_rounds']} rounds:",
+            )
+        )
+    return "\n".join(tables)
 
 
 def main(argv=None):

@@ -20,9 +20,13 @@ Suites
   1e-3 for 15), the CNN, and :func:`fashion_recipe`; meant for
   Fashion-MNIST but runs on any MNIST-format data set.
 - ``minutes``: accuracy per minute of fit time, over 3 seeds: the recipe
-  of each budget of fit time on a 2-core CPU (10 s: :func:`fast_recipe`)
-  beside the estimators' defaults; its plot draws test accuracy against fit
-  time with the published figures of :data:`PUBLISHED`.
+  of each budget of fit time on a 2-core CPU (10 s: :func:`fast_recipe`,
+  1 min: :func:`minute_recipe`, 5 min: :func:`five_minute_recipe`, 30 min:
+  :func:`half_hour_recipe`) beside the estimators' defaults; its plot draws
+  test accuracy against fit time with the published figures of
+  :data:`PUBLISHED`.
+- ``fashion-minutes``: the same on Fashion-MNIST, with the recipes chosen
+  for it (10 s: ``fast_recipe(1)``).
 
 Epochs
 ------
@@ -69,7 +73,15 @@ from sklearn.base import clone
 
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from ._evaluation import count_parameters, fit_and_score
-from ._recipes import best_recipe, fashion_recipe, fast_recipe, record_recipe
+from ._recipes import (
+    best_recipe,
+    fashion_recipe,
+    fast_recipe,
+    five_minute_recipe,
+    half_hour_recipe,
+    minute_recipe,
+    record_recipe,
+)
 from ._tables import plot_frontier, plot_results, summarize, to_markdown
 
 __all__ = [
@@ -85,7 +97,10 @@ __all__ = [
     "fashion_recipe",
     "fast_recipe",
     "fit_and_score",
+    "five_minute_recipe",
     "get_suite",
+    "half_hour_recipe",
+    "minute_recipe",
     "plot_frontier",
     "plot_results",
     "record_recipe",
@@ -115,9 +130,18 @@ COLUMNS = (
 )
 
 
+#: What the estimators trained with before their defaults moved to one-cycle schedules
+#: (and LeNet-5 to ReLU and max pooling): the studies below are written in it.
+_CONSTANT_RATE = {"lr_schedule": None}
+_ADAM = {"optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, **_CONSTANT_RATE}
+_CLASSIC_LENET = {"activation": "tanh", "pooling": "avg"}
+
+
 def _optimizers():
     def mlp(**params):
-        return MLPNetClassifier(hidden_layer_sizes=(128,), max_epochs=10, **params)
+        return MLPNetClassifier(
+            hidden_layer_sizes=(128,), max_epochs=10, **_CONSTANT_RATE, **params
+        )
 
     return [
         (
@@ -143,17 +167,34 @@ def _lenet():
         (
             "LeNet-5 (tanh, avg pool, SGD, cosine)",
             LeNet5Classifier(
-                optimizer="sgd", lr=0.05, momentum=0.9, lr_schedule="cosine", max_epochs=20
+                **_CLASSIC_LENET,
+                optimizer="sgd",
+                lr=0.05,
+                momentum=0.9,
+                lr_schedule="cosine",
+                max_epochs=20,
             ),
         ),
         (
             "MLP 784-82-56-28-10 tanh",
-            MLPNetClassifier(hidden_layer_sizes=(82, 56, 28), activation="tanh", max_epochs=15),
+            MLPNetClassifier(
+                hidden_layer_sizes=(82, 56, 28),
+                activation="tanh",
+                lr=1e-3,
+                max_epochs=15,
+                **_CONSTANT_RATE,
+            ),
         ),
         (
             "LeNet-5 + dropout + Adam",
             LeNet5Classifier(
-                conv_dropout=0.2, fc_dropout=0.5, optimizer="adam", lr=1e-3, max_epochs=15
+                **_CLASSIC_LENET,
+                **_CONSTANT_RATE,
+                conv_dropout=0.2,
+                fc_dropout=0.5,
+                optimizer="adam",
+                lr=1e-3,
+                max_epochs=15,
             ),
         ),
     ]
@@ -161,8 +202,8 @@ def _lenet():
 
 def _cnn():
     return [
-        ("CNN", CNNClassifier(max_epochs=15)),
-        ("LeNet-5", LeNet5Classifier(max_epochs=15)),
+        ("CNN", CNNClassifier(max_epochs=15, **_ADAM)),
+        ("LeNet-5", LeNet5Classifier(max_epochs=15, **_CLASSIC_LENET, **_ADAM)),
         ("CNN best recipe", best_recipe()),
     ]
 
@@ -174,18 +215,37 @@ def _fast():
 def _minutes():
     return [
         ("10 s: fast_recipe()", fast_recipe()),
+        ("1 min: minute_recipe()", minute_recipe()),
+        ("5 min: five_minute_recipe()", five_minute_recipe()),
+        ("30 min: half_hour_recipe()", half_hour_recipe()),
         ("MLPNetClassifier() defaults", MLPNetClassifier()),
         ("LeNet5Classifier() defaults", LeNet5Classifier()),
         ("CNNClassifier() defaults", CNNClassifier()),
     ]
 
 
-#: Published test accuracies that the ``minutes`` suite's plot marks, by data set.
+def _fashion_minutes():
+    fashion = "fashion-mnist"
+    return [
+        ("10 s: fast_recipe(1)", fast_recipe(max_epochs=1)),
+        ("1 min: minute_recipe('fashion-mnist')", minute_recipe(fashion)),
+        ("5 min: five_minute_recipe('fashion-mnist')", five_minute_recipe(fashion)),
+        ("30 min: half_hour_recipe('fashion-mnist')", half_hour_recipe(fashion)),
+    ]
+
+
+#: Published test accuracies that the frontier plots mark, by data set.
 PUBLISHED = {
     "mnist": {
         "784-128-10 MLP (the Keras tutorial)": 0.978,
         "LeNet-5 (LeCun et al., 1998)": 0.9905,
         "one CNN, 45 epochs (Deotte, 2018)": 0.9964,
+    },
+    # from the benchmark table of zalandoresearch/fashion-mnist's README
+    "fashion-mnist": {
+        "MLP 256-128-64 (Fashion-MNIST benchmark table)": 0.900,
+        "2 conv layers, <100K parameters (same table)": 0.925,
+        "WRN-28-10 + random erasing, 36.5M parameters (same table)": 0.963,
     },
 }
 
@@ -197,14 +257,14 @@ def _fashion():
         sizes = "-".join(str(n) for n in (784, *hidden, 10))
         return (
             f"MLP {sizes} (Adam, lr {lr:g})",
-            MLPNetClassifier(hidden_layer_sizes=hidden, lr=lr, max_epochs=epochs),
+            MLPNetClassifier(hidden_layer_sizes=hidden, lr=lr, max_epochs=epochs, **_CONSTANT_RATE),
         )
 
     return [
         mlp((128,), 1e-2, 5),
         mlp((256, 128), 1e-2, 5),
         mlp((256, 128), 1e-3, 15),
-        ("CNN", CNNClassifier(max_epochs=15)),
+        ("CNN", CNNClassifier(max_epochs=15, **_ADAM)),
         ("Fashion recipe", fashion_recipe()),
     ]
 
@@ -251,6 +311,12 @@ SUITES = {
     "minutes": Suite(
         "accuracy per minute of fit time: each budget's recipe and the defaults, 3 seeds",
         _minutes,
+        seeds=3,
+        frontier=True,
+    ),
+    "fashion-minutes": Suite(
+        "accuracy per minute of fit time on Fashion-MNIST: each budget's recipe, 3 seeds",
+        _fashion_minutes,
         seeds=3,
         frontier=True,
     ),
@@ -363,6 +429,7 @@ def run_suite(
     warm_up: bool = True,
     configs: Collection[str] | None = None,
     done: Collection[tuple[str, int]] = (),
+    seeds: int | None = None,
 ) -> pd.DataFrame:
     """Train every configuration of suite ``name`` and score it on the test set.
 
@@ -399,6 +466,9 @@ def run_suite(
     done : collection of (str, int), default=()
         ``(config, seed)`` pairs not to run again: rows an earlier run wrote,
         so that a long suite can be finished in several runs.
+    seeds : int, default=None
+        Seeds per configuration instead of the suite's own (see the module's
+        "Seeds"): fewer for a first look, the rest later with ``done``.
 
     Returns
     -------
@@ -434,8 +504,8 @@ def run_suite(
             f"suite {name!r} has no configuration {', '.join(map(repr, unknown))}; its "
             f"configurations are {', '.join(map(repr, names))}."
         )
-    n_seeds = SUITES[name].seeds
-    seeds = (
+    n_seeds = seeds or SUITES[name].seeds
+    seed_values = (
         [random_state]
         if random_state is None
         else list(range(random_state, random_state + n_seeds))
@@ -445,7 +515,7 @@ def run_suite(
         (config, estimator, seed)
         for config, estimator in built
         if configs is None or config in configs
-        for seed in seeds
+        for seed in seed_values
         if (config, seed) not in done
     ]
     rows = []

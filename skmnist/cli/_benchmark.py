@@ -17,7 +17,7 @@ from ._errors import UsageError
 #: Suites that are no list of estimators: the speed benchmark of the training loop.
 SPECIAL = {"speed": "LeNet-5's training loop against a raw PyTorch loop and plain skorch"}
 #: The data set each suite runs on when --dataset is not given.
-DEFAULT_DATASETS = {"fashion": "fashion-mnist"}
+DEFAULT_DATASETS = {"fashion": "fashion-mnist", "fashion-minutes": "fashion-mnist"}
 
 
 def _speed(args, out):
@@ -42,8 +42,8 @@ def _speed(args, out):
     return 0
 
 
-def _seeds(suite, random_state):
-    n = suites.SUITES[suite].seeds
+def _seeds(args):
+    n, random_state = args.seeds or suites.SUITES[args.suite].seeds, args.random_state
     return str(random_state) if n == 1 else f"{random_state} to {random_state + n - 1}"
 
 
@@ -58,6 +58,8 @@ def _command(args, dataset):
     if not args.verify:
         parts.append("--no-verify")
     parts.append(f"--random-state {args.random_state}")
+    if args.seeds:
+        parts.append(f"--seeds {args.seeds}")
     if args.out is not None:
         parts.append(f"--out {shlex.quote(str(args.out))}")
     if args.resume:
@@ -164,6 +166,7 @@ def benchmark(args):
         on_result=progress,
         configs=args.config,
         done=_done(earlier),
+        seeds=args.seeds,
     )
     if earlier is not None and len(earlier):
         results = _in_suite_order(pd.concat([earlier, results], ignore_index=True), args.suite)
@@ -172,7 +175,7 @@ def benchmark(args):
     title = (
         f"Suite `{args.suite}` on {data.description}: {len(data.y_train):,} training and "
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
-        f"random_state {_seeds(args.suite, args.random_state)}; skmnist {versions()['skmnist']}, "
+        f"random_state {_seeds(args)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
         f"{torch.get_num_threads()} torch threads.\n\n"
         f"Made by `{_command(args, dataset)}`."
@@ -185,7 +188,7 @@ def benchmark(args):
         return 0
     save_frame_csv(results, out / "results.csv", index=False)
     write_text(out / "results.md", table)
-    several_seeds = suites.SUITES[args.suite].seeds > 1
+    several_seeds = len(set(results["seed"])) > 1
     figure = suites.plot_results(
         suites.summarize(results) if several_seeds else results,
         title=f"{args.suite} on {data.description}"
@@ -233,7 +236,8 @@ def add_parser(verbs):
     add_data_arguments(
         parser,
         default=None,
-        default_text="fashion-mnist for the fashion suite, auto for the others",
+        default_text=", ".join(f"{d} for {name}" for name, d in DEFAULT_DATASETS.items())
+        + ", auto for the others",
     )
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="folder for results.csv, .md and .png"
@@ -251,6 +255,14 @@ def add_parser(verbs):
         default=0,
         metavar="SEED",
         help="seed of every configuration (default: 0)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=positive_int,
+        metavar="N",
+        help="seeds per configuration, from --random-state on (default: the suite's own: "
+        + ", ".join(f"{s.seeds} for {name}" for name, s in suites.SUITES.items() if s.seeds > 1)
+        + ", 1 for the others)",
     )
     parser.add_argument(
         "--config",

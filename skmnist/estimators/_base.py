@@ -62,10 +62,10 @@ from ._augment import resolve_augment
 from ._callbacks import MONITOR, SCHEDULE, EarlyStop
 from ._checkpoint import CALLBACK_NAME as CHECKPOINT_CALLBACK
 from ._devices import AUTO, check_device, device_budget, is_auto, resolve_device, seeded
+from ._docs import BASE_DOC, document
 from ._graphs import TrainingGraph
 from ._options import (
     AUTO_BATCH_SIZE,
-    AUTO_MIN_EPOCHS,
     OPTIMIZER_KERNELS,
     TRAINING_PARAMETERS,
     ScheduleOptions,
@@ -78,6 +78,7 @@ from ._options import (
     monitored_loss,
     optimizer_settings,
     parameters_rebuilding,
+    plateau_stop_after,
     resolve_step_mode,
     step_kernels,
     training_budget,
@@ -120,8 +121,7 @@ MNIST_CLASSES = 10
 
 
 class BaseMNISTClassifier(NeuralNetClassifier):
-    # The docstring is set by ._docs, from the parameters' declarations
-    # (skmnist.estimators._options) and the defaults of this signature.
+    __doc__ = BASE_DOC  # its training parameters written in by ._docs.document
 
     #: (channels, height, width) the network is built for; conv nets frame
     #: smaller images to it, None for networks that take any flat input.
@@ -241,6 +241,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
         params = [p for p in own if p.kind is not p.VAR_KEYWORD]
         params += [p for p in shared if p.name not in names and p.name != "self"]
         cls.__init__.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        cls.__doc__ = document(cls)
 
     # ------------------------------------------------------------------
     # scikit-learn's contract on skorch's net
@@ -643,9 +644,7 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             early_stopping=self.early_stopping,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
-            # max_epochs="auto": a plateau of the training loss ends training too,
-            # once the first AUTO_MIN_EPOCHS epochs are done
-            plateau_after=AUTO_MIN_EPOCHS if is_auto(self.max_epochs) else None,
+            plateau_after=plateau_stop_after(self.max_epochs, self.lr_schedule),
             schedule=make_schedule(
                 self.lr_schedule,
                 self.lr_schedule_params,
@@ -1435,6 +1434,9 @@ class BaseMNISTClassifier(NeuralNetClassifier):
             device=self.device_,
             budget_bytes=device_budget(self.device_, self.device_data_budget),
         )
+
+
+BaseMNISTClassifier.__doc__ = document(BaseMNISTClassifier)
 
 
 def _check_skorch_settings(cls, settings, error=TypeError):

@@ -193,7 +193,11 @@ class Schedule(LRScheduler):
         """Make the scheduler once on ``optimizer`` (a stand-in), as training would: a
         ValueError says what it refuses, naming the estimator ``name``."""
         with self._explained(name):
-            self.initialize().policy_(optimizer, **self.kwargs)
+            self.initialize().policy_(optimizer, **self._settings(optimizer))
+
+    def _settings(self, optimizer):
+        """The scheduler's settings on ``optimizer``."""
+        return self.kwargs
 
     def _make(self, net):
         super().on_train_begin(net)
@@ -213,14 +217,26 @@ class OneCycleScheduler(Schedule):
 
     Each fit runs one whole cycle of ``total_steps`` batches from a new
     scheduler, and the calls of ``partial_fit`` run one cycle together; past
-    its end, training goes on at the cycle's final rate.
+    its end, training goes on at the cycle's final rate. The momentum (or
+    beta1) cycles against the rate, as torch's scheduler does, in optimizers
+    that have one: not in those without (Adagrad, say), nor in SGD with a
+    momentum of 0; ``cycle_momentum`` in ``lr_schedule_params`` decides
+    instead when given.
     """
 
     def __init__(self, **kwargs):
         super().__init__(policy=torch.optim.lr_scheduler.OneCycleLR, step_every="batch", **kwargs)
 
+    def _settings(self, optimizer):
+        settings = self.kwargs
+        if "cycle_momentum" not in settings:
+            defaults = optimizer.defaults
+            has_one = "betas" in defaults or defaults.get("momentum", 0) > 0
+            settings = {**settings, "cycle_momentum": has_one}
+        return settings
+
     def _make(self, net):
-        self.lr_scheduler_ = self.policy_(net.optimizer_, **self.kwargs)
+        self.lr_scheduler_ = self.policy_(net.optimizer_, **self._settings(net.optimizer_))
 
     def on_batch_end(self, net, training, **kwargs):
         # OneCycleLR refuses to step past its total

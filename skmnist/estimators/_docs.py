@@ -1,10 +1,11 @@
 """The estimators' shared docstring sections, made from the parameters' declarations.
 
-The training parameters' entries come from :data:`~._options.TRAINING_PARAMETERS`
-(each parameter's type and text) and the defaults of
-:class:`~._base.BaseMNISTClassifier`'s signature; each estimator's docstring
-puts in :data:`PARAMETERS_DOC`, :data:`ATTRIBUTES_DOC` and :data:`NOTES_DOC`,
-and the base class's own docstring is set here.
+Each estimator's docstring puts in :data:`PARAMETERS_DOC`, :data:`ATTRIBUTES_DOC`
+and :data:`NOTES_DOC`; :func:`document` then writes the training parameters'
+entries where :data:`PARAMETERS_DOC` stands, from
+:data:`~._options.TRAINING_PARAMETERS` (each parameter's type and text) and the
+defaults of the estimator's own signature, so that an estimator that trains
+with other defaults documents its own. :data:`BASE_DOC` is the base class's.
 """
 
 # Authors: The skmnist developers
@@ -13,27 +14,32 @@ and the base class's own docstring is set here.
 import inspect
 import textwrap
 
-from ._base import BaseMNISTClassifier
 from ._options import TRAINING_PARAMETERS
+
+#: Where an estimator's docstring lists the training parameters (see :func:`document`).
+PARAMETERS_DOC = "<the training parameters>"
 
 
 def _default(value):
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
-def _parameters_doc():
-    """The numpydoc entries of the training parameters, each with its default."""
-    signature = inspect.signature(BaseMNISTClassifier.__init__).parameters
+def document(cls) -> str | None:
+    """``cls``'s docstring, the training parameters listed where :data:`PARAMETERS_DOC` is.
+
+    Each entry has the parameter's type and text and its default in the
+    signature of ``cls.__init__``.
+    """
+    if cls.__doc__ is None or PARAMETERS_DOC not in cls.__doc__:
+        return cls.__doc__
+    signature = inspect.signature(cls.__init__).parameters
     entries = []
     for name, parameter in TRAINING_PARAMETERS.items():
         text = "\n        ".join(textwrap.wrap(parameter.doc, 72, break_on_hyphens=False))
         default = _default(signature[name].default)
         entries.append(f"{name} : {parameter.type}, default={default}\n        {text}")
-    return "\n    ".join(entries)
+    return cls.__doc__.replace(PARAMETERS_DOC, "\n    ".join(entries))
 
-
-#: The Parameters entries every estimator shares.
-PARAMETERS_DOC = _parameters_doc()
 
 #: The Attributes entries every estimator shares.
 ATTRIBUTES_DOC = """classes_ : ndarray of shape (n_classes,)
@@ -77,7 +83,8 @@ NOTES_DOC = """Besides these parameters, the estimator takes skorch's prefixed s
     ``save_params``, are those of :class:`skorch.NeuralNetClassifier` and
     scikit-learn's :class:`~sklearn.base.ClassifierMixin`."""
 
-BaseMNISTClassifier.__doc__ = f"""Base class of the skmnist estimators: a new architecture, briefly.
+#: The base class's docstring.
+BASE_DOC = f"""Base class of the skmnist estimators: a new architecture, briefly.
 
     Not meant to be used directly. A subclass names its architecture
     parameters in ``__init__`` (stored unchanged, the other keyword arguments

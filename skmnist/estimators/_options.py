@@ -367,7 +367,8 @@ def training_budget(batch_size, max_epochs, n_train):
       images in all, at least ``AUTO_MIN_EPOCHS`` and at most
       ``AUTO_MAX_EPOCHS``. Beyond ``AUTO_MIN_EPOCHS`` epochs, training also
       stops once the training loss has not improved by ``tol`` for
-      ``n_iter_no_change`` epochs, and the last weights are kept.
+      ``n_iter_no_change`` epochs, and the last weights are kept (not under
+      the one-cycle schedule: :func:`plateau_stop_after`).
 
     The examples show the numbers.
 
@@ -404,6 +405,17 @@ def training_budget(batch_size, max_epochs, n_train):
     if is_auto(max_epochs):
         max_epochs = min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, math.ceil(AUTO_SAMPLES / n_train)))
     return int(batch_size), int(max_epochs)
+
+
+def plateau_stop_after(max_epochs, lr_schedule) -> int | None:
+    """The epochs after which a plateau of the training loss ends training, or None.
+
+    ``max_epochs="auto"`` trains :data:`AUTO_MIN_EPOCHS` epochs at least, then
+    stops on a plateau; not under the one-cycle schedule, which is laid out
+    over all ``max_epochs_`` epochs and reaches its small rates only at their
+    end. An integer ``max_epochs`` trains that many epochs.
+    """
+    return AUTO_MIN_EPOCHS if is_auto(max_epochs) and lr_schedule != _ONECYCLE else None
 
 
 # ---------------------------------------------------------------------------
@@ -612,9 +624,10 @@ TRAINING_PARAMETERS = {
         f"{AUTO_SAMPLES // AUTO_MIN_EPOCHS:,} training images on); after the "
         f"{AUTO_MIN_EPOCHS}th, training stops once the training loss has not improved "
         "by ``tol`` for ``n_iter_no_change`` epochs (with ``early_stopping``, the "
-        "validation loss decides instead). The budget is ``max_epochs_``, the epochs "
-        "trained ``len(history_)``. An integer trains exactly that many epochs, "
-        "unless ``early_stopping`` stops sooner.",
+        'validation loss decides instead; under ``lr_schedule="onecycle"``, whose '
+        "cycle spans all the epochs, it does not stop on a plateau). The budget is "
+        "``max_epochs_``, the epochs trained ``len(history_)``. An integer trains "
+        "exactly that many epochs, unless ``early_stopping`` stops sooner.",
     ),
     "device": _Parameter(
         [Device()],

@@ -26,7 +26,6 @@ def check_outputs(out, n_rows, epochs):
     results = pd.read_csv(out / "results.csv")
     assert list(results.columns) == CSV_COLUMNS
     assert len(results) == n_rows
-    assert results["accuracy"].between(0, 1).all() and results["macro_f1"].between(0, 1).all()
     assert (results["fit_seconds"] > 0).all() and (results["predict_images_per_s"] > 0).all()
     assert (results["epochs"] == epochs).all()
     markdown = (out / "results.md").read_text().splitlines()
@@ -37,7 +36,10 @@ def check_outputs(out, n_rows, epochs):
     )
     rows = markdown[header + 2 :]
     assert len(rows) == n_rows
-    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == list(results["config"])
+    cells = [row.strip("| ").split(" | ") for row in rows]
+    assert [cell[0] for cell in cells] == list(results["config"])
+    # the table shows the scores of the csv, accuracy as a percentage
+    assert [cell[1] for cell in cells] == [f"{a:.2%}" for a in results["accuracy"]]
     assert_png(out / "results.png")
     return results
 
@@ -305,6 +307,68 @@ def test_the_minutes_suite_plots_accuracy_against_fit_time(skmnist_cli, tmp_path
     assert list(results["seed"]) == [0, 1, 2] * 2
     assert_png(tmp_path / "frontier.png")
     assert "results.png and frontier.png" in result.out
+
+
+def test_seeds_runs_fewer_seeds_and_resume_adds_the_others(skmnist_cli, tmp_path):
+    fast = "10 s: fast_recipe()"
+    common = (
+        "benchmark", "--suite", "minutes", "--dataset", "sample", "--max-epochs", "1",
+        "--config", fast, "--out", tmp_path,
+    )  # fmt: skip
+    result = skmnist_cli(*common, "--seeds", "1")
+    assert result.code == 0, result.err
+    assert list(pd.read_csv(tmp_path / "results.csv")["seed"]) == [0]
+    assert "random_state 0;" in (tmp_path / "results.md").read_text()
+    assert "--seeds 1" in (tmp_path / "results.md").read_text()
+    result = skmnist_cli(*common, "--resume")  # the suite's own 3 seeds: 1 and 2 added
+    assert result.code == 0, result.err
+    assert list(pd.read_csv(tmp_path / "results.csv")["seed"]) == [0, 1, 2]
+    assert "random_state 0 to 2;" in (tmp_path / "results.md").read_text()
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_the_minutes_recipes_keep_their_documented_settings_and_train(dataset):
+    from skmnist.datasets import load_mnist_sample
+
+    minute = suites.minute_recipe(dataset)
+    assert repr(minute) == repr(
+        suites.fast_recipe(max_epochs={"mnist": 10, "fashion-mnist": 8}[dataset])
+    )
+    five, half = suites.five_minute_recipe(dataset), suites.half_hour_recipe(dataset)
+    for clf in (five, half):
+        assert isinstance(clf, CNNClassifier)
+        assert (clf.channels, clf.dropout, clf.convs_per_block) == ((32, 64, 128), 0.25, 1)
+        assert (clf.optimizer, clf.lr, clf.lr_schedule, clf.batch_size) == (
+            "adamw",
+            3e-3,
+            "onecycle",
+            128,
+        )
+        assert not clf.early_stopping  # the whole training set trains, for all the epochs
+        assert clf.weight_decay == {"mnist": 1e-4, "fashion-mnist": 5e-4}[dataset]
+    assert (five.max_epochs, half.max_epochs) == (5, 30)
+    assert half.augment == {"mnist": "affine", "fashion-mnist": {"hflip": 0.5}}[dataset]
+    # each builds its network and trains a few batches of the sample
+    X, y = load_mnist_sample(return_X_y=True)
+    for clf in (minute, five, half):
+        clf.set_params(max_epochs=1, batch_size=64, random_state=0).fit(X[:256], y[:256])
+        assert len(clf.history_) == 1 and clf.predict(X[:5]).shape == (5,)
+
+
+def test_a_minutes_recipe_names_the_data_sets_it_is_made_for():
+    for recipe in (suites.minute_recipe, suites.five_minute_recipe, suites.half_hour_recipe):
+        with pytest.raises(ValueError, match=r"dataset must be one of \('mnist', 'fashion-m"):
+            recipe("cifar10")
+
+
+def test_the_fashion_minutes_suite_runs_on_fashion_mnist_by_default():
+    from skmnist.cli._benchmark import DEFAULT_DATASETS
+
+    assert DEFAULT_DATASETS["fashion-minutes"] == "fashion-mnist"
+    names = [name for name, _ in suites.get_suite("fashion-minutes")]
+    assert [name.split(":")[0] for name in names] == ["10 s", "1 min", "5 min", "30 min"]
+    assert suites.SUITES["fashion-minutes"].frontier
+    assert set(suites.PUBLISHED) == {"mnist", "fashion-mnist"}
 
 
 def test_the_frontier_joins_what_no_faster_configuration_beats():

@@ -76,7 +76,7 @@ from clihelpers import check_error
         ),
         (
             ["train", "-p", "optimizer__betas=(0.5,)"],
-            "Adam refuses optimizer__betas=(0.5,) (with lr=0.001)",
+            "Adam refuses optimizer__betas=(0.5,) (with lr=0.01)",
         ),
         (
             ["train", "-p", "lr_schedule=cosine", "-p", "lr_schedule_params={'bogus': 1}"],

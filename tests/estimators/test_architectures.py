@@ -26,14 +26,19 @@ def _total(summary):
 # LeNet-5
 
 
-def test_lenet5_has_61706_parameters():
-    table = LeNet5Classifier().summary()
+@pytest.mark.parametrize(
+    "params, act, pool",
+    [({}, "ReLU", "MaxPool2d"), ({"activation": "tanh", "pooling": "avg"}, "Tanh", "AvgPool2d")],
+)
+def test_lenet5_has_61706_parameters(params, act, pool):
+    # the defaults (ReLU, max pooling) and the network of 1998: the same size
+    table = LeNet5Classifier(**params).summary()
     assert isinstance(table, pd.DataFrame)
     assert list(table.columns) == ["layer", "type", "output_shape", "n_params"]
     assert _total(table) == 61_706
     assert table["type"].tolist() == [
-        "Conv2d", "Tanh", "AvgPool2d", "Conv2d", "Tanh", "AvgPool2d",
-        "Flatten", "Linear", "Tanh", "Linear", "Tanh", "Linear",
+        "Conv2d", act, pool, "Conv2d", act, pool,
+        "Flatten", "Linear", act, "Linear", act, "Linear",
     ]  # fmt: skip
     assert table["output_shape"].tolist()[:6] == [
         (6, 28, 28), (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 10, 10), (16, 5, 5),
@@ -46,7 +51,7 @@ def test_lenet5_summary_as_text():
     text = LeNet5Classifier().summary(as_text=True)
     assert isinstance(text, str)
     assert "61,706" in text
-    assert "Conv2d" in text and "AvgPool2d" in text
+    assert "Conv2d" in text and "MaxPool2d" in text
 
 
 def test_lenet5_fitted_module_matches_its_summary():
@@ -58,7 +63,7 @@ def test_lenet5_fitted_module_matches_its_summary():
         (6, 16, (5, 5)),
     ]
     assert [m.out_features for m in _layers(module, torch.nn.Linear)] == [120, 84, 10]
-    assert len(_layers(module, torch.nn.Tanh)) == 4
+    assert len(_layers(module, torch.nn.ReLU)) == 4
     assert not _layers(module, torch.nn.Dropout)
     assert not _layers(module, torch.nn.modules.batchnorm._BatchNorm)
 

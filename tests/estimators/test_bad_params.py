@@ -46,7 +46,7 @@ CASES = [
     (
         LeNet5Classifier,
         {"optimizer__betas": (0.5,)},
-        "Adam refuses optimizer__betas=\\(0.5,\\) \\(with lr=0.001\\)",
+        "Adam refuses optimizer__betas=\\(0.5,\\) \\(with lr=0.01\\)",
     ),
     (
         LeNet5Classifier,

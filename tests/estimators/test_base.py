@@ -187,8 +187,13 @@ def test_skorch_settings_the_estimator_fixes_are_not_parameters():
 )
 def test_optimizer_by_name_or_class_uses_the_estimators_settings(optimizer, expected):
     X, y = block_images()
-    clf = make_estimator(
-        LeNet5Classifier, optimizer=optimizer, lr=0.05, momentum=0.8, weight_decay=1e-3
+    clf = make_estimator(  # tanh: RMSprop at this rate diverges with ReLU
+        LeNet5Classifier,
+        activation="tanh",
+        optimizer=optimizer,
+        lr=0.05,
+        momentum=0.8,
+        weight_decay=1e-3,
     ).fit(X, y)
     assert type(clf.optimizer_) is expected
     group = clf.optimizer_.param_groups[0]
@@ -299,7 +304,7 @@ def test_history_records_loss_and_accuracy_per_epoch():
     assert len(clf.history) == 3
     for key in ("train_loss", "train_acc", "dur"):
         assert all(np.isfinite(v) for v in clf.history[:, key])
-    assert all(0 <= a <= 1 for a in clf.history[:, "train_acc"])
+    assert clf.history[-1, "train_acc"] > 0.5  # 3 separable classes, learnt
 
 
 def test_warm_start_continues_from_the_previous_weights():
@@ -309,6 +314,8 @@ def test_warm_start_continues_from_the_previous_weights():
     clf.fit(X, y)
     assert len(clf.history) == 2
     assert not torch.equal(_weights(clf), weights)
+    # no restart from random weights: the second fit starts where the first ended
+    assert clf.history[1, "train_loss"] < clf.history[0, "train_loss"]
     cold = make_estimator(MLPNetClassifier, max_epochs=1).fit(X, y).fit(X, y)
     assert len(cold.history) == 1
 

@@ -145,7 +145,12 @@ def test_a_killed_fit_resumes_to_the_same_model(epoch, during, sample, reference
         text=True,
         timeout=300,
         cwd=here,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])},
+        env={  # test_checkpoint here, the shared helpers one folder up
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                [here, os.path.dirname(here), os.environ.get("PYTHONPATH", "")]
+            ),
+        },
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert _state_epoch(folder) == epoch  # the state before the kill, whole

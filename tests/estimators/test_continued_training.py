@@ -20,7 +20,9 @@ from skmnist import CNNClassifier, MLPNetClassifier
 
 def _fitted(**params):
     X, y = block_images()
-    return MLPNetClassifier(max_epochs=1, random_state=0, **params).fit(X, y), X, y
+    # a constant rate of 1e-3 unless a test sets another
+    params = {"max_epochs": 1, "random_state": 0, "lr": 1e-3, "lr_schedule": None, **params}
+    return MLPNetClassifier(**params).fit(X, y), X, y
 
 
 def test_set_params_optimizer_after_fit_is_used_by_the_next_fit():
@@ -54,7 +56,8 @@ def test_warm_start_with_another_optimizer_starts_it_afresh_and_says_so():
 
 def test_partial_fit_applies_a_changed_learning_rate():
     X, y = block_images()
-    clf = MLPNetClassifier(random_state=0).partial_fit(X, y, classes=np.unique(y))
+    clf = MLPNetClassifier(random_state=0, lr_schedule=None)
+    clf.partial_fit(X, y, classes=np.unique(y))
     clf.set_params(lr=0.005).partial_fit(X, y)
     assert clf.optimizer_.param_groups[0]["lr"] == 0.005
 

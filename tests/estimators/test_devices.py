@@ -66,7 +66,7 @@ def _module_device(clf):
 
 
 def _fit(name, device, X, y, **params):
-    params = {"max_epochs": 3, "batch_size": 64, "random_state": 0, **params}
+    params = {"max_epochs": 3, "batch_size": 64, "random_state": 0, "lr_schedule": None, **params}
     return ESTIMATORS[name](device=device, **params).fit(X, y)
 
 
@@ -81,7 +81,7 @@ def test_fit_predict_and_partial_fit_on_each_device(name, device, sample):
     np.testing.assert_array_equal(clf.predict(X_test), clf.classes_[proba.argmax(axis=1)])
     assert clf.score(X_test, y_test) > 0.8
 
-    partial = ESTIMATORS[name](device=device, batch_size=64, random_state=0)
+    partial = ESTIMATORS[name](device=device, batch_size=64, random_state=0, lr_schedule=None)
     for _ in range(2):
         partial.partial_fit(X, y, classes=np.arange(10))
     assert len(partial.history) == 2 and _module_device(partial) == device
@@ -109,7 +109,9 @@ def test_cuda_agrees_with_the_cpu(name, sample):
 
     partial = {}
     for device in ("cpu", "cuda"):
-        partial[device] = ESTIMATORS[name](device=device, batch_size=64, random_state=0)
+        partial[device] = ESTIMATORS[name](
+            device=device, batch_size=64, random_state=0, lr_schedule=None
+        )
         for _ in range(2):
             partial[device].partial_fit(X, y, classes=np.arange(10))
     assert np.mean(partial["cpu"].predict(X_test) == partial["cuda"].predict(X_test)) >= AGREEMENT

@@ -7,6 +7,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
+from estimator_helpers import PLAIN_LENET
 from skorch import NeuralNetClassifier
 
 from skmnist import LeNet5Classifier, MLPNetClassifier
@@ -43,7 +44,12 @@ def test_fast_path_trains_exactly_like_plain_skorch():
     seed = 3
     # torch's default optimizer kernels, as plain skorch has them
     ours = LeNet5Classifier(
-        max_epochs=3, batch_size=32, random_state=seed, device="cpu", step_mode="eager"
+        **PLAIN_LENET,
+        max_epochs=3,
+        batch_size=32,
+        random_state=seed,
+        device="cpu",
+        step_mode="eager",
     )
     ours.fit(X, y)
 

@@ -122,11 +122,18 @@ def test_integer_pixels_at_predict_are_scaled_like_floats(cls):
 
 
 def test_float_pixels_are_used_as_given_not_rescaled():
-    # 0-255 floats are not divided by 255: the network sees other values.
+    # 0-255 floats are not divided by 255: the network sees the values as given
     X, y = block_images()
-    _, from_uint8 = _proba_after_fit(MLPNetClassifier, X, y)
-    _, from_float = _proba_after_fit(MLPNetClassifier, X.astype(np.float32), y)
-    assert not np.allclose(from_uint8, from_float, atol=1e-3)
+    X = X.astype(np.float32)
+    clf, proba = _proba_after_fit(MLPNetClassifier, X, y, lr=1e-3)
+    module = clf.module_.eval()
+
+    def softmax_of(values):
+        with torch.no_grad():
+            return torch.softmax(module(torch.as_tensor(values.reshape(len(X), -1))), 1).numpy()
+
+    np.testing.assert_allclose(proba, softmax_of(X), atol=1e-5)
+    assert not np.allclose(proba, softmax_of(X / 255), atol=1e-3)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int64, np.float32, np.float64], ids=str)

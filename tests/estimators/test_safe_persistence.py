@@ -79,7 +79,7 @@ def test_the_file_is_plain_safetensors_with_a_json_header(sample, tmp_path):
         header = json.loads(f.metadata()["skmnist-model"])
         assert sorted(f.keys()) == sorted(clf.module_.state_dict())
     assert header["class"] == "LeNet5Classifier"
-    assert header["params"]["activation"] == "tanh"
+    assert header["params"]["activation"] == "relu"
 
 
 def test_missing_file(tmp_path):

@@ -194,7 +194,7 @@ def test_metadata_routing_takes_weights_through_pipelines_and_searches(blocks):
         pipe.fit(X, y, sample_weight=weights)
         assert _same_network(pipe[-1], direct)
         scoring = make_scorer(accuracy_score).set_score_request(sample_weight=True)
-        search = GridSearchCV(pipe, {"mlpnetclassifier__lr": [1e-3]}, cv=2, scoring=scoring)
+        search = GridSearchCV(pipe, {"mlpnetclassifier__lr": [1e-2]}, cv=2, scoring=scoring)
         search.fit(X, y, sample_weight=weights)
         assert _same_network(search.best_estimator_[-1], direct)
         scores = cross_validate(
@@ -209,7 +209,7 @@ def test_meta_estimators_pass_weights_without_routing(blocks):
     X, y = blocks
     weights = _weights(len(y))
     direct = make_estimator(MLPNetClassifier).fit(X, y, sample_weight=weights)
-    search = GridSearchCV(make_estimator(MLPNetClassifier), {"lr": [1e-3]}, cv=2)
+    search = GridSearchCV(make_estimator(MLPNetClassifier), {"lr": [1e-2]}, cv=2)
     assert _same_network(search.fit(X, y, sample_weight=weights).best_estimator_, direct)
 
     # digits that three short epochs of LeNet-5 get partly wrong: each round of boosting

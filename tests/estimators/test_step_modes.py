@@ -202,7 +202,8 @@ def test_a_model_pickled_before_step_mode_existed_loads(sample):
 
 def test_settings_changed_with_the_step_mode_are_applied_too(sample):
     X, y = sample
-    clf = LeNet5Classifier(max_epochs=1, step_mode="eager", warm_start=True).fit(X, y)
+    clf = LeNet5Classifier(max_epochs=1, step_mode="eager", warm_start=True, lr_schedule=None)
+    clf.fit(X, y)
     clf.set_params(lr=0.002, step_mode="fused", optimizer__betas=(0.5, 0.6)).fit(X, y)
     group = _group(clf)
     assert (group["lr"], group["betas"], group["fused"]) == (0.002, (0.5, 0.6), True)

@@ -24,7 +24,9 @@ def sample(mnist_sample):
 
 
 def _pipeline(**params):
-    clf = MLPNetClassifier(**{"max_epochs": 2, "batch_size": 32, "random_state": 0, **params})
+    # a constant rate unless a grid says otherwise
+    defaults = {"max_epochs": 2, "batch_size": 32, "random_state": 0, "lr_schedule": None}
+    clf = MLPNetClassifier(**{**defaults, **params})
     return Pipeline([("norm", PixelNormalizer()), ("clf", clf)])
 
 

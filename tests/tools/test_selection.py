@@ -103,7 +103,7 @@ def test_candidates_are_scored_on_the_holdout_and_only_the_choice_sees_the_test_
 def test_an_unknown_selection_is_a_clear_error():
     sample = load_mnist_sample()
     with pytest.raises(
-        ValueError, match=r"no selection 'fastest'; the selections are \['fashion', 'fast'\]"
+        ValueError, match=r"no selection 'fastest'; the selections are \['cnn-default', 'fash"
     ):
         run_selection("fastest", sample.data[:700], sample.target[:700], None, None)
 
@@ -187,6 +187,34 @@ def test_the_report_says_when_no_candidate_reached_the_target(monkeypatch):
     assert "No candidate reached 101.0%, so the most accurate was taken." in text
     assert "Every fit was cut to 1 epoch(s) (a quick run)" in text
     assert text.startswith("Title.\n")
+
+
+def test_a_time_limit_keeps_out_the_candidates_too_slow_for_all_the_training_images(
+    monkeypatch, final_fits
+):
+    # no fit takes 0 s: nothing is chosen; within a day, the most accurate is
+    for limit, chosen in [(0.0, False), (86_400.0, True)]:
+        tiny = _tiny_selection(target=None)._replace(time_limit=limit, final_seeds=0)
+        monkeypatch.setitem(SELECTIONS, "tiny", tiny)
+        result = run_selection("tiny", *_sample_split(), holdout=100, device="cpu", max_epochs=1)
+        assert [row["in_time"] for row in result["holdout"]] == [chosen, chosen]
+        assert (result["chosen"] is not None) == chosen
+        text = selection.to_markdown(result, "Title.")
+        assert f"would take at most {limit:g} s" in text
+        assert ("over the 0 s limit on all the training images" in text) != chosen
+    # final_seeds=0: the suite scores the choice on the test set, not the selection
+    assert final_fits == [] and result["final"] == [] and result["accuracy_mean"] is None
+    assert "The chosen configuration's test scores come from the `minutes` suite." in text
+
+
+def test_the_defaults_and_the_minutes_recipes_have_their_selections():
+    for name in ["mlp-default", "lenet-default", "cnn-default", "mnist-1min", "mnist-5min"]:
+        assert SELECTIONS[name].dataset == "mnist" and SELECTIONS[name].final_seeds == 0
+    for name in ["fashion-10s", "fashion-1min", "fashion-5min"]:
+        assert SELECTIONS[name].dataset == "fashion-mnist"
+    limits = {name: SELECTIONS[name].time_limit for name in SELECTIONS}
+    assert limits["mlp-default"] == 10 and limits["lenet-default"] == 60
+    assert limits["cnn-default"] == 420 and limits["mnist-5min"] == 300
 
 
 @pytest.fixture
