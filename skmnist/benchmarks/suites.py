@@ -228,9 +228,9 @@ def _fashion_minutes():
     fashion = "fashion-mnist"
     return [
         ("10 s: fast_recipe(1)", fast_recipe(max_epochs=1)),
-        ("1 min: minute_recipe('fashion-mnist')", minute_recipe(fashion)),
-        ("5 min: five_minute_recipe('fashion-mnist')", five_minute_recipe(fashion)),
-        ("30 min: half_hour_recipe('fashion-mnist')", half_hour_recipe(fashion)),
+        ('1 min: minute_recipe("fashion-mnist")', minute_recipe(fashion)),
+        ('5 min: five_minute_recipe("fashion-mnist")', five_minute_recipe(fashion)),
+        ('30 min: half_hour_recipe("fashion-mnist")', half_hour_recipe(fashion)),
     ]
 
 

@@ -42,9 +42,14 @@ def _speed(args, out):
     return 0
 
 
-def _seeds(args):
-    n, random_state = args.seeds or suites.SUITES[args.suite].seeds, args.random_state
-    return str(random_state) if n == 1 else f"{random_state} to {random_state + n - 1}"
+def _seeds(results, args):
+    """The seeds of ``results``' rows, which --resume may have made in several runs."""
+    seeds = sorted({int(seed) for seed in results["seed"].dropna()})
+    if not seeds:
+        return str(args.random_state)
+    if len(seeds) > 1 and seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]} to {seeds[-1]}"
+    return ", ".join(map(str, seeds))
 
 
 def _command(args, dataset):
@@ -175,7 +180,7 @@ def benchmark(args):
     title = (
         f"Suite `{args.suite}` on {data.description}: {len(data.y_train):,} training and "
         f"{len(data.y_test):,} test images, device {resolve_device(args.device)}, "
-        f"random_state {_seeds(args)}; skmnist {versions()['skmnist']}, "
+        f"random_state {_seeds(results, args)}; skmnist {versions()['skmnist']}, "
         f"torch {versions()['torch']}, {os.cpu_count()} CPU cores, "
         f"{torch.get_num_threads()} torch threads.\n\n"
         f"Made by `{_command(args, dataset)}`."
