@@ -368,7 +368,7 @@ def training_budget(batch_size, max_epochs, n_train):
       ``AUTO_MAX_EPOCHS``. Beyond ``AUTO_MIN_EPOCHS`` epochs, training also
       stops once the training loss has not improved by ``tol`` for
       ``n_iter_no_change`` epochs, and the last weights are kept (not under
-      the one-cycle schedule: :func:`plateau_stop_after`).
+      the one-cycle schedule, whose cycle spans all the epochs).
 
     The examples show the numbers.
 
