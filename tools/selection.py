@@ -26,9 +26,15 @@ Selections
   of twice the width with flips, with and without random erasing; the rule
   takes the most accurate on the hold-out, and the final fit uses 1 seed.
   Meant for Fashion-MNIST.
+- ``mlp-default``, ``lenet-default``, ``cnn-default``: the estimators'
+  training defaults; ``mnist-1min``, ``mnist-5min``, ``fashion-10s``,
+  ``fashion-1min``, ``fashion-5min``: the recipes of the ``minutes`` suites.
+  The rule takes the most accurate whose fit on all the training images
+  would stay within a time limit; the suites score the choice on the test
+  set.
 
-The GPU check runs them: ``python -m tools.gpu_check --steps select
---selection fast``.
+The GPU check runs them, on a GPU or on the CPU: ``python -m tools.gpu_check
+--device cpu --steps select --selection mnist-1min --out DIR``.
 """
 
 from __future__ import annotations
