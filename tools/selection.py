@@ -51,7 +51,7 @@ from sklearn.pipeline import Pipeline
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from skmnist.benchmarks._tables import markdown_table
-from skmnist.benchmarks.suites import _warm_up, fashion_recipe, fast_recipe
+from skmnist.benchmarks.suites import _warm_up, fashion_recipe, fast_recipe, five_minute_recipe
 
 from .budget import Budget, fit_seeds
 
@@ -146,16 +146,8 @@ def _lenet_default_candidates():
     ]
 
 
-def _cnn_one_cycle(max_epochs="auto", weight_decay=1e-4, **params):
-    return _one_cycle(
-        CNNClassifier(max_epochs=max_epochs, optimizer="adamw", weight_decay=weight_decay),
-        3e-3,
-        **params,
-    )
-
-
 def _cnn_default_candidates():
-    return [("AdamW, weight decay 1e-4, one-cycle, lr 3e-3", _cnn_one_cycle())]
+    return [("AdamW, weight decay 1e-4, one-cycle, lr 3e-3", CNNClassifier())]
 
 
 def _minute_candidates():
@@ -180,17 +172,21 @@ def _fashion_seconds_candidates():
 
 def _five_minute_candidates():
     return [
-        ("CNN, AdamW, one-cycle, 5 epochs", _cnn_one_cycle(5)),
-        ("CNN, AdamW, one-cycle, 5 epochs, affine", _cnn_one_cycle(5, augment="affine")),
+        ("CNN, AdamW, one-cycle, 5 epochs", five_minute_recipe()),
+        (
+            "CNN, AdamW, one-cycle, 5 epochs, affine",
+            five_minute_recipe().set_params(augment="affine"),
+        ),
     ]
 
 
 def _fashion_five_minute_candidates():
+    fashion = five_minute_recipe("fashion-mnist")
     return [
-        ("CNN, AdamW (5e-4), one-cycle, 5 epochs", _cnn_one_cycle(5, weight_decay=5e-4)),
+        ("CNN, AdamW (5e-4), one-cycle, 5 epochs", fashion),
         (
             "CNN, AdamW (5e-4), one-cycle, 5 epochs, flips",
-            _cnn_one_cycle(5, weight_decay=5e-4, augment={"hflip": 0.5}),
+            clone(fashion).set_params(augment={"hflip": 0.5}),
         ),
     ]
 

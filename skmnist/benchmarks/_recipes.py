@@ -224,14 +224,18 @@ def minute_recipe(dataset: str = "mnist") -> LeNet5Classifier:
     return fast_recipe(max_epochs={"mnist": 10, "fashion-mnist": 8}[dataset])
 
 
-def _cnn_one_cycle(max_epochs, augment, weight_decay):
+#: The CNN recipes' weight decay on each data set.
+_WEIGHT_DECAY = {"mnist": 1e-4, "fashion-mnist": 5e-4}
+
+
+def _cnn_one_cycle(max_epochs, augment, dataset):
     return CNNClassifier(
         channels=(32, 64, 128),
         dropout=0.25,
         augment=augment,
         optimizer="adamw",
         lr=3e-3,
-        weight_decay=weight_decay,
+        weight_decay=_WEIGHT_DECAY[dataset],
         lr_schedule="onecycle",
         batch_size=128,
         max_epochs=max_epochs,
@@ -268,9 +272,7 @@ def five_minute_recipe(dataset: str = "mnist") -> CNNClassifier:
     ('adamw', 0.0005, 'onecycle', 5)
     """
     _check_dataset(dataset)
-    if dataset == "mnist":
-        return _cnn_one_cycle(5, augment=None, weight_decay=1e-4)
-    return _cnn_one_cycle(5, augment=None, weight_decay=5e-4)
+    return _cnn_one_cycle(5, augment=None, dataset=dataset)
 
 
 def half_hour_recipe(dataset: str = "mnist") -> CNNClassifier:
@@ -305,6 +307,5 @@ def half_hour_recipe(dataset: str = "mnist") -> CNNClassifier:
     {'hflip': 0.5}
     """
     _check_dataset(dataset)
-    if dataset == "mnist":
-        return _cnn_one_cycle(30, augment="affine", weight_decay=1e-4)
-    return _cnn_one_cycle(30, augment={"hflip": 0.5}, weight_decay=5e-4)
+    augment = {"mnist": "affine", "fashion-mnist": {"hflip": 0.5}}[dataset]
+    return _cnn_one_cycle(30, augment=augment, dataset=dataset)
