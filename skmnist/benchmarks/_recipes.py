@@ -307,5 +307,6 @@ def half_hour_recipe(dataset: str = "mnist") -> CNNClassifier:
     {'hflip': 0.5}
     """
     _check_dataset(dataset)
-    augment = {"mnist": "affine", "fashion-mnist": {"hflip": 0.5}}[dataset]
-    return _cnn_one_cycle(30, augment=augment, dataset=dataset)
+    return _cnn_one_cycle(
+        30, augment="affine" if dataset == "mnist" else {"hflip": 0.5}, dataset=dataset
+    )
