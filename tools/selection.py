@@ -182,12 +182,14 @@ def _five_minute_candidates():
 
 def _fashion_five_minute_candidates():
     fashion = five_minute_recipe("fashion-mnist")
+    flips = {"hflip": 0.5}
+    small = dict(channels=(16, 32, 64), max_epochs=12)
     return [
         ("CNN, AdamW (5e-4), one-cycle, 5 epochs", fashion),
-        (
-            "CNN, AdamW (5e-4), one-cycle, 5 epochs, flips",
-            clone(fashion).set_params(augment={"hflip": 0.5}),
-        ),
+        ("CNN, AdamW (5e-4), one-cycle, 5 epochs, flips", clone(fashion).set_params(augment=flips)),
+        ("CNN 16/32/64, 12 epochs", clone(fashion).set_params(**small)),
+        ("CNN 16/32/64, 12 epochs, flips", clone(fashion).set_params(augment=flips, **small)),
+        ("fast_recipe(35), flips", fast_recipe(max_epochs=35).set_params(augment=flips)),
     ]
 
 
