@@ -57,7 +57,9 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
+def to_markdown(
+    results: pd.DataFrame, *, title: str | None = None, votes: pd.DataFrame | None = None
+) -> str:
     """The results as a Markdown table (config, accuracy, macro F1, times, parameters).
 
     Parameters
@@ -66,6 +68,9 @@ def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
         The table :func:`run_suite` returns.
     title : str, default=None
         A line put before the table.
+    votes : pandas.DataFrame, default=None
+        What :func:`soft_votes` returns: a table of the soft votes follows
+        the summary when it has rows.
 
     Returns
     -------
@@ -116,11 +121,15 @@ def to_markdown(results: pd.DataFrame, *, title: str | None = None) -> str:
         ]
         for row in summarize(results).itertuples(index=False)
     ]
-    return (
-        markdown_table(summary_columns, summary, align="lrrrrrrr", title=title)
-        + "\nEach seed:\n\n"
-        + markdown_table(columns, each, align="lrrrrrr")
-    )
+    text = markdown_table(summary_columns, summary, align="lrrrrrrr", title=title)
+    if votes is not None and len(votes):
+        rows = [[row.config, row.seeds, f"**{row.accuracy:.2%}**"] for row in votes.itertuples()]
+        text += (
+            "\nThe soft vote of each configuration's seeds (the class of the largest mean of "
+            "their test-set probabilities):\n\n"
+            + markdown_table(["model / config", "seeds that vote", "accuracy"], rows, align="llr")
+        )
+    return text + "\nEach seed:\n\n" + markdown_table(columns, each, align="lrrrrrr")
 
 
 def markdown_table(header, rows, *, align=None, title=None) -> str:
@@ -276,8 +285,20 @@ def plot_frontier(results: pd.DataFrame, *, references=None, title: str | None =
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
     frontier = summary[on_frontier]
     ax.plot(frontier["seconds"], frontier["accuracy"], "-", color="tab:blue", label="frontier")
+    # Labels on a white ground, so that no line crosses them: a frontier point's above it
+    # and to its left (the rising frontier leaves that corner free) unless the point is near
+    # the left edge; another point's below it, on the side away from the nearer edge. The
+    # references are named in a legend, away from the points' labels.
+    shortest, longest = np.log(summary["seconds_min"].min()), np.log(summary["seconds_max"].max())
+    ground = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for config, row in summary.iterrows():
         color = "tab:blue" if on_frontier[config] else "tab:gray"
+        left = (np.log(row["seconds"]) - shortest) > 0.3 * (longest - shortest)
+        right = (np.log(row["seconds"]) - shortest) > 0.7 * (longest - shortest)
+        if not on_frontier[config]:
+            offset, ha, va = ((-6, -4), "right", "top") if right else ((6, -4), "left", "top")
+        else:
+            offset, ha, va = ((-6, 4), "right", "bottom") if left else ((6, 4), "left", "bottom")
         ax.errorbar(
             row["seconds"],
             row["accuracy"],
@@ -291,21 +312,19 @@ def plot_frontier(results: pd.DataFrame, *, references=None, title: str | None =
             f"{config}\n{row['accuracy']:.2%}",
             (row["seconds"], row["accuracy"]),
             textcoords="offset points",
-            xytext=(6, -10),
+            xytext=offset,
+            ha=ha,
+            va=va,
             fontsize=8,
             color=color,
+            bbox=ground,
         )
     for label, accuracy in (references or {}).items():
-        ax.axhline(accuracy, color="tab:red", linestyle="--", linewidth=0.8)
-        ax.annotate(
-            f"{label}: {accuracy:.2%}",
-            (0.01, accuracy),
-            xycoords=("axes fraction", "data"),
-            textcoords="offset points",
-            xytext=(0, 3),
-            fontsize=8,
-            color="tab:red",
-        )
+        name = f"{label}: {accuracy:.2%}"
+        ax.axhline(accuracy, color="tab:red", linestyle="--", linewidth=0.8, label=name)
+    if references:
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[1:], labels[1:], loc="lower right", fontsize=8, title="published")
     accuracies = [*summary["accuracy_min"], *(references or {}).values()]
     low, high = min(accuracies), max([*summary["accuracy_max"], *(references or {}).values()])
     margin = max(0.1 * (high - low), 0.001)
