@@ -1,12 +1,15 @@
-"""Fit on the training set, score once on the test set (re-exported by the suites; used by
-``skmnist train`` too)."""
+"""Fit on the training set, score once on the test set, and score the soft vote of several fits
+(re-exported by the suites; ``fit_and_score`` is used by ``skmnist train`` too)."""
 
 # Authors: The skmnist developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+import re
 import time
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
 from ..plotting._common import final_estimator
@@ -99,3 +102,91 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
         "epochs": len(final.history_) if network else None,
     }
     return scores, y_pred
+
+
+def probabilities_file(folder, config: str, seed: int) -> Path:
+    """Where :func:`~skmnist.benchmarks.suites.run_suite` keeps one fit's test-set probabilities.
+
+    One ``.npz`` file per configuration and seed, named after both, holding
+    ``probabilities`` (the fitted model's ``predict_proba`` on the test set)
+    and ``classes`` (its ``classes_``, the order of their columns).
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The folder given to ``run_suite(probabilities=...)``.
+    config : str
+        The configuration's name in its suite.
+    seed : int
+        The fit's ``random_state``.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file's path.
+
+    Examples
+    --------
+    >>> from skmnist.benchmarks.suites import probabilities_file
+    >>> probabilities_file("out", "30 min: half_hour_recipe()", 2).name
+    '30-min-half_hour_recipe-seed2.npz'
+    """
+    name = re.sub(r"[^0-9A-Za-z_]+", "-", config).strip("-")
+    return Path(folder) / f"{name}-seed{seed}.npz"
+
+
+def soft_votes(results: pd.DataFrame, folder, y_test) -> pd.DataFrame:
+    """The test accuracy of the soft vote of each configuration's seeds.
+
+    The soft vote predicts, for each test image, the class of the largest
+    mean of the models' probabilities (as scikit-learn's
+    ``VotingClassifier(voting="soft")`` does). It is computed from the files
+    :func:`probabilities_file` names, so the models of runs made at
+    different times vote together.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table :func:`~skmnist.benchmarks.suites.run_suite` returns (or
+        several of them concatenated): its ``config`` and ``seed`` columns.
+    folder : str or path-like
+        Where the runs kept their probabilities.
+    y_test : array-like of shape (n_test,)
+        The test labels.
+
+    Returns
+    -------
+    votes : pandas.DataFrame
+        One row per configuration with the files of at least two of its
+        seeds: ``config``, ``seeds`` (those that voted, as text) and
+        ``accuracy``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, tempfile
+    >>> from skmnist.benchmarks.suites import probabilities_file, soft_votes
+    >>> folder = tempfile.mkdtemp()
+    >>> for seed, p in enumerate([[[0.6, 0.4], [0.6, 0.4]], [[0.3, 0.7], [0.1, 0.9]]]):
+    ...     np.savez(probabilities_file(folder, "a", seed), probabilities=p, classes=[3, 5])
+    >>> results = pd.DataFrame({"config": ["a", "a"], "seed": [0, 1]})
+    >>> soft_votes(results, folder, y_test=[3, 5]).to_numpy().tolist()
+    [['a', '0, 1', 0.5]]
+    """
+    y_test = np.asarray(y_test)
+    rows = []
+    for config, group in results.groupby("config", sort=False):
+        found = [
+            (int(seed), path)
+            for seed in sorted(group["seed"].dropna().unique())
+            if (path := probabilities_file(folder, config, int(seed))).is_file()
+        ]
+        if len(found) < 2:
+            continue
+        total, classes = 0.0, None
+        for _, path in found:
+            with np.load(path) as kept:
+                total = total + kept["probabilities"]
+                classes = kept["classes"]
+        accuracy = float(np.mean(classes[np.argmax(total, axis=1)] == y_test))
+        rows.append((config, ", ".join(str(seed) for seed, _ in found), accuracy))
+    return pd.DataFrame(rows, columns=["config", "seeds", "accuracy"])

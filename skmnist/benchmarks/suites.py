@@ -43,6 +43,9 @@ A suite trains each configuration once, with ``random_state``; a suite with
 ``seeds=k`` (``fast``) trains it with ``random_state``, ``random_state + 1``,
 ... ``random_state + k - 1``, one row per seed, and :func:`summarize` gives
 the mean and minimum accuracy and the median fit time over the seeds.
+With a folder for ``probabilities``, each fit's test-set probabilities are
+kept, and :func:`soft_votes` scores the soft vote of each configuration's
+seeds, from runs made at different times too.
 
 Honest evaluation
 -----------------
@@ -63,6 +66,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Collection
 from typing import NamedTuple
@@ -72,7 +76,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ..estimators import CNNClassifier, LeNet5Classifier, MLPNetClassifier
-from ._evaluation import count_parameters, fit_and_score
+from ._evaluation import count_parameters, fit_and_score, probabilities_file, soft_votes
 from ._recipes import (
     best_recipe,
     fashion_recipe,
@@ -103,8 +107,10 @@ __all__ = [
     "minute_recipe",
     "plot_frontier",
     "plot_results",
+    "probabilities_file",
     "record_recipe",
     "run_suite",
+    "soft_votes",
     "summarize",
     "to_markdown",
 ]
@@ -430,6 +436,7 @@ def run_suite(
     configs: Collection[str] | None = None,
     done: Collection[tuple[str, int]] = (),
     seeds: int | None = None,
+    probabilities=None,
 ) -> pd.DataFrame:
     """Train every configuration of suite ``name`` and score it on the test set.
 
@@ -469,6 +476,10 @@ def run_suite(
     seeds : int, default=None
         Seeds per configuration instead of the suite's own (see the module's
         "Seeds"): fewer for a first look, the rest later with ``done``.
+    probabilities : str or path-like, default=None
+        A folder to keep each fit's ``predict_proba`` on the test set in, one
+        file per configuration and seed (:func:`probabilities_file`), for
+        :func:`soft_votes`; None keeps none.
 
     Returns
     -------
@@ -526,6 +537,13 @@ def run_suite(
             warmed.add(config)
         estimator = clone(estimator).set_params(random_state=seed)
         scores, _ = fit_and_score(estimator, X_train, y_train, X_test, y_test)
+        if probabilities is not None:
+            os.makedirs(probabilities, exist_ok=True)
+            np.savez(
+                probabilities_file(probabilities, config, seed),
+                probabilities=estimator.predict_proba(X_test).astype(np.float32),
+                classes=estimator.classes_,
+            )
         row = {
             "config": config,
             "estimator": type(estimator).__name__,

@@ -18,6 +18,8 @@ from ._errors import UsageError
 SPECIAL = {"speed": "LeNet-5's training loop against a raw PyTorch loop and plain skorch"}
 #: The data set each suite runs on when --dataset is not given.
 DEFAULT_DATASETS = {"fashion": "fashion-mnist", "fashion-minutes": "fashion-mnist"}
+#: With --soft-vote, the folder of --out that keeps each fit's test-set probabilities.
+PROBABILITIES = "probabilities"
 
 
 def _speed(args, out):
@@ -69,6 +71,8 @@ def _command(args, dataset):
         parts.append(f"--out {shlex.quote(str(args.out))}")
     if args.resume:
         parts.append("--resume")
+    if args.soft_vote:
+        parts.append("--soft-vote")
     return " ".join(parts)
 
 
@@ -110,6 +114,8 @@ def benchmark(args):
         return _speed(args, out)
     if args.resume and out is None:
         raise UsageError("--resume continues the results in --out; give --out DIR")
+    if args.soft_vote and out is None:
+        raise UsageError("--soft-vote keeps the models' probabilities in --out; give --out DIR")
     dataset = args.dataset or DEFAULT_DATASETS.get(args.suite, "auto")
     _data.check_dataset(dataset)
     _data.check_data_home(args.data_home)
@@ -172,6 +178,7 @@ def benchmark(args):
         configs=args.config,
         done=_done(earlier),
         seeds=args.seeds,
+        probabilities=out / PROBABILITIES if args.soft_vote else None,
     )
     if earlier is not None and len(earlier):
         results = _in_suite_order(pd.concat([earlier, results], ignore_index=True), args.suite)
@@ -185,7 +192,8 @@ def benchmark(args):
         f"{torch.get_num_threads()} torch threads.\n\n"
         f"Made by `{_command(args, dataset)}`."
     )
-    table = suites.to_markdown(results, title=title)
+    votes = suites.soft_votes(results, out / PROBABILITIES, data.y_test) if args.soft_vote else None
+    table = suites.to_markdown(results, title=title, votes=votes)
     print("\n" + table)
     if out is None:
         if not args.quiet:
@@ -281,6 +289,13 @@ def add_parser(verbs):
         help="keep the rows of --out's results.csv and run only the configurations and "
         "seeds it lacks (results.csv is rewritten after each one, so a long suite can "
         "be run in parts)",
+    )
+    parser.add_argument(
+        "--soft-vote",
+        action="store_true",
+        help=f"keep each fit's test-set probabilities in --out's {PROBABILITIES}/ folder and "
+        "report the soft vote of each configuration's seeds (with --resume, those of the "
+        "earlier runs that kept theirs vote too)",
     )
     parser.add_argument("--quiet", action="store_true", help="print the table only")
     parser.add_argument(

@@ -1,5 +1,6 @@
 """``skmnist benchmark`` and :mod:`skmnist.benchmarks.suites`."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from clihelpers import assert_png
@@ -384,4 +385,53 @@ def test_the_frontier_joins_what_no_faster_configuration_beats():
     assert list(frontier.get_xdata()) == [10.0, 60.0]  # a (median of its seeds), then c
     assert list(frontier.get_ydata()) == pytest.approx([0.991, 0.995])
     labels = [text.get_text() for text in figure.axes[0].texts]
-    assert "published: 99.30%" in labels and "a\n99.10%" in labels
+    assert labels == ["a\n99.10%", "b\n98.90%", "c\n99.50%", "d\n99.40%"]
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["published: 99.30%"]
+
+
+def test_soft_vote_scores_the_seeds_of_runs_made_at_different_times(skmnist_cli, tmp_path):
+    mlp = "MLPNetClassifier() defaults"
+    common = (
+        "benchmark", "--suite", "minutes", "--dataset", "sample", "--max-epochs", "2",
+        "--config", mlp, "--out", tmp_path, "--soft-vote",
+    )  # fmt: skip
+    result = skmnist_cli(*common, "--seeds", "1")
+    assert result.code == 0, result.err
+    assert "soft vote" not in (tmp_path / "results.md").read_text()  # one model does not vote
+    result = skmnist_cli(*common, "--random-state", "1", "--seeds", "2", "--resume")
+    assert result.code == 0, result.err
+    kept = sorted(path.name for path in (tmp_path / "probabilities").iterdir())
+    assert kept == [f"MLPNetClassifier-defaults-seed{seed}.npz" for seed in (0, 1, 2)]
+    markdown = (tmp_path / "results.md").read_text()
+    assert "--soft-vote" in markdown
+    vote = next(line for line in markdown.splitlines() if line.startswith(f"| {mlp} | 0, 1, 2 |"))
+    assert float(vote.split("**")[1].rstrip("%")) > 85  # three models that learned, voting
+
+
+def test_a_soft_vote_is_scikit_learns_soft_voting(tmp_path):
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+
+    from skmnist.datasets import load_mnist_sample
+
+    X, y = load_mnist_sample(return_X_y=True)
+    X, X_test, y, y_test = X[:400] / 255, X[2000:] / 255, y[:400] + 10, y[2000:] + 10
+    models = [
+        LogisticRegression(C=c, max_iter=200).fit(X[i::3], y[i::3])
+        for i, c in enumerate([0.01, 1, 100])
+    ]
+    for seed, model in enumerate(models):
+        np.savez(
+            suites.probabilities_file(tmp_path, "a: b", seed),
+            probabilities=model.predict_proba(X_test),
+            classes=model.classes_,
+        )
+    results = pd.DataFrame({"config": ["a: b"] * 4, "seed": [0, 1, 2, 3]})  # seed 3 kept none
+    votes = suites.soft_votes(results, tmp_path, y_test)
+    voting = VotingClassifier(
+        [(str(i), FrozenEstimator(m)) for i, m in enumerate(models)], voting="soft"
+    )
+    expected = voting.fit(X, y).score(X_test, y_test)
+    assert votes.to_numpy().tolist() == [["a: b", "0, 1, 2", expected]]
