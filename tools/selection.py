@@ -51,7 +51,13 @@ from sklearn.pipeline import Pipeline
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
 from skmnist.benchmarks._tables import markdown_table
-from skmnist.benchmarks.suites import _warm_up, fashion_recipe, fast_recipe, five_minute_recipe
+from skmnist.benchmarks.suites import (
+    _warm_up,
+    fashion_recipe,
+    fast_recipe,
+    five_minute_recipe,
+    minute_recipe,
+)
 
 from .budget import Budget, fit_seeds
 
@@ -190,6 +196,13 @@ def _fashion_five_minute_candidates():
         ("CNN 16/32/64, 12 epochs", clone(fashion).set_params(**small)),
         ("CNN 16/32/64, 12 epochs, flips", clone(fashion).set_params(augment=flips, **small)),
         ("fast_recipe(35), flips", fast_recipe(max_epochs=35).set_params(augment=flips)),
+        # the 1-minute recipe fits in five minutes too; and LeNet-5 trained longer, regularized
+        ('minute_recipe("fashion-mnist")', minute_recipe("fashion-mnist")),
+        ("fast_recipe(20), dropout 0.3", fast_recipe(max_epochs=20).set_params(fc_dropout=0.3)),
+        (
+            "fast_recipe(20), dropout 0.3, flips",
+            fast_recipe(max_epochs=20).set_params(fc_dropout=0.3, augment=flips),
+        ),
     ]
 
 
