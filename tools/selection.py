@@ -56,6 +56,7 @@ from skmnist.benchmarks.suites import (
     fashion_recipe,
     fast_recipe,
     five_minute_recipe,
+    half_hour_recipe,
     minute_recipe,
 )
 
@@ -187,7 +188,7 @@ def _five_minute_candidates():
 
 
 def _fashion_five_minute_candidates():
-    fashion = five_minute_recipe("fashion-mnist")
+    fashion = half_hour_recipe("fashion-mnist").set_params(max_epochs=5, augment=None)
     flips = {"hflip": 0.5}
     small = dict(channels=(16, 32, 64), max_epochs=12)
     return [

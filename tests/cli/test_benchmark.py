@@ -336,7 +336,10 @@ def test_the_minutes_recipes_keep_their_documented_settings_and_train(dataset):
         suites.fast_recipe(max_epochs={"mnist": 10, "fashion-mnist": 8}[dataset])
     )
     five, half = suites.five_minute_recipe(dataset), suites.half_hour_recipe(dataset)
-    for clf in (five, half):
+    if dataset == "fashion-mnist":  # no five-minute candidate beat the minute's on Fashion
+        assert repr(five) == repr(minute)
+    cnns = [five, half] if dataset == "mnist" else [half]
+    for clf in cnns:
         assert isinstance(clf, CNNClassifier)
         assert (clf.channels, clf.dropout, clf.convs_per_block) == ((32, 64, 128), 0.25, 1)
         assert (clf.optimizer, clf.lr, clf.lr_schedule, clf.batch_size) == (
@@ -347,7 +350,7 @@ def test_the_minutes_recipes_keep_their_documented_settings_and_train(dataset):
         )
         assert not clf.early_stopping  # the whole training set trains, for all the epochs
         assert clf.weight_decay == {"mnist": 1e-4, "fashion-mnist": 5e-4}[dataset]
-    assert (five.max_epochs, half.max_epochs) == (5, 30)
+    assert half.max_epochs == 30 and (dataset != "mnist" or five.max_epochs == 5)
     assert half.augment == {"mnist": "affine", "fashion-mnist": {"hflip": 0.5}}[dataset]
     # each builds its network and trains a few batches of the sample
     X, y = load_mnist_sample(return_X_y=True)
