@@ -287,15 +287,17 @@ def plot_frontier(results: pd.DataFrame, *, references=None, title: str | None =
     ax.plot(frontier["seconds"], frontier["accuracy"], "-", color="tab:blue", label="frontier")
     # Labels on a white ground, so that no line crosses them: a frontier point's above it
     # and to its left (the rising frontier leaves that corner free) unless the point is near
-    # the left edge; another point's below it, on the side away from the nearer edge. The
+    # the left edge; another point's, or one that only ties the best before it (its label
+    # would cover that one's), below it, on the side away from the nearer edge. The
     # references are named in a legend, away from the points' labels.
+    ties = summary["accuracy"] <= best_so_far.shift(fill_value=-np.inf)
     shortest, longest = np.log(summary["seconds_min"].min()), np.log(summary["seconds_max"].max())
     ground = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for config, row in summary.iterrows():
         color = "tab:blue" if on_frontier[config] else "tab:gray"
         left = (np.log(row["seconds"]) - shortest) > 0.3 * (longest - shortest)
         right = (np.log(row["seconds"]) - shortest) > 0.7 * (longest - shortest)
-        if not on_frontier[config]:
+        if not on_frontier[config] or ties[config]:
             offset, ha, va = ((-6, -4), "right", "top") if right else ((6, -4), "left", "top")
         else:
             offset, ha, va = ((-6, 4), "right", "bottom") if left else ((6, 4), "left", "bottom")

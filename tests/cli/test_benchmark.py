@@ -393,6 +393,18 @@ def test_the_frontier_joins_what_no_faster_configuration_beats():
     assert [text.get_text() for text in legend.get_texts()] == ["published: 99.30%"]
 
 
+def test_a_frontier_point_that_only_ties_the_one_before_is_labelled_below_it():
+    results = pd.DataFrame(
+        {"config": ["a", "b", "c"], "accuracy": [0.99, 0.99, 0.995], "fit_seconds": [10, 12, 99]}
+    )
+    texts = suites.plot_frontier(results).axes[0].texts
+    assert {text.get_text().split("\n")[0]: text.get_va() for text in texts} == {
+        "a": "bottom",
+        "b": "top",
+        "c": "bottom",
+    }
+
+
 def test_soft_vote_scores_the_seeds_of_runs_made_at_different_times(skmnist_cli, tmp_path):
     mlp = "MLPNetClassifier() defaults"
     common = (
