@@ -104,7 +104,7 @@ def fit_and_score(estimator, X_train, y_train, X_test, y_test) -> tuple[dict, np
     return scores, y_pred
 
 
-def probabilities_file(folder, config: str, seed: int) -> Path:
+def probabilities_file(folder, config: str, seed: int | None) -> Path:
     """Where :func:`~skmnist.benchmarks.suites.run_suite` keeps one fit's test-set probabilities.
 
     One ``.npz`` file per configuration and seed, named after both, holding
@@ -117,8 +117,9 @@ def probabilities_file(folder, config: str, seed: int) -> Path:
         The folder given to ``run_suite(probabilities=...)``.
     config : str
         The configuration's name in its suite.
-    seed : int
-        The fit's ``random_state``.
+    seed : int or None
+        The fit's ``random_state`` (None for an unseeded fit, which
+        :func:`soft_votes` leaves out).
 
     Returns
     -------
@@ -182,11 +183,15 @@ def soft_votes(results: pd.DataFrame, folder, y_test) -> pd.DataFrame:
         ]
         if len(found) < 2:
             continue
-        total, classes = 0.0, None
-        for _, path in found:
-            with np.load(path) as kept:
-                total = total + kept["probabilities"]
-                classes = kept["classes"]
+        kept = [_load_probabilities(path) for _, path in found]
+        total = sum(probabilities for probabilities, _ in kept)
+        classes = kept[0][1]
         accuracy = float(np.mean(classes[np.argmax(total, axis=1)] == y_test))
         rows.append((config, ", ".join(str(seed) for seed, _ in found), accuracy))
     return pd.DataFrame(rows, columns=["config", "seeds", "accuracy"])
+
+
+def _load_probabilities(path):
+    """The ``probabilities`` and ``classes`` of a :func:`probabilities_file`."""
+    with np.load(path) as fit:
+        return fit["probabilities"], fit["classes"]
