@@ -278,9 +278,10 @@ def test_a_suite_runs_in_parts_with_config_and_resume(skmnist_cli, tmp_path):
     [
         (["--config", "CNN"], "--config: suite 'lenet' has no configuration 'CNN'; its config"),
         (["--resume"], "--resume continues the results in --out; give --out DIR"),
+        (["--soft-vote"], "--soft-vote keeps the models' probabilities in --out; give --out"),
     ],
 )
-def test_config_and_resume_mistakes_are_usage_errors(skmnist_cli, extra, message):
+def test_config_resume_and_soft_vote_mistakes_are_usage_errors(skmnist_cli, extra, message):
     result = skmnist_cli("benchmark", "--suite", "lenet", "--dataset", "sample", *extra)
     assert result.code == 2
     assert message in result.err
