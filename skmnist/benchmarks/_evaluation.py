@@ -184,6 +184,13 @@ def soft_votes(results: pd.DataFrame, folder, y_test) -> pd.DataFrame:
         if len(found) < 2:
             continue
         kept = [_load_probabilities(path) for _, path in found]
+        shapes = {probabilities.shape for probabilities, _ in kept}
+        if shapes != {(len(y_test), len(kept[0][1]))}:
+            raise ValueError(
+                f"the probabilities kept for {config!r} in {folder} have shapes "
+                f"{sorted(shapes)}, not one row per test image ({len(y_test)}) and a column per "
+                "class: they come from another test set; remove them and run those seeds again."
+            )
         total = sum(probabilities for probabilities, _ in kept)
         classes = kept[0][1]
         accuracy = float(np.mean(classes[np.argmax(total, axis=1)] == y_test))

@@ -451,3 +451,15 @@ def test_a_soft_vote_is_scikit_learns_soft_voting(tmp_path):
     )
     expected = voting.fit(X, y).score(X_test, y_test)
     assert votes.to_numpy().tolist() == [["a: b", "0, 1, 2", expected]]
+
+
+def test_a_soft_vote_refuses_probabilities_of_another_test_set(tmp_path):
+    for seed, n in enumerate([4, 5]):
+        np.savez(
+            suites.probabilities_file(tmp_path, "a", seed),
+            probabilities=np.full((n, 2), 0.5),
+            classes=[0, 1],
+        )
+    results = pd.DataFrame({"config": ["a", "a"], "seed": [0, 1]})
+    with pytest.raises(ValueError, match="another test set"):
+        suites.soft_votes(results, tmp_path, y_test=[0, 1, 0, 1])
