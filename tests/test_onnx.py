@@ -67,10 +67,13 @@ def test_skl2onnx_converts_each_estimator_in_a_pipeline(cls, data):
     _same(model, onx, X_test)
 
 
+# each layout once and each dtype in more than one layout: the converter casts and scales
+# the pixels whatever their layout, and reshapes them whatever their dtype
 @pytest.mark.parametrize(
-    "layout", [(784,), (28, 28), (1, 28, 28)], ids=["rows", "images", "channels"]
+    "layout, dtype",
+    [((784,), np.uint8), ((28, 28), np.float32), ((1, 28, 28), np.uint8), ((784,), np.float32)],
+    ids=["uint8-rows", "float32-images", "uint8-channels", "float32-rows"],
 )
-@pytest.mark.parametrize("dtype", [np.uint8, np.float32], ids=str)
 def test_uint8_and_float_input_flat_and_image_shaped(layout, dtype, data):
     # the pipeline is fitted and exported in the layout and dtype it is given at predict
     X, y, X_test = data
