@@ -6,6 +6,7 @@ glibc's malloc thresholds so that training steps stop faulting pages in;
 process's allocator as it was.
 """
 
+import ctypes
 import subprocess
 import sys
 import textwrap
@@ -92,7 +93,9 @@ def test_the_console_script_keeps_freed_memory_then_runs_main(monkeypatch):
 
 
 def test_main_called_from_python_leaves_the_allocator_as_it_was(monkeypatch):
-    libc = _FakeLibc()
+    # neither through the command's own helper nor by loading the C library itself
+    libc, loads = _FakeLibc(), []
     monkeypatch.setattr(command, "_libc", lambda: libc)
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: loads.append(args) or libc)
     assert command.main(["info"]) == 0
-    assert libc.calls == []
+    assert libc.calls == [] and loads == []

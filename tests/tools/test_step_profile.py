@@ -1,3 +1,5 @@
+"""tools.step_profile: the per-batch overhead table."""
+
 import torch
 
 from tools import step_profile
