@@ -12,6 +12,7 @@ names part of one names all of it.
 """
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -53,9 +54,15 @@ VOCABULARIES = {
 }
 
 
-def _docstring_nodes(tree):
-    nodes = set()
-    for node in ast.walk(tree):
+@functools.cache
+def _parsed(path):
+    """``path``'s syntax tree as a list of its nodes (each file is read once per session)."""
+    return list(ast.walk(ast.parse(path.read_text())))
+
+
+def _docstring_nodes(nodes):
+    docstrings = set()
+    for node in nodes:
         body = getattr(node, "body", None)
         if (
             isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
@@ -63,19 +70,19 @@ def _docstring_nodes(tree):
             and isinstance(body[0], ast.Expr)
             and isinstance(body[0].value, ast.Constant)
         ):
-            nodes.add(id(body[0].value))
-    return nodes
+            docstrings.add(id(body[0].value))
+    return docstrings
 
 
 def _is_parameter(name, parameter):
     return parameter is not None and (name == parameter or name.endswith(f"__{parameter}"))
 
 
-def _uses(tree, parameter):
+def _uses(nodes, parameter):
     """ids of the nodes that are, or are inside, a value given to ``parameter``: a keyword
     argument, a dict entry or a function's default of that name."""
     values = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.keyword) and node.arg and _is_parameter(node.arg, parameter):
             values.append(node.value)
         elif isinstance(node, ast.Dict):
@@ -111,10 +118,10 @@ def _literal(node):
 
 def _restatements(path, names, parameter, single, at_least=2):
     """Where ``path`` writes names of the vocabulary other than as uses."""
-    tree = ast.parse(path.read_text())
-    skipped = _uses(tree, parameter) | _docstring_nodes(tree)
+    nodes = _parsed(path)
+    skipped = _uses(nodes, parameter) | _docstring_nodes(nodes)
     found = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if id(node) in skipped or not isinstance(node, (ast.Set, ast.List, ast.Tuple, ast.Dict)):
             continue
         items = node.keys if isinstance(node, ast.Dict) else node.elts
@@ -125,7 +132,7 @@ def _restatements(path, names, parameter, single, at_least=2):
     if single:
         found += [
             f"{path.name}:{node.lineno}: {node.value!r}"
-            for node in ast.walk(tree)
+            for node in nodes
             if id(node) not in skipped and isinstance(node, ast.Constant) and node.value in names
         ]
     return found
@@ -215,21 +222,25 @@ _PROSE_VOCABULARIES = {
 }
 
 
+@functools.cache
 def _paragraphs():
+    """``(where, paragraph)`` of the README, the user guide and the package's docstrings."""
+    found = []
     files = [ROOT / "README.md", *sorted((ROOT / "docs" / "user_guide").glob("*.rst"))]
     for path in files:
         for number, paragraph in enumerate(re.split(r"\n\s*\n", path.read_text())):
-            yield f"{path.relative_to(ROOT)} paragraph {number}", paragraph
+            found.append((f"{path.relative_to(ROOT)} paragraph {number}", paragraph))
     for path in sorted(PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
+        for node in _parsed(path):
             docstring = (
                 ast.get_docstring(node, clean=True)
                 if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
                 else None
             )
             for number, paragraph in enumerate(re.split(r"\n\s*\n", docstring or "")):
-                yield f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)} {number}", paragraph
+                where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)} {number}"
+                found.append((where, paragraph))
+    return tuple(found)
 
 
 def _listing(paragraph, names, parameter):

@@ -74,6 +74,8 @@ def draw_grid(images, titles, colors, *, n_cols, ax, **imshow_kw):
     if len(flat) < n:
         raise ValueError(f"ax holds {len(flat)} Axes for {n} images.")
     for axis in flat:
+        # no ticks at all, not just hidden ones: the layout then measures no tick labels
+        axis.set(xticks=[], yticks=[])
         axis.set_axis_off()
     for axis, image, title, color in zip(flat, images, titles, colors, strict=False):
         axis.imshow(image, **imshow_kw)

@@ -1,5 +1,7 @@
 """Fixtures of the command-line tests: running ``skmnist`` in-process, a tiny IDX data set."""
 
+import contextlib
+import io
 from typing import NamedTuple
 
 import matplotlib
@@ -52,3 +54,28 @@ def fashion_like(tmp_path_factory):
         write_idx(folder / f"{stem}-images-idx3-ubyte.gz", images)
         write_idx(folder / f"{stem}-labels-idx1-ubyte.gz", labels)
     return folder
+
+
+@pytest.fixture(scope="session")
+def lenet_run(tmp_path_factory):
+    """``skmnist train --model lenet5`` for 2 epochs on the sample: its exit status, stdout,
+    stderr and output folder (the train and predict tests read it)."""
+    out = tmp_path_factory.mktemp("lenet5")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(
+            [
+                "train",
+                "--model",
+                "lenet5",
+                "--dataset",
+                "sample",
+                "-p",
+                "max_epochs=2",
+                "-p",
+                "random_state=0",
+                "--out",
+                str(out),
+            ]
+        )
+    return code, stdout.getvalue(), stderr.getvalue(), out

@@ -18,40 +18,25 @@ from skmnist.datasets import load_mnist_sample, write_idx
 N = 20  # test images each input holds
 
 
-def _train(out, *extra):
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = skmnist.cli.main(
-            [
-                "train",
-                "--model",
-                "mlp",
-                "--dataset",
-                "sample",
-                "--quiet",
-                "-p",
-                "max_epochs=3",
-                "-p",
-                "random_state=0",
-                "--out",
-                str(out),
-                *extra,
-            ]
-        )
-    assert code == 0, stderr.getvalue()
-    return out
-
-
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """``skmnist train --model mlp`` on the sample: its output folder."""
-    return _train(tmp_path_factory.mktemp("mlp"))
+def run(lenet_run):
+    """The output folder of ``skmnist train --model lenet5`` on the sample."""
+    code, _, err, out = lenet_run
+    assert code == 0, err
+    return out
 
 
 @pytest.fixture(scope="module")
 def prepared_run(tmp_path_factory):
     """``skmnist train --model mlp --prepare`` on the sample: its output folder."""
-    return _train(tmp_path_factory.mktemp("mlp-prepared"), "--prepare")
+    out = tmp_path_factory.mktemp("mlp-prepared")
+    argv = ["train", "--model", "mlp", "--dataset", "sample", "--quiet", "--prepare"]
+    argv += ["-p", "max_epochs=3", "-p", "random_state=0", "--out", str(out)]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = skmnist.cli.main(argv)
+    assert code == 0, stderr.getvalue()
+    return out
 
 
 @pytest.fixture(scope="module")

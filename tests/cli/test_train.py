@@ -34,33 +34,6 @@ METRICS_KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    """``skmnist train --model lenet5`` for 2 epochs on the sample, with its output folder."""
-    import contextlib
-    import io
-
-    out = tmp_path_factory.mktemp("lenet5")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = skmnist.cli.main(
-            [
-                "train",
-                "--model",
-                "lenet5",
-                "--dataset",
-                "sample",
-                "-p",
-                "max_epochs=2",
-                "-p",
-                "random_state=0",
-                "--out",
-                str(out),
-            ]
-        )
-    return code, stdout.getvalue(), stderr.getvalue(), out
-
-
 def test_train_lenet5_on_the_sample_reports_and_shows_progress(lenet_run):
     code, out, err, _ = lenet_run
     assert code == 0, err
@@ -237,7 +210,7 @@ def test_class_names_of_a_named_data_set_reach_report_and_plots(tmp_path, monkey
     assert json.loads((tmp_path / "metrics.json").read_text())["target_names"] == names
 
 
-def test_no_verify_reaches_the_fetcher_and_the_report(tmp_path, monkeypatch, capsys):
+def test_no_verify_reaches_the_fetcher_and_the_report(monkeypatch, capsys):
     from skmnist import datasets
 
     calls = []
@@ -255,8 +228,6 @@ def test_no_verify_reaches_the_fetcher_and_the_report(tmp_path, monkeypatch, cap
         "fashion-mnist",
         "-p",
         "max_epochs=1",
-        "--out",
-        str(tmp_path),
     ]
     assert skmnist.cli.main([*argv, "--no-verify"]) == 0
     assert calls == [False, False]
