@@ -4,10 +4,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import os
+import textwrap
 
 from sklearn.utils import Bunch
 
-from ._sources import _fetch
+from ._sources import _TARGET_NAMES, _fetch
 
 #: The parameters the three fetchers share, documented once.
 _PARAMETERS = """Parameters
@@ -42,13 +43,65 @@ _PARAMETERS = """Parameters
 """
 
 
-def _shared_parameters(fetcher):
-    """Put :data:`_PARAMETERS` in the place ``{parameters}`` holds in ``fetcher``'s docstring."""
-    fetcher.__doc__ = fetcher.__doc__.replace("{parameters}", _PARAMETERS.rstrip())
-    return fetcher
+#: The Returns and Raises sections of the three fetchers, documented once; each fetcher
+#: names its classes in place of ``{target_names}``.
+_RETURNS = """Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object, with the following attributes.
+
+        data : ndarray of shape (n_samples, 784) of uint8, or DataFrame
+            The images, flattened row by row; pixels 0 (background) to 255.
+        images : ndarray of shape (n_samples, 28, 28) of uint8
+            The images; the same memory as ``data`` (a view, not a copy).
+        target : ndarray of shape (n_samples,) of int64, or Series
+            The labels, 0 to 9.
+        target_names : list of str
+{target_names}
+        feature_names : list of str
+            The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
+        frame : DataFrame or None
+            With ``as_frame=True``, the pixel columns and a ``"class"`` column;
+            else None.
+        DESCR : str
+            The data set's description: source, license, sizes, citation.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    FileNotFoundError
+        If files are missing and ``download_if_missing`` is False; the message
+        lists every path searched.
+    OSError
+        If a missing file could not be downloaded from any mirror; the message
+        lists each URL tried and why it failed.
+    ValueError
+        If ``subset`` is not valid, or a file is not a valid IDX file, does not
+        fit the others, or fails verification.
+"""
 
 
-@_shared_parameters
+def _shared_sections(dataset, romanized=False):
+    """Put :data:`_PARAMETERS` and :data:`_RETURNS` in the places ``{parameters}`` and
+    ``{returns}`` hold in the docstring of ``dataset``'s fetcher, with its class names."""
+    names = ", ".join(f'``"{name}"``' for name in _TARGET_NAMES[dataset])
+    line = f"The class names, indexed by label{' (romanized)' * romanized}: {names}."
+    indent = " " * 12
+    returns = _RETURNS.replace(
+        "{target_names}", textwrap.fill(line, 88, initial_indent=indent, subsequent_indent=indent)
+    )
+
+    def document(fetcher):
+        fetcher.__doc__ = fetcher.__doc__.replace("{parameters}", _PARAMETERS.rstrip()).replace(
+            "{returns}", returns.rstrip()
+        )
+        return fetcher
+
+    return document
+
+
+@_shared_sections("mnist")
 def fetch_mnist(
     *,
     data_home: str | os.PathLike | None = None,
@@ -82,40 +135,7 @@ def fetch_mnist(
 
     {parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object, with the following attributes.
-
-        data : ndarray of shape (n_samples, 784) of uint8, or DataFrame
-            The images, flattened row by row; pixels 0 (background) to 255.
-        images : ndarray of shape (n_samples, 28, 28) of uint8
-            The images; the same memory as ``data`` (a view, not a copy).
-        target : ndarray of shape (n_samples,) of int64, or Series
-            The labels, 0 to 9.
-        target_names : list of str
-            The class names, indexed by label: ``"0"`` to ``"9"``.
-        feature_names : list of str
-            The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
-        frame : DataFrame or None
-            With ``as_frame=True``, the pixel columns and a ``"class"`` column;
-            else None.
-        DESCR : str
-            The data set's description: source, license, sizes, citation.
-
-    (data, target) : tuple if ``return_X_y`` is True
-
-    Raises
-    ------
-    FileNotFoundError
-        If files are missing and ``download_if_missing`` is False; the message
-        lists every path searched.
-    OSError
-        If a missing file could not be downloaded from any mirror; the message
-        lists each URL tried and why it failed.
-    ValueError
-        If ``subset`` is not valid, or a file is not a valid IDX file, does not
-        fit the others, or fails verification.
+    {returns}
 
     See Also
     --------
@@ -156,7 +176,7 @@ def fetch_mnist(
     )
 
 
-@_shared_parameters
+@_shared_sections("fashion-mnist")
 def fetch_fashion_mnist(
     *,
     data_home: str | os.PathLike | None = None,
@@ -197,43 +217,7 @@ def fetch_fashion_mnist(
 
     {parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object, with the following attributes.
-
-        data : ndarray of shape (n_samples, 784) of uint8, or DataFrame
-            The images, flattened row by row; pixels 0 (background) to 255.
-        images : ndarray of shape (n_samples, 28, 28) of uint8
-            The images; the same memory as ``data`` (a view, not a copy).
-        target : ndarray of shape (n_samples,) of int64, or Series
-            The labels, 0 to 9.
-        target_names : list of str
-            The class names, indexed by label: ``"T-shirt/top"``,
-            ``"Trouser"``, ``"Pullover"``, ``"Dress"``, ``"Coat"``,
-            ``"Sandal"``, ``"Shirt"``, ``"Sneaker"``, ``"Bag"``,
-            ``"Ankle boot"``.
-        feature_names : list of str
-            The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
-        frame : DataFrame or None
-            With ``as_frame=True``, the pixel columns and a ``"class"`` column;
-            else None.
-        DESCR : str
-            The data set's description: source, license, sizes, citation.
-
-    (data, target) : tuple if ``return_X_y`` is True
-
-    Raises
-    ------
-    FileNotFoundError
-        If files are missing and ``download_if_missing`` is False; the message
-        lists every path searched.
-    OSError
-        If a missing file could not be downloaded from any mirror; the message
-        lists each URL tried and why it failed.
-    ValueError
-        If ``subset`` is not valid, or a file is not a valid IDX file, does not
-        fit the others, or fails verification.
+    {returns}
 
     See Also
     --------
@@ -274,7 +258,7 @@ def fetch_fashion_mnist(
     )
 
 
-@_shared_parameters
+@_shared_sections("kmnist", romanized=True)
 def fetch_kmnist(
     *,
     data_home: str | os.PathLike | None = None,
@@ -310,42 +294,7 @@ def fetch_kmnist(
 
     {parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object, with the following attributes.
-
-        data : ndarray of shape (n_samples, 784) of uint8, or DataFrame
-            The images, flattened row by row; pixels 0 (background) to 255.
-        images : ndarray of shape (n_samples, 28, 28) of uint8
-            The images; the same memory as ``data`` (a view, not a copy).
-        target : ndarray of shape (n_samples,) of int64, or Series
-            The labels, 0 to 9.
-        target_names : list of str
-            The class names, indexed by label (romanized): ``"o"``, ``"ki"``,
-            ``"su"``, ``"tsu"``, ``"na"``, ``"ha"``, ``"ma"``, ``"ya"``,
-            ``"re"``, ``"wo"``.
-        feature_names : list of str
-            The pixels' names, ``"pixel1"`` to ``"pixel784"`` (as on OpenML).
-        frame : DataFrame or None
-            With ``as_frame=True``, the pixel columns and a ``"class"`` column;
-            else None.
-        DESCR : str
-            The data set's description: source, license, sizes, citation.
-
-    (data, target) : tuple if ``return_X_y`` is True
-
-    Raises
-    ------
-    FileNotFoundError
-        If files are missing and ``download_if_missing`` is False; the message
-        lists every path searched.
-    OSError
-        If a missing file could not be downloaded from any mirror; the message
-        lists each URL tried and why it failed.
-    ValueError
-        If ``subset`` is not valid, or a file is not a valid IDX file, does not
-        fit the others, or fails verification.
+    {returns}
 
     See Also
     --------
