@@ -87,11 +87,15 @@ def test_uint8_and_float_input_flat_and_image_shaped(layout, dtype, data):
     _same(model, onx, X_test)
 
 
-def test_an_estimator_alone_scales_integer_pixels_itself(data, tmp_path):
+def test_an_estimator_alone_scales_integer_pixels_itself_and_gives_float_labels_as_int64(
+    data, tmp_path
+):
+    # skl2onnx's classifiers output whole-number float classes as int64
     X, y, X_test = data
-    clf = make_estimator(MLPNetClassifier, max_epochs=1).fit(X, y)  # no PixelNormalizer
+    clf = make_estimator(MLPNetClassifier, max_epochs=1).fit(X, y.astype(float))  # no scaler
     onx = export_onnx(clf, tmp_path / "mlp.onnx", X_test[:1], zipmap=False)
     _same(clf, onx, X_test)
+    assert _run(onx, X_test[:1])[0].dtype == np.int64
     assert (tmp_path / "mlp.onnx").stat().st_size == len(onx.SerializeToString())
 
 
@@ -111,20 +115,17 @@ def test_the_users_labels_and_zipmap_as_skl2onnx_classifiers_give_them(data):
         np.testing.assert_allclose([row[c] for c in model.classes_], wanted, atol=ATOL)
 
 
-@pytest.mark.parametrize("kind", ["floats", "nocl"])
-def test_float_labels_as_integers_and_the_nocl_option_as_class_indices(kind, data):
-    # skl2onnx's classifiers output whole-number float classes as int64, and
-    # with nocl=True the index of each class instead of its label
+def test_the_nocl_option_gives_class_indices(data):
+    # with nocl=True, skl2onnx's classifiers output the index of each class, not its label
     X, y, X_test = data
     names = np.array(list("abcdefghij"))
-    model = make_estimator(MLPNetClassifier, max_epochs=1)
-    model.fit(X, y.astype(float) if kind == "floats" else names[y])
-    options = {id(model): {"zipmap": False, "nocl": kind == "nocl"}}
+    model = make_estimator(MLPNetClassifier, max_epochs=1).fit(X, names[y])
+    options = {id(model): {"zipmap": False, "nocl": True}}
     labels, _ = _run(skl2onnx.to_onnx(model, X_test[:1], options=options), X_test[:50])
     assert labels.dtype == np.int64
-    predicted = model.predict(X_test[:50])
-    expected = np.searchsorted(model.classes_, predicted) if kind == "nocl" else predicted
-    np.testing.assert_array_equal(labels, expected)
+    np.testing.assert_array_equal(
+        labels, np.searchsorted(model.classes_, model.predict(X_test[:50]))
+    )
 
 
 def test_digit_normalizer_is_refused_saying_what_to_do(data):
