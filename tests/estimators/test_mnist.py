@@ -14,17 +14,10 @@ import numpy as np
 import pytest
 
 from skmnist import CNNClassifier, LeNet5Classifier, MLPNetClassifier
-from skmnist.datasets import fetch_mnist, load_mnist_sample
+from skmnist.datasets import fetch_mnist
 
 # ----------------------------------------------------------------------
 # The shipped sample (fast)
-
-
-@pytest.fixture(scope="module")
-def mnist_sample():
-    X_train, y_train = load_mnist_sample(subset="train", return_X_y=True)
-    X_test, y_test = load_mnist_sample(subset="test", return_X_y=True)
-    return X_train, y_train, X_test, y_test
 
 
 @pytest.mark.parametrize(
@@ -40,7 +33,7 @@ def mnist_sample():
     ids=lambda p: type(p).__name__ if not isinstance(p, float) else str(p),
 )
 def test_learns_the_shipped_sample(mnist_sample, clf, min_accuracy):
-    X_train, y_train, X_test, y_test = mnist_sample
+    (X_train, y_train), (X_test, y_test) = mnist_sample(), mnist_sample(subset="test")
     clf.fit(X_train, y_train)
     np.testing.assert_array_equal(clf.classes_, np.arange(10))
     assert clf.score(X_test, y_test) > min_accuracy
